@@ -1,0 +1,53 @@
+/**
+ * The clip-strategy interface: optax's (init, update) pair split in two so that a step
+ * costs one host readback (see style.md §3).
+ */
+import type { Scalar, Tensor, tf } from '../runtime/tf.js';
+import type { NormType } from '../config/schema.js';
+
+/** What the loop hands a strategy at each step. All tensors belong to the caller. */
+export interface ClipContext {
+  /** 0-based step index. */
+  readonly step: number;
+  /** The run's norm order; `tensorNorms` and `totalNorm` are in this order. */
+  readonly normType: NormType;
+  /** Trainable variables, same order as the gradients (AGC needs them). */
+  readonly vars: readonly Tensor[];
+  /** Variable names, same order as the gradients (`dense_1/kernel`). */
+  readonly names: readonly string[];
+  /** Per-tensor pre-clip norms in `normType`, shape [k], computed once by the caller. */
+  readonly tensorNorms: tf.Tensor1D;
+  /** Total pre-clip norm in `normType` (the norm of `tensorNorms`). */
+  readonly totalNorm: Scalar;
+}
+
+/** What `apply` returns: new gradient tensors and the scalars to read back. */
+export interface ClipOutput {
+  /** Clipped gradients, same order and shapes as the input. May alias inputs when unchanged. */
+  readonly grads: Tensor[];
+  /**
+   * Named scalars read back with the step's single `data()` call. `coef` (scale applied;
+   * 1 when untouched) is expected from global strategies; `threshold` from adaptive ones.
+   */
+  readonly readback: Readonly<Record<string, Scalar>>;
+}
+
+/** Numbers available to `next` after the readback: `preClipNorm` plus every readback key. */
+export type Measured = Readonly<Record<string, number>>;
+
+/**
+ * A gradient transformation with explicit plain-data state `S`.
+ * - `init(vars)` → initial state (numbers, arrays; never tensors).
+ * - `apply(grads, state, ctx)` → pure tensor math inside the caller's `tf.tidy`; reads `state`
+ *   as constants, never reads tensors back, never disposes its inputs.
+ * - `next(state, measured)` → the state for the next step, host arithmetic only.
+ */
+export interface ClipStrategy<S = unknown> {
+  /** Registry key (`none`, `norm`, `value`, ...). */
+  readonly kind: string;
+  /** Validated, serialisable options. */
+  readonly options: Readonly<Record<string, unknown>>;
+  init(vars: readonly Tensor[]): S;
+  apply(grads: readonly Tensor[], state: S, ctx: ClipContext): ClipOutput;
+  next(state: S, measured: Measured): S;
+}

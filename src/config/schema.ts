@@ -1,0 +1,165 @@
+/**
+ * Zod schemas: the single source of truth for the run configuration, its defaults and
+ * the types of the flags that override it. Objects are strict (unknown keys are errors,
+ * rendered with a did-you-mean hint by `config/load`), numbers are finite (zod 4 rejects
+ * NaN and ±Infinity), thresholds are positive.
+ */
+import { z } from 'zod';
+import { clipSchema } from './clip-schema.js';
+
+export { clipSchema, normTypeSchema, type ClipConfig, type NormType } from './clip-schema.js';
+
+const positive = () => z.number().positive();
+const positiveInt = () => z.number().int().positive();
+
+
+/** Weight initialiser: the distribution and a multiplier on its standard scale. */
+export const initSchema = z.strictObject({
+  kind: z.enum(['glorot-uniform', 'glorot-normal', 'he-normal', 'normal', 'uniform', 'orthogonal']),
+  /** Multiplies the initialiser's usual scale (Glorot/He) or is the std/limit itself (normal/uniform). */
+  scale: positive().default(1),
+});
+export type InitConfig = z.infer<typeof initSchema>;
+
+const activation = z.enum(['tanh', 'relu', 'sigmoid', 'linear', 'elu']);
+
+export const mlpModelSchema = z.strictObject({
+  kind: z.literal('mlp'),
+  hidden: z.array(positiveInt()).min(1).default([64, 64]),
+  activation: activation.default('relu'),
+  init: initSchema.prefault({ kind: 'glorot-uniform' }),
+});
+
+export const rnnModelSchema = z.strictObject({
+  kind: z.literal('rnn'),
+  units: positiveInt().default(32),
+  activation: activation.default('tanh'),
+  init: initSchema.prefault({ kind: 'glorot-uniform' }),
+  recurrentInit: initSchema.prefault({ kind: 'orthogonal' }),
+});
+
+export const modelSchema = z.discriminatedUnion('kind', [mlpModelSchema, rnnModelSchema]);
+export type ModelConfig = z.infer<typeof modelSchema>;
+
+/** Fields every data source shares: batching and the validation split. */
+const dataCommon = {
+  batchSize: positiveInt().default(64),
+  /** Fraction of samples held out for validation (taken before shuffling batches). */
+  valFraction: z.number().min(0).max(0.9).default(0.1),
+  shuffle: z.boolean().default(true),
+};
+
+export const regressionDataSchema = z.strictObject({
+  kind: z.literal('regression'),
+  ...dataCommon,
+  samples: positiveInt().default(2048),
+  features: positiveInt().default(16),
+  noise: z.number().min(0).default(0.1),
+});
+
+export const classificationDataSchema = z.strictObject({
+  kind: z.literal('classification'),
+  ...dataCommon,
+  samples: positiveInt().default(2048),
+  features: positiveInt().default(16),
+  classes: z.number().int().min(2).default(3),
+});
+
+/** Hochreiter & Schmidhuber's adding problem: two marked positions, target = their sum. */
+export const addingDataSchema = z.strictObject({
+  kind: z.literal('adding'),
+  ...dataCommon,
+  samples: positiveInt().default(2048),
+  seqLength: z.number().int().min(2).default(20),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [
+  regressionDataSchema,
+  classificationDataSchema,
+  addingDataSchema,
+]);
+export type DataConfig = z.infer<typeof dataSchema>;
+
+export const optimizerSchema = z.enum(['sgd', 'momentum', 'adam', 'rmsprop']);
+
+export const trainSchema = z.strictObject({
+  /** Number of optimizer steps. Ignored when `epochs` is set. */
+  steps: positiveInt().default(200),
+  /** Whole passes over the training split; when set, overrides `steps`. */
+  epochs: positiveInt().optional(),
+  optimizer: optimizerSchema.default('adam'),
+  lr: positive().default(0.001),
+  /** Momentum for `momentum` and `rmsprop`. */
+  momentum: z.number().min(0).max(1).default(0.9),
+  /** Evaluate the validation loss every N steps (0 = never). */
+  evalEvery: z.number().int().min(0).default(0),
+});
+
+export const actionSchema = z.enum(['halt', 'skip', 'warn']);
+export type Action = z.infer<typeof actionSchema>;
+
+export const detectSchema = z.strictObject({
+  /** NaN/Inf in loss, gradient norm or weights. */
+  nonfinite: z.strictObject({ action: actionSchema.default('halt') }).prefault({}),
+  /** Pre-clip norm far above its recent history (robust z-score over a rolling window). */
+  spike: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      window: z.number().int().min(5).default(50),
+      warmup: z.number().int().min(3).default(20),
+      /** Robust z-score (median/MAD) above which a step is a spike. */
+      zThreshold: positive().default(10),
+      /** ...and the norm must also exceed this multiple of the rolling median. */
+      minRatio: positive().default(3),
+      action: actionSchema.default('warn'),
+    })
+    .prefault({}),
+  /** Loss far above the best seen so far. */
+  divergence: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Diverged when loss > factor × best loss (and above the first loss). */
+      factor: z.number().gt(1).default(10),
+      warmup: z.number().int().min(0).default(10),
+      /** Consecutive diverged steps needed before the event fires. */
+      patience: positiveInt().default(5),
+      action: actionSchema.default('halt'),
+    })
+    .prefault({}),
+  /** Budgets for `skip`: beyond them the run halts. */
+  skip: z
+    .strictObject({
+      maxConsecutive: positiveInt().default(5),
+      maxTotal: positiveInt().default(50),
+    })
+    .prefault({}),
+});
+export type DetectConfig = z.infer<typeof detectSchema>;
+
+export const logSchema = z.strictObject({
+  /** Run directory; default runs/<timestamp>-<name>. */
+  out: z.string().min(1).optional(),
+  /** Progress line every N steps when stderr is not a TTY. */
+  every: positiveInt().default(25),
+});
+
+export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']);
+export type BackendName = z.infer<typeof backendSchema>;
+
+export const runConfigSchema = z.strictObject({
+  /** Free-form run name, used in the default run directory. */
+  name: z.string().min(1).default('run'),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+  backend: backendSchema.default('auto'),
+  model: modelSchema.prefault({ kind: 'mlp' }),
+  data: dataSchema.prefault({ kind: 'regression' }),
+  train: trainSchema.prefault({}),
+  clip: clipSchema.prefault({ kind: 'none' }),
+  detect: detectSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+/** The fully resolved configuration of one run (defaults ← file ← flags). */
+export type RunConfig = z.infer<typeof runConfigSchema>;
+/** What a config file may contain before defaults are applied. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
