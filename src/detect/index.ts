@@ -1,0 +1,19 @@
+/** The detectors a run config enables, in a fixed order. */
+import type { DetectConfig } from '../config/schema.js';
+import type { Detector } from './types.js';
+import { createNonfiniteDetector } from './nonfinite.js';
+import { createSpikeDetector } from './spike.js';
+import { createDivergenceDetector } from './divergence.js';
+
+export type { Detector, StepObservation } from './types.js';
+export { layerThatJumped } from './types.js';
+export { createNonfiniteDetector, createSpikeDetector, createDivergenceDetector };
+export { median, mad, percentile } from './stats.js';
+
+/** nonfinite always; spike and divergence when enabled. */
+export function createDetectors(config: DetectConfig): Detector[] {
+  const detectors: Detector[] = [createNonfiniteDetector() as Detector];
+  if (config.spike.enabled) detectors.push(createSpikeDetector(config.spike) as Detector);
+  if (config.divergence.enabled) detectors.push(createDivergenceDetector(config.divergence) as Detector);
+  return detectors;
+}

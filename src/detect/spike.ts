@@ -1,0 +1,38 @@
+/**
+ * Gradient-spike detector: the pre-clip norm is far above its recent history.
+ * z = (norm − median) / (1.4826·MAD + 1e-12) over the last `window` finite norms; a spike
+ * needs z > zThreshold AND norm > minRatio × median (the ratio guard stops a perfectly
+ * flat history, MAD ≈ 0, from flagging tiny wiggles). No events during the first
+ * `warmup` finite norms. Non-finite norms are left to the nonfinite detector and kept out
+ * of the window, so they never poison it.
+ */
+import type { DetectConfig } from '../config/schema.js';
+import { layerThatJumped, type Detector } from './types.js';
+import { MAD_TO_SIGMA, mad, median } from './stats.js';
+
+export interface SpikeState {
+  /** Most recent finite pre-clip norms, oldest first, at most `window` long. */
+  readonly window: readonly number[];
+  readonly previousLayerNorms: Readonly<Record<string, number>> | null;
+}
+
+export type SpikeOptions = Pick<DetectConfig['spike'], 'window' | 'warmup' | 'zThreshold' | 'minRatio'>;
+
+export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState> {
+  return {
+    kind: 'spike',
+    init: () => ({ window: [], previousLayerNorms: null }),
+    observe({ record }, state) {
+      const norm = record.preClipNorm;
+      const next = (window: readonly number[]): SpikeState => ({ window, previousLayerNorms: record.layerNorms });
+      if (!Number.isFinite(norm)) return { state: next(state.window), events: [] };
+      const window = [...state.window, norm].slice(-options.window);
+      if (state.window.length < options.warmup) return { state: next(window), events: [] };
+      const med = median(state.window);
+      const z = (norm - med) / (MAD_TO_SIGMA * mad(state.window, med) + 1e-12);
+      if (!(z > options.zThreshold && norm > options.minRatio * med)) return { state: next(window), events: [] };
+      const layer = layerThatJumped(record.layerNorms, state.previousLayerNorms);
+      return { state: next(window), events: [{ kind: 'spike', step: record.step, preClipNorm: norm, median: med, z, layer }] };
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Backend selection: tfjs-node (native libtensorflow) when it loads, else wasm, else the
+ * pure-JS cpu backend. tfjs-node is an optional dependency whose install script downloads
+ * libtensorflow from outside the npm registry; where that fails npm drops the package and
+ * gclip runs on wasm. The choice is reported, never silent.
+ */
+import { createRequire } from 'node:module';
+import { tf } from './tf.js';
+import { inputError } from '../errors.js';
+import type { BackendName } from '../config/schema.js';
+
+/** The tfjs backend names behind gclip's names. */
+const TFJS_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
+type Concrete = keyof typeof TFJS_NAME;
+const ORDER: readonly Concrete[] = ['node', 'wasm', 'cpu'];
+
+/** The outcome of trying one backend. */
+export interface BackendAttempt {
+  readonly name: Concrete;
+  readonly loaded: boolean;
+  /** Why it did not load (the loader's own message), or null. */
+  readonly error: string | null;
+}
+
+/** What `initBackend` chose and why. */
+export interface BackendChoice {
+  /** gclip's name of the backend that runs: node, wasm or cpu. */
+  readonly name: Concrete;
+  /** Every backend tried, in order, with the reason it failed. */
+  readonly attempts: readonly BackendAttempt[];
+}
+
+async function register(name: Concrete): Promise<void> {
+  if (name === 'node') {
+    // Registers the 'tensorflow' backend on the same tfjs-core instance as ours.
+    await import('@tensorflow/tfjs-node' as string);
+  } else if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+  }
+}
+
+async function tryBackend(name: Concrete): Promise<BackendAttempt> {
+  try {
+    await register(name);
+    const ok = await tf.setBackend(TFJS_NAME[name]);
+    if (!ok) return { name, loaded: false, error: `tf.setBackend('${TFJS_NAME[name]}') returned false` };
+    await tf.ready();
+    return { name, loaded: true, error: null };
+  } catch (e) {
+    return { name, loaded: false, error: firstLine(e) };
+  }
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
+
+/**
+ * Activates a backend. `auto` tries node → wasm → cpu and keeps the first that loads; a
+ * named backend that fails to load is a bad-input error (exit 2) carrying the loader's
+ * reason and a hint to run `gclip doctor`.
+ */
+export async function initBackend(preference: BackendName = 'auto'): Promise<BackendChoice> {
+  const candidates = preference === 'auto' ? ORDER : [preference];
+  const attempts: BackendAttempt[] = [];
+  for (const name of candidates) {
+    const attempt = await tryBackend(name);
+    attempts.push(attempt);
+    if (attempt.loaded) return { name, attempts };
+  }
+  const last = attempts[attempts.length - 1];
+  throw inputError('backend_unavailable', {
+    path: 'backend',
+    message: `backend '${preference}' could not be loaded: ${last?.error ?? 'unknown error'}`,
+    hint: "Run `gclip doctor` to see which backends load, or use --backend auto.",
+  });
+}
+
+/** True when this Node can run WebAssembly SIMD (the wasm backend is much faster with it). */
+export function wasmSimdSupported(): boolean {
+  // A minimal module whose only function uses a v128 instruction (i8x16.splat).
+  const bytes = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  ]);
+  return WebAssembly.validate(bytes);
+}
+
+/** Version of an installed package, or null when it is not installed. */
+export function packageVersion(name: string): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Maps a step's detector events to one action. Severity order halt > skip > warn; each
+ * event kind's action comes from the config. Skips are budgeted: more than
+ * `maxConsecutive` in a row or `maxTotal` in all turns the skip into a halt.
+ */
+import type { Action, DetectConfig } from '../config/schema.js';
+import type { RunEvent } from '../record.js';
+
+export interface PolicyState {
+  readonly consecutiveSkips: number;
+  readonly totalSkips: number;
+}
+
+export interface Decision {
+  /** 'apply' when no event asked for anything stronger than a warning. */
+  readonly action: 'apply' | 'skip' | 'halt';
+  /** Why the run halts (event or exhausted budget), else null. */
+  readonly reason: string | null;
+}
+
+const SEVERITY: Record<Action, number> = { warn: 0, skip: 1, halt: 2 };
+
+export const initialPolicyState: PolicyState = { consecutiveSkips: 0, totalSkips: 0 };
+
+function actionFor(event: RunEvent, config: DetectConfig): Action {
+  return config[event.kind].action;
+}
+
+/** Decides the step's action and returns the next policy state. Pure. */
+export function decide(
+  events: readonly RunEvent[],
+  state: PolicyState,
+  config: DetectConfig,
+): { decision: Decision; state: PolicyState } {
+  let worst: RunEvent | null = null;
+  for (const event of events) {
+    if (worst === null || SEVERITY[actionFor(event, config)] > SEVERITY[actionFor(worst, config)]) worst = event;
+  }
+  const action = worst === null ? 'warn' : actionFor(worst, config);
+  if (action === 'halt') return { decision: { action: 'halt', reason: describe(worst!) }, state };
+  if (action === 'warn') return { decision: { action: 'apply', reason: null }, state: { ...state, consecutiveSkips: 0 } };
+  const next = { consecutiveSkips: state.consecutiveSkips + 1, totalSkips: state.totalSkips + 1 };
+  const { maxConsecutive, maxTotal } = config.skip;
+  if (next.consecutiveSkips > maxConsecutive || next.totalSkips > maxTotal) {
+    const which = next.consecutiveSkips > maxConsecutive ? `${maxConsecutive} consecutive` : `${maxTotal} total`;
+    return {
+      decision: { action: 'halt', reason: `skip budget exhausted (${which} skipped steps) after ${describe(worst!)}` },
+      state: next,
+    };
+  }
+  return { decision: { action: 'skip', reason: null }, state: next };
+}
+
+/** One human sentence for an event (also used in summaries). */
+export function describe(event: RunEvent): string {
+  switch (event.kind) {
+    case 'nonfinite':
+      return `non-finite ${event.what.join(', ').replace('grad_norm', 'gradient norm')} at step ${event.step}${event.layer ? ` (layer ${event.layer})` : ''}`;
+    case 'spike':
+      return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})${event.layer ? `, layer ${event.layer}` : ''}`;
+    case 'divergence':
+      return `loss diverged at step ${event.step}: ${fmt(event.loss)} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
+  }
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x);
+}
