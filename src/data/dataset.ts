@@ -1,0 +1,79 @@
+/**
+ * The host-side dataset every data source produces (synthetic tasks, CSV/JSON loaders) and
+ * the helpers that slice it. Plain typed arrays, never tensors, so a dataset is identical on
+ * every backend and costs no tensor memory until a batch is made.
+ */
+import { tf, type Tensor } from '../runtime/tf.js';
+
+/** The two kinds of supervision; it decides the loss (`models/loss.ts`). */
+export type Task = 'regression' | 'classification';
+
+/**
+ * A dataset held in host memory, row-major by sample.
+ *
+ * `x` has `samples × prod(inputShape)` values and `y` has `samples × outputDim` values.
+ * For classification `y` is one-hot (outputDim = number of classes); for regression it is
+ * the raw target.
+ */
+export interface HostDataset {
+  readonly task: Task;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  /** Shape of one sample: `[features]`, or `[seqLength, channels]` for sequences. */
+  readonly inputShape: readonly number[];
+  readonly outputDim: number;
+  readonly samples: number;
+  /** Column names when known (CSV), one per feature; absent for sequence data. */
+  readonly featureNames?: readonly string[];
+}
+
+/** Number of values in one sample: the product of `inputShape` (1 for `[]`). */
+export function sampleSize(inputShape: readonly number[]): number {
+  return inputShape.reduce((a, b) => a * b, 1);
+}
+
+/** A host batch: the gathered rows of `x` and `y` and their tensor shapes. */
+export interface HostBatch {
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly xShape: number[];
+  readonly yShape: number[];
+}
+
+/**
+ * Copies the rows `indices` of `ds` into fresh arrays, in the order given.
+ * Indices must be in [0, ds.samples); they are not checked (internal callers only).
+ * An empty index list gives empty arrays with leading dimension 0.
+ */
+export function gatherRows(ds: HostDataset, indices: ArrayLike<number>): HostBatch {
+  const xw = sampleSize(ds.inputShape);
+  const yw = ds.outputDim;
+  const n = indices.length;
+  const x = new Float32Array(n * xw);
+  const y = new Float32Array(n * yw);
+  for (let r = 0; r < n; r++) {
+    const i = indices[r]!;
+    x.set(ds.x.subarray(i * xw, (i + 1) * xw), r * xw);
+    y.set(ds.y.subarray(i * yw, (i + 1) * yw), r * yw);
+  }
+  return { x, y, xShape: [n, ...ds.inputShape], yShape: [n, yw] };
+}
+
+/**
+ * A dataset made of the rows `indices` of `ds` (a copy), keeping task, shapes and names.
+ * Used by the train/validation split.
+ */
+export function subsetRows(ds: HostDataset, indices: ArrayLike<number>): HostDataset {
+  const { x, y } = gatherRows(ds, indices);
+  const base = { task: ds.task, x, y, inputShape: ds.inputShape, outputDim: ds.outputDim, samples: indices.length };
+  return ds.featureNames ? { ...base, featureNames: ds.featureNames } : base;
+}
+
+/**
+ * Makes the tensors of one batch: `xs` of shape `[n, ...inputShape]` and `ys` of shape
+ * `[n, outputDim]`, float32. The caller owns (and must dispose) both tensors.
+ */
+export function batchTensors(ds: HostDataset, indices: ArrayLike<number>): { xs: Tensor; ys: Tensor } {
+  const b = gatherRows(ds, indices);
+  return { xs: tf.tensor(b.x, b.xShape, 'float32'), ys: tf.tensor(b.y, b.yShape, 'float32') };
+}
