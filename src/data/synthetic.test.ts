@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dataSchema } from '../config/schema.js';
+import { addingDataSchema, classificationDataSchema, regressionDataSchema } from '../config/schema.js';
 import { createRng } from '../runtime/rng.js';
 import { makeSyntheticData } from './synthetic.js';
 
-const regression = dataSchema.parse({ kind: 'regression', samples: 500, features: 6 });
-const classification = dataSchema.parse({ kind: 'classification', samples: 600, features: 5, classes: 4 });
-const adding = dataSchema.parse({ kind: 'adding', samples: 300, seqLength: 11 });
+const regression = regressionDataSchema.parse({ kind: 'regression', samples: 500, features: 6 });
+const classification = classificationDataSchema.parse({ kind: 'classification', samples: 600, features: 5, classes: 4 });
+const adding = addingDataSchema.parse({ kind: 'adding', samples: 300, seqLength: 11 });
 
 describe('makeSyntheticData', () => {
   it.each([regression, classification, adding])('gives identical bytes for the same seed and different ones for another seed ($kind)', (cfg) => {
