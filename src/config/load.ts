@@ -1,0 +1,166 @@
+/**
+ * Reads a config file (YAML or JSON) through an injected reader and keeps a map from
+ * field paths back to `file:line`, so validation errors can point at the line to fix.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { inputError, GclipError, type Issue } from '../errors.js';
+import { describeReceived } from './json-schema.js';
+
+/** Reads a whole text file. Rejects with a Node-style error (`code: 'ENOENT'`) when missing. */
+export type Reader = (path: string) => Promise<string>;
+
+/** A path into the config: object keys and array indices (`['model', 'hidden', 0]`). */
+export type FieldPath = readonly (string | number)[];
+
+/** A parsed config file: its raw data (not yet validated) and a locator for its fields. */
+export interface LoadedConfig {
+  /** The path the file was read from, as given. */
+  readonly path: string;
+  /** The parsed top-level mapping, before defaults and validation. */
+  readonly data: unknown;
+  /**
+   * `file:line` of the field at `path` (the line of its key), or of its nearest ancestor
+   * present in the file when the field itself is missing. Undefined when not even the
+   * first segment is in the file.
+   */
+  locate(path: FieldPath): string | undefined;
+}
+
+/** The reader CLI commands pass in: UTF-8 text from the local file system. */
+export const nodeReader: Reader = (path) => readFile(path, 'utf8');
+
+const HINT_START = 'Start from configs/demo.yaml, or run `gclip init` to write a starter config.';
+
+/**
+ * Reads and parses the config file at `path`: `.json` as JSON, `.yaml`/`.yml` as YAML.
+ *
+ * Throws GclipError (exit 2): `config_not_found` when the file does not exist,
+ * `config_unreadable` when it cannot be read, `unsupported_config_format` for another
+ * extension, `invalid_config_syntax` (one issue per error, at `file:line:col`) when it
+ * does not parse, and `invalid_config` when the top level is not a mapping.
+ */
+export async function loadConfigFile(path: string, read: Reader): Promise<LoadedConfig> {
+  const format = formatOf(path);
+  const text = await readText(path, read);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const data = format === 'json' ? parseJson(path, text, lineCounter) : parseYaml(path, doc);
+  const locate = (field: FieldPath) => locateIn(doc, lineCounter, field, path);
+  if (!isMapping(data)) throw notAMapping(path, data, locate([]) ?? `${path}:1`);
+  return { path, data, locate };
+}
+
+function formatOf(path: string): 'json' | 'yaml' {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  throw inputError('unsupported_config_format', {
+    path: '',
+    message: `Unsupported config file type '${path}': expected .yaml, .yml or .json`,
+    hint: 'Rename the file with a .yaml or .json extension matching its content.',
+    source: path,
+  });
+}
+
+async function readText(path: string, read: Reader): Promise<string> {
+  try {
+    return await read(path);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ENOENT') {
+      throw inputError('config_not_found', {
+        path: '',
+        message: `Config file not found: ${path}`,
+        hint: `Check the path (relative to the current directory). ${HINT_START}`,
+        source: path,
+      });
+    }
+    throw inputError('config_unreadable', {
+      path: '',
+      message: `Cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'Check that it is a readable file, not a directory.',
+      source: path,
+    });
+  }
+}
+
+function parseYaml(path: string, doc: Document.Parsed): unknown {
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e) => yamlIssue(path, e));
+    // The parser often reports one mistake several times at the same spot; show it once.
+    const unique = issues.filter((issue, i) => issues.findIndex((o) => o.source === issue.source) === i);
+    throw new GclipError('invalid_config_syntax', unique);
+  }
+  return doc.toJS();
+}
+
+function yamlIssue(path: string, error: YAMLError): Issue {
+  const firstLine = error.message.split('\n')[0] ?? error.message;
+  const what = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  const pos = error.linePos?.[0];
+  return {
+    path: '',
+    message: `Malformed YAML: ${what}`,
+    hint: 'YAML needs `key: value` pairs with consistent space indentation (no tabs); quote values containing `: ` or `#`.',
+    source: pos ? `${path}:${pos.line}:${pos.col}` : path,
+  };
+}
+
+function parseJson(path: string, text: string, lineCounter: LineCounter): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+    const { line, col } = lineCounter.linePos(offset);
+    throw inputError('invalid_config_syntax', {
+      path: '',
+      message: `Malformed JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      hint: 'JSON allows no comments, trailing commas or single quotes; check the marked position.',
+      source: `${path}:${line}:${col}`,
+    });
+  }
+}
+
+function isMapping(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
+function notAMapping(path: string, data: unknown, source: string): GclipError {
+  const received = data === null || data === undefined ? 'an empty document' : describeReceived(data);
+  return inputError('invalid_config', {
+    path: '',
+    message: `The config file must be a mapping of fields (model:, data:, train:, ...), received ${received}`,
+    hint: HINT_START,
+    source,
+  });
+}
+
+/** Line of the deepest node along `field` that exists in the document (1-based). */
+function locateIn(doc: Document.Parsed, lines: LineCounter, field: FieldPath, path: string): string | undefined {
+  let node: unknown = doc.contents;
+  let offset = field.length === 0 ? (doc.contents?.range?.[0] ?? undefined) : undefined;
+  for (const segment of field) {
+    const found = childNode(node, segment);
+    if (found === undefined) break;
+    [node, offset] = found;
+  }
+  return offset === undefined ? undefined : `${path}:${lines.linePos(offset).line}`;
+}
+
+/** The child node at `segment` and the offset of its key (maps) or item (sequences). */
+function childNode(node: unknown, segment: string | number): [unknown, number | undefined] | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+    if (pair === undefined) return undefined;
+    const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+    return [pair.value, keyRange?.[0]];
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item: unknown = node.items[segment];
+    if (item === undefined) return undefined;
+    return [item, (item as { range?: [number] }).range?.[0]];
+  }
+  return undefined;
+}
