@@ -1,0 +1,26 @@
+/**
+ * The helper for strategies without state (optax `stateless` / `init_empty_state`).
+ */
+import type { ClipContext, ClipOutput, ClipStrategy } from './types.js';
+import type { Tensor } from '../runtime/tf.js';
+
+/** The state of a stateless strategy: an empty plain object. */
+export type EmptyState = Record<string, never>;
+
+/**
+ * Builds a `ClipStrategy` whose state is `{}`: `init` returns `{}`, `next` returns the state
+ * unchanged, and `apply` is the given pure tensor function.
+ */
+export function stateless(
+  kind: string,
+  options: Readonly<Record<string, unknown>>,
+  apply: (grads: readonly Tensor[], ctx: ClipContext) => ClipOutput,
+): ClipStrategy<EmptyState> {
+  return {
+    kind,
+    options,
+    init: () => ({}),
+    apply: (grads, _state, ctx) => apply(grads, ctx),
+    next: (state) => state,
+  };
+}

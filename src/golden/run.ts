@@ -1,0 +1,38 @@
+/**
+ * `npm run test:golden`: runs every case of a golden file through the library and prints
+ * one line per failing case, the skipped kinds, and finally exactly
+ * `N passed, N failed, N skipped`. Exit code 1 when any case failed.
+ *
+ * The file is `$GCLIP_GOLDEN`, default `../shared/golden/clip-public.json` resolved from the
+ * project root (the current directory). Uses the pure-JS cpu backend (deterministic, always
+ * available).
+ */
+import { readFileSync } from 'node:fs';
+import { tf } from '../runtime/tf.js';
+import { checkCase, summarise } from './cases.js';
+import { parseGoldenFile } from './format.js';
+import { goldenPath } from './paths.js';
+
+async function main(): Promise<number> {
+  await tf.setBackend('cpu');
+  const path = goldenPath(process.env, process.cwd());
+  const file = parseGoldenFile(readFileSync(path, 'utf8'));
+  const results = file.cases.map(checkCase);
+  for (const r of results) {
+    if (r.status === 'fail') console.log(`FAIL ${r.id} (${r.strategy}): ${r.details.join('; ')}`);
+  }
+  const s = summarise(results);
+  for (const kind of s.skippedKinds) console.log(`SKIP kind ${kind}: not implemented yet`);
+  console.log(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  return s.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exitCode = 1;
+  },
+);
