@@ -83,7 +83,8 @@ export function wasmSimdSupported(): boolean {
   const bytes = new Uint8Array([
     0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
   ]);
-  return WebAssembly.validate(bytes);
+  const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
+  return wasm.validate(bytes);
 }
 
 /** Version of an installed package, or null when it is not installed. */

@@ -1,0 +1,35 @@
+/** `gclip doctor`: which backends load, why tfjs-node did not, and how to fix it. */
+import type { Command } from 'commander';
+import type { Diagnosis } from '../../runtime/doctor.js';
+import type { CommandContext } from '../program.js';
+import { createColor } from '../render/color.js';
+import type { ChalkInstance } from 'chalk';
+
+function render(d: Diagnosis, c: ChalkInstance): string {
+  const lines = [
+    `node        ${d.node} (${d.platform})`,
+    `cpu         ${d.cpu.model}, ${d.cpu.cores} cores`,
+    `wasm SIMD   ${d.wasmSimd ? 'yes' : 'no'}`,
+    ...Object.entries(d.packages).map(([p, v]) => `${p.padEnd(32)} ${v ?? c.yellow('not installed')}`),
+    '',
+    ...d.backends.map((b) => `${b.loaded ? c.green('✔') : c.red('✖')} ${b.name.padEnd(5)} ${b.loaded ? 'loads' : b.error}`),
+    '',
+    `--backend auto runs on: ${c.bold(d.auto ?? 'nothing')}`,
+  ];
+  if (d.fixes.length) lines.push('', 'To get the native tfjs-node backend:', ...d.fixes.map((f) => `  • ${f}`));
+  return lines.join('\n') + '\n';
+}
+
+export function registerDoctor(program: Command, ctx: CommandContext): void {
+  program
+    .command('doctor')
+    .description('report which tfjs backends load here, why tfjs-node did not, and how to fix it')
+    .option('--json', 'print the diagnosis as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { diagnose } = await import('../../runtime/doctor.js');
+      const d = await diagnose();
+      const color = createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag: program.opts<{ color?: boolean }>().color });
+      ctx.io.out(flags.json ? JSON.stringify(d, null, 2) + '\n' : render(d, color));
+      ctx.setExit(d.auto ? 0 : 1);
+    });
+}

@@ -1,0 +1,63 @@
+/**
+ * Terminal progress as a Sink: a live bar on a TTY (cli-progress), a line every N steps
+ * otherwise, and one coloured line per event as it happens. Writes to stderr only.
+ */
+import cliProgress from 'cli-progress';
+import type { ChalkInstance } from 'chalk';
+import type { RunEvent, StepRecord } from '../../record.js';
+import type { Sink } from '../../report/sinks/types.js';
+import { describe } from '../../train/policy.js';
+import type { CliIO } from '../io.js';
+import { num, pct } from './format.js';
+
+export interface ProgressOptions {
+  readonly io: CliIO;
+  readonly color: ChalkInstance;
+  readonly totalSteps: number;
+  /** Line interval when stderr is not a TTY. */
+  readonly every: number;
+  /** No bar and no periodic lines; event lines still print. */
+  readonly quiet: boolean;
+}
+
+function eventLine(e: RunEvent, c: ChalkInstance): string {
+  const paint = e.kind === 'spike' ? c.yellow : c.red;
+  return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${describe(e)}`);
+}
+
+function statusText(r: StepRecord, clipped: number): string {
+  return `loss ${num(r.loss)}  norm ${num(r.preClipNorm)}  clipped ${pct(clipped / (r.step + 1))}`;
+}
+
+/** The progress sink. `quiet` keeps event lines but drops the bar and periodic lines. */
+export function createProgressSink(o: ProgressOptions): Sink {
+  const live = o.io.errIsTTY && o.io.errStream !== undefined && !o.quiet;
+  const bar = live
+    ? new cliProgress.SingleBar(
+        { stream: o.io.errStream, format: 'step {value}/{total} {bar} {percentage}% | {status} | eta {eta_formatted}', hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  let clipped = 0;
+  return {
+    name: 'progress',
+    async open() {
+      bar?.start(o.totalSteps, 0, { status: '' });
+    },
+    async write(r) {
+      if (r.clipped) clipped++;
+      for (const e of r.events) {
+        if (bar) bar.stop();
+        o.io.err(eventLine(e, o.color) + '\n');
+        if (bar) bar.start(o.totalSteps, r.step, { status: statusText(r, clipped) });
+      }
+      if (bar) bar.update(r.step + 1, { status: statusText(r, clipped) });
+      else if (!o.quiet && ((r.step + 1) % o.every === 0 || r.step + 1 === o.totalSteps)) {
+        o.io.err(o.color.dim(`step ${r.step + 1}/${o.totalSteps}  ${statusText(r, clipped)}`) + '\n');
+      }
+    },
+    async close() {
+      bar?.stop();
+    },
+  };
+}

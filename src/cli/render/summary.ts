@@ -1,0 +1,36 @@
+/** The final run summary as a table (cli-table3) with a status line. Text only. */
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { RunSummary } from '../../record.js';
+import { num, pct } from './format.js';
+
+function statusLine(s: RunSummary, c: ChalkInstance): string {
+  if (s.status === 'ok') return c.green('✔ stable');
+  const where = s.firstBadStep !== null ? ` — first bad step ${s.firstBadStep}${s.firstBadLayer ? `, layer ${s.firstBadLayer}` : ''}` : '';
+  const label = s.status === 'halted' ? '✖ halted' : '✖ unstable';
+  return c.red(`${label}${where}`) + (s.reason ? `\n  ${s.reason}` : '');
+}
+
+function eventsText(events: RunSummary['events']): string {
+  const parts = Object.entries(events).map(([k, n]) => `${k} ${n}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** Renders the summary table followed by the status line and the run directory. */
+export function renderRunSummary(s: RunSummary, c: ChalkInstance): string {
+  const table = new Table({ style: { head: [], border: [] } });
+  const rows: [string, string][] = [
+    ['steps', String(s.steps)],
+    ['final loss', num(s.finalLoss)],
+    ['best loss', num(s.bestLoss)],
+    ['pre-clip norm median / p90 / max', `${num(s.preClipNorm.median)} / ${num(s.preClipNorm.p90)} / ${num(s.preClipNorm.max)}`],
+    ['steps clipped', pct(s.clipRate)],
+    ['steps skipped', String(s.skippedSteps)],
+    ['events', eventsText(s.events)],
+    ['backend', s.backend],
+    ['steps/s', num(s.stepsPerSec, 3)],
+  ];
+  table.push(...rows.map(([k, v]) => ({ [c.bold(k)]: v })));
+  const dir = s.runDir ? `\n${c.dim(`run directory: ${s.runDir}`)}` : '';
+  return `${table.toString()}\n${statusLine(s, c)}${dir}\n`;
+}

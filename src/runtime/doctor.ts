@@ -1,0 +1,55 @@
+/**
+ * Environment diagnosis for `gclip doctor`: which backends load here and why not, with
+ * the documented ways to get the native one. Returns data; the CLI renders it.
+ */
+import { cpus, platform, arch } from 'node:os';
+import { initBackend, packageVersion, wasmSimdSupported, type BackendAttempt } from './backend.js';
+
+export interface Diagnosis {
+  readonly node: string;
+  readonly platform: string;
+  readonly cpu: { readonly model: string; readonly cores: number };
+  readonly wasmSimd: boolean;
+  readonly packages: Readonly<Record<string, string | null>>;
+  readonly backends: readonly BackendAttempt[];
+  /** What `--backend auto` picks. */
+  readonly auto: string | null;
+  /** Ways to get tfjs-node, when it did not load. */
+  readonly fixes: readonly string[];
+}
+
+/** Documented remedies for a tfjs-node that failed to install or load (tfjs-node README). */
+export const TFJS_NODE_FIXES: readonly string[] = [
+  'Reinstall with a reachable mirror of the libtensorflow binaries: TFJS_NODE_CDN_STORAGE=https://<mirror>/ npm rebuild @tensorflow/tfjs-node (or put TFJS_NODE_CDN_STORAGE in .npmrc).',
+  'If the mirror uses another path layout: TFJS_NODE_BASE_URI=https://<host>/<path>/libtensorflow- npm rebuild @tensorflow/tfjs-node.',
+  'Use your own libtensorflow: add scripts/custom-binary.json to @tensorflow/tfjs-node ({"tf-lib": "<url>"}) or unpack libtensorflow into its deps/ folder, then npm rebuild @tensorflow/tfjs-node --build-addon-from-source.',
+  'Or keep the wasm backend (the default fallback): correct, single-threaded SIMD; no install step outside the npm registry.',
+];
+
+/** Tries every backend in turn (node, wasm, cpu) and gathers the facts. */
+export async function diagnose(): Promise<Diagnosis> {
+  const backends: BackendAttempt[] = [];
+  for (const name of ['node', 'wasm', 'cpu'] as const) {
+    try {
+      const choice = await initBackend(name);
+      backends.push(...choice.attempts);
+    } catch (e) {
+      backends.push({ name, loaded: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const auto = backends.find((b) => b.loaded)?.name ?? null;
+  if (auto) await initBackend(auto);
+  const first = cpus()[0];
+  return {
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpu: { model: first?.model.trim() ?? 'unknown', cores: cpus().length },
+    wasmSimd: wasmSimdSupported(),
+    packages: Object.fromEntries(
+      ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node'].map((p) => [p, packageVersion(p)]),
+    ),
+    backends,
+    auto,
+    fixes: backends[0]?.loaded ? [] : TFJS_NODE_FIXES,
+  };
+}
