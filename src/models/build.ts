@@ -4,18 +4,12 @@
  * process (tfjs's auto-names use a global counter; its initialisers use backend RNG).
  */
 import type { InitConfig, ModelConfig } from '../config/schema.js';
-import { inputError } from '../errors.js';
 import type { Rng } from '../runtime/rng.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
+import { cnnLayers, gatedLayers } from './extra-layers.js';
 import { initWeights } from './init.js';
-
-/** Shape of one input sample and the width of the output (logits for classification). */
-export interface ModelIO {
-  readonly inputShape: readonly number[];
-  readonly outputDim: number;
-}
-
-type Layer = LayersModel['layers'][number];
+import { inputLayers, withInput, zeroInit, type Layer } from './layers.js';
+import type { ExtraModelConfig } from './schema-extra.js';
 
 /** Initialisers for the two kinds of weight matrices; biases are always zero-based. */
 export interface WeightInits {
@@ -23,31 +17,6 @@ export interface WeightInits {
   readonly kernel: InitConfig;
   /** Recurrent kernels (names ending in `/recurrent_kernel`); defaults to `kernel`. */
   readonly recurrent?: InitConfig;
-}
-
-// Construct with zeros: cheap, and no draw from the backend's RNG (weights are set below).
-const zeroInit = { kernelInitializer: 'zeros', biasInitializer: 'zeros' } as const;
-
-function inputLayers(inputShape: readonly number[], wantRank: 1 | 2): Layer[] {
-  const shape = [...inputShape];
-  if (wantRank === 1 && shape.length > 1) return [tf.layers.flatten({ name: 'flatten', inputShape: shape })];
-  if (wantRank === 2 && shape.length === 1) {
-    // Tabular features fed to a recurrent net are read as a sequence of scalars.
-    return [tf.layers.reshape({ name: 'reshape', targetShape: [shape[0]!, 1], inputShape: shape })];
-  }
-  if (wantRank === 2 && shape.length !== 2) {
-    throw inputError('model_input_mismatch', {
-      path: 'model.kind',
-      message: `a recurrent model needs inputs of shape [steps, channels], received [${shape.join(', ')}]`,
-      hint: 'Use an mlp model for this data, or data with sequence inputs (kind: adding).',
-    });
-  }
-  return [];
-}
-
-/** The first layer gets `inputShape` unless an input adapter layer already has it. */
-function withInput(adapters: Layer[], inputShape: readonly number[]): { inputShape?: number[] } {
-  return adapters.length === 0 ? { inputShape: [...inputShape] } : {};
 }
 
 function mlpLayers(config: Extract<ModelConfig, { kind: 'mlp' }>, io: ModelIO): Layer[] {

@@ -40,6 +40,9 @@ async function register(name: Concrete): Promise<void> {
 }
 
 async function tryBackend(name: Concrete): Promise<BackendAttempt> {
+  // Silences tfjs's console banners (e.g. "looks like you are running in Node.js"):
+  // gclip reports the backend itself, and core code never prints.
+  tf.enableProdMode();
   try {
     await register(name);
     const ok = await tf.setBackend(TFJS_NAME[name]);

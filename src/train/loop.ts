@@ -40,14 +40,16 @@ function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: n
     layerNorms[name] = n.preLayers[i]!;
     layerNormsPost[name] = n.postLayers[i]!;
   });
-  const clipCoef = n.readback.coef ?? (n.preClipNorm > 0 ? n.postClipNorm / n.preClipNorm : 1);
+  // Element-wise strategies read back no coefficient: report the norm ratio instead.
+  const coef = n.readback.coef;
+  const clipCoef = coef ?? (n.preClipNorm > 0 ? n.postClipNorm / n.preClipNorm : 1);
   return {
     step,
     loss: n.loss,
     preClipNorm: n.preClipNorm,
     postClipNorm: n.postClipNorm,
     clipCoef,
-    clipped: n.postClipNorm !== n.preClipNorm || clipCoef !== 1,
+    clipped: coef !== undefined ? coef < 1 : n.postClipNorm < n.preClipNorm,
     threshold: n.readback.threshold ?? fixedThreshold,
     layerNorms,
     layerNormsPost,
