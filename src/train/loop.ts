@@ -50,7 +50,7 @@ function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: n
     postClipNorm: n.postClipNorm,
     clipCoef,
     clipped: coef !== undefined ? coef < 1 : n.postClipNorm < n.preClipNorm,
-    threshold: n.readback.threshold ?? fixedThreshold,
+    threshold: fixedThreshold ?? n.readback.threshold ?? null,
     layerNorms,
     layerNormsPost,
     lr: plan.lr,
