@@ -1,0 +1,177 @@
+/**
+ * Pure pass/fail judgement of a run's step records against the `check:` criteria. Each
+ * criterion reports the measured value, the bound and a one-line reason; the CLI renders
+ * them (table, `--json`, JUnit, GitHub annotations) and maps `passed` to the exit code.
+ */
+import type { StepRecord } from '../record.js';
+import { formatBound, formatNumber as fmt, type Bound } from './format.js';
+import type { CheckCriteria, GradNormBound } from './schema.js';
+import { detectDivergence, detectSpikes, median, percentile } from './stats.js';
+
+export type { Bound } from './format.js';
+
+/** One criterion's verdict. `value` is null when it could not be measured (then it fails). */
+export interface CriterionResult {
+  /** Stable snake_case name: `nonfinite`, `loss_ratio`, `grad_norm_p99`, ... */
+  readonly name: string;
+  readonly passed: boolean;
+  readonly value: number | null;
+  readonly bound: Bound;
+  /** One line: the measured value and the bound, and on failure where it went wrong. */
+  readonly reason: string;
+}
+
+/** The `--json` contract: `passed` is true iff every criterion passed. */
+export interface CheckResult {
+  readonly passed: boolean;
+  /** Number of records judged. */
+  readonly steps: number;
+  readonly criteria: readonly CriterionResult[];
+}
+
+/** The parts of a baseline `RunSummary` that regression criteria compare against. */
+export interface Baseline {
+  readonly finalLoss: number | null;
+  readonly preClipNorm: { readonly median: number | null; readonly p90: number | null };
+}
+
+/**
+ * Judges `records` against `criteria` (and, when given, a baseline summary).
+ * Criteria set to null are left out. Empty `records` is allowed: counts are 0 and
+ * value-based criteria fail as unmeasurable.
+ */
+export function evaluate(records: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline): CheckResult {
+  const results: CriterionResult[] = [];
+  const push = (r: CriterionResult | null): void => void (r && results.push(r));
+  push(criteria.maxNonfinite === null ? null : nonfinite(records, criteria.maxNonfinite));
+  push(criteria.maxSpikes === null ? null : spikes(records, criteria));
+  push(criteria.maxSkipped === null ? null : skipped(records, criteria.maxSkipped));
+  push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
+  for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
+  push(criteria.clipRate === null ? null : clipRate(records, criteria.clipRate));
+  push(criteria.noDivergence ? divergence(records, criteria) : null);
+  if (baseline) results.push(...regression(records, criteria.baseline, baseline));
+  return { passed: results.every((r) => r.passed), steps: records.length, criteria: results };
+}
+
+/** Builds an upper-limit result: passes when value ≤ bound; null value fails. */
+function atMost(name: string, value: number | null, bound: number, describe: (ok: boolean) => string): CriterionResult {
+  const passed = value !== null && value <= bound;
+  return { name, passed, value, bound, reason: `${describe(passed)} (bound ${formatBound(bound)})` };
+}
+
+function finiteNorms(records: readonly StepRecord[]): number[] {
+  return records.map((r) => r.preClipNorm).filter(Number.isFinite);
+}
+
+function finiteLosses(records: readonly StepRecord[]): number[] {
+  return records.map((r) => r.loss).filter(Number.isFinite);
+}
+
+/** Steps flagged by a recorded event of `kind` or by `detected`, in step order, each once. */
+function flaggedSteps(records: readonly StepRecord[], kind: string, detected: readonly number[]): number[] {
+  const steps = new Set(detected);
+  for (const r of records) if (r.events.some((e) => e.kind === kind)) steps.add(r.step);
+  return [...steps].sort((a, b) => a - b);
+}
+
+function nonfinite(records: readonly StepRecord[], max: number): CriterionResult {
+  const bad = records.filter((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm)).map((r) => r.step);
+  const steps = flaggedSteps(records, 'nonfinite', bad);
+  const first = records.find((r) => r.step === steps[0]);
+  return atMost('nonfinite', steps.length, max, () =>
+    first === undefined
+      ? '0 non-finite steps'
+      : `${steps.length} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
+  );
+}
+
+function spikes(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
+  const hits = detectSpikes(records, criteria.detection.spike);
+  const steps = flaggedSteps(records, 'spike', hits.map((h) => h.step));
+  const hit = hits.find((h) => h.step === steps[0]);
+  const detail = hit ? ` (norm ${fmt(hit.preClipNorm)} vs rolling median ${fmt(hit.median)})` : '';
+  return atMost('spikes', steps.length, criteria.maxSpikes as number, () =>
+    steps.length === 0 ? '0 gradient-norm spikes' : `${steps.length} gradient-norm spike(s), first at step ${steps[0]}${detail}`,
+  );
+}
+
+function skipped(records: readonly StepRecord[], max: number): CriterionResult {
+  const steps = records.filter((r) => r.skipped).map((r) => r.step);
+  return atMost('skipped', steps.length, max, () =>
+    steps.length === 0 ? '0 skipped steps' : `${steps.length} skipped step(s), first at step ${steps[0]}`,
+  );
+}
+
+/**
+ * Final smoothed loss / initial smoothed loss, each the median of `window` finite losses
+ * (window capped at ⌈n/4⌉ so the two ends never overlap much on short logs).
+ */
+function lossRatio(records: readonly StepRecord[], bound: number, window: number): CriterionResult {
+  const losses = finiteLosses(records);
+  const w = Math.max(1, Math.min(window, Math.ceil(losses.length / 4)));
+  const initial = median(losses.slice(0, w));
+  const final = median(losses.slice(-w));
+  if (initial === null || final === null || initial <= 0) {
+    const why = initial === null ? 'the log has no finite loss' : `initial loss ${fmt(initial)} is not positive`;
+    return { name: 'loss_ratio', passed: false, value: null, bound, reason: `cannot judge: ${why}; set lossRatio: null to disable (bound ${formatBound(bound)})` };
+  }
+  const ratio = final / initial;
+  return atMost('loss_ratio', ratio, bound, () =>
+    `final loss ${fmt(final)} is ${fmt(ratio)} × initial ${fmt(initial)} (medians of ${w} record(s))`,
+  );
+}
+
+function percentileName(p: number): string {
+  return `grad_norm_p${String(p).replace('.', '_')}`;
+}
+
+function gradNormPercentile(records: readonly StepRecord[], b: GradNormBound): CriterionResult {
+  const value = percentile(finiteNorms(records), b.p);
+  return atMost(percentileName(b.p), value, b.max, () =>
+    value === null ? 'no finite gradient norm to measure' : `p${b.p} of the pre-clip gradient norm is ${fmt(value)}`,
+  );
+}
+
+function clipRate(records: readonly StepRecord[], band: { min: number; max: number }): CriterionResult {
+  const clipped = records.filter((r) => r.clipped).length;
+  const value = records.length === 0 ? null : clipped / records.length;
+  const passed = value !== null && value >= band.min && value <= band.max;
+  const measured = value === null ? 'no steps to measure' : `clipped ${clipped} of ${records.length} steps (${fmt(value)})`;
+  return { name: 'clip_rate', passed, value, bound: { min: band.min, max: band.max }, reason: `${measured} (bound ${formatBound(band)})` };
+}
+
+function divergence(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
+  const opts = criteria.detection.divergence;
+  const hits = detectDivergence(records, opts);
+  const steps = flaggedSteps(records, 'divergence', hits.map((h) => h.step));
+  const hit = hits.find((h) => h.step === steps[0]);
+  return atMost('divergence', steps.length, 0, () => {
+    if (steps.length === 0) return `no divergence (loss never above ${opts.factor} × best for ${opts.patience} records)`;
+    const detail = hit ? `: loss ${fmt(hit.loss)} > ${opts.factor} × best ${fmt(hit.bestLoss)}` : '';
+    return `loss diverged at step ${steps[0]}${detail}`;
+  });
+}
+
+/**
+ * Regression against a baseline: the current value may exceed the baseline by at most
+ * tolerance · |baseline|. Final loss is the last finite loss (as in `RunSummary.finalLoss`);
+ * gradient-norm median and p90 are over finite pre-clip norms.
+ */
+function regression(records: readonly StepRecord[], tol: CheckCriteria['baseline'], base: Baseline): CriterionResult[] {
+  const norms = finiteNorms(records);
+  const compare = (name: string, label: string, value: number | null, ref: number | null, t: number): CriterionResult => {
+    if (ref === null || !Number.isFinite(ref)) {
+      return { name, passed: false, value, bound: Number.NaN, reason: `cannot compare: the baseline has no finite ${label}` };
+    }
+    const bound = ref + t * Math.abs(ref);
+    return atMost(name, value, bound, () =>
+      value === null ? `no finite ${label} in this run` : `${label} ${fmt(value)} vs baseline ${fmt(ref)} (+${fmt(t * 100)} % allowed)`,
+    );
+  };
+  return [
+    compare('baseline_final_loss', 'final loss', finiteLosses(records).at(-1) ?? null, base.finalLoss, tol.finalLossTolerance),
+    compare('baseline_grad_norm_median', 'grad norm median', median(norms), base.preClipNorm.median, tol.gradNormTolerance),
+    compare('baseline_grad_norm_p90', 'grad norm p90', percentile(norms, 90), base.preClipNorm.p90, tol.gradNormTolerance),
+  ];
+}

@@ -1,0 +1,92 @@
+/**
+ * Reader for Hugging Face `trainer_state.json`. Its `log_history` interleaves training
+ * entries (`loss`, `grad_norm`, `learning_rate`, `epoch`, `step`) with evaluation entries
+ * (`eval_loss`, `eval_runtime`, ...) and a closing summary (`train_loss`, `train_runtime`).
+ * Training entries become records; `eval_loss` at the same step becomes their valLoss;
+ * everything else, and any extra field, is ignored. Python's `json.dump` writes bare
+ * `NaN`/`Infinity`, which JSON5 reads (plain JSON.parse would refuse them).
+ */
+import JSON5 from 'json5';
+import { foreignRecord, logError, type ForeignStep, type LogOptions, type ParsedLog } from './log-common.js';
+
+type Entry = Readonly<Record<string, unknown>>;
+
+/** Parses a trainer_state.json. Throws exit-2 errors naming file:line. */
+export function parseTrainerState(text: string, file: string, options: LogOptions = {}): ParsedLog {
+  const history = readHistory(text, file);
+  const evalLoss = new Map<number, number>();
+  for (const e of history) if (typeof e.eval_loss === 'number' && typeof e.step === 'number') evalLoss.set(e.step, e.eval_loss);
+  const training = history.map((e, i) => ({ e, i })).filter(({ e }) => 'loss' in e);
+  if (training.length === 0) {
+    throw logError('log_no_rows', { file, path: 'log_history' }, `log_history has ${history.length} entries but none with a training loss`, 'Log training metrics (logging_steps) so that entries carry "loss" and "grad_norm".');
+  }
+  const steps: ForeignStep[] = [];
+  for (const { e, i } of training) {
+    if (!('grad_norm' in e)) continue;
+    const step = field(e, 'step', i, { text, file });
+    steps.push({
+      step,
+      loss: field(e, 'loss', i, { text, file }),
+      gradNorm: field(e, 'grad_norm', i, { text, file }),
+      ...(typeof e.learning_rate === 'number' ? { lr: e.learning_rate } : {}),
+      ...(evalLoss.has(step) ? { valLoss: evalLoss.get(step) } : {}),
+    });
+  }
+  if (steps.length === 0) {
+    const found = [...new Set(training.flatMap(({ e }) => Object.keys(e)))].join(', ');
+    throw logError('log_missing_column', { file, line: entryLine(text, training[0]?.i ?? 0), path: 'grad_norm' }, `no training entry has grad_norm; fields found: ${found}`, 'grad_norm is logged by transformers ≥ 4.38; upgrade, or export the norms to a CSV.');
+  }
+  const notes = steps.length < training.length ? [`${training.length - steps.length} training entry(ies) without grad_norm were left out`] : [];
+  return { format: 'hf', records: steps.map((s) => foreignRecord(s, options.clipNorm)), notes };
+}
+
+function readHistory(text: string, file: string): Entry[] {
+  let doc: unknown;
+  try {
+    doc = JSON5.parse(text);
+  } catch (e) {
+    const err = e as Error & { lineNumber?: number; columnNumber?: number };
+    const line = err.lineNumber;
+    throw logError('log_bad_json', { file, ...(line ? { line } : {}) }, `not valid JSON${line ? ` at line ${line}` : ''}: ${err.message.replace(/^JSON5: /, '')}`, 'trainer_state.json is written by transformers.Trainer; check the file is complete.');
+  }
+  const history = (doc as { log_history?: unknown } | null)?.log_history;
+  if (!Array.isArray(history)) {
+    throw logError('log_bad_format', { file, path: 'log_history' }, 'expected a trainer_state.json object with a log_history array', 'Pass the trainer_state.json from a checkpoint directory, or set the log format.');
+  }
+  return history.filter((e): e is Entry => typeof e === 'object' && e !== null && !Array.isArray(e));
+}
+
+/** A required numeric field of entry `index`; `step` must be an integer. */
+function field(e: Entry, key: string, index: number, ctx: { text: string; file: string }): number {
+  const v = e[key];
+  if (typeof v === 'number' && (key !== 'step' || Number.isInteger(v))) return v;
+  const expected = key === 'step' ? 'an integer' : 'a number';
+  throw logError('log_bad_value', { file: ctx.file, line: entryLine(ctx.text, index), path: `log_history[${index}].${key}` }, `log_history[${index}].${key} must be ${expected}, received ${JSON.stringify(v) ?? 'nothing'}`, 'Each training entry needs numeric step, loss and grad_norm.');
+}
+
+/**
+ * 1-based line where element `index` of the `log_history` array starts, found by a scan
+ * that tracks strings and nesting (JSON5 reports no positions for values). Used for errors only.
+ */
+export function entryLine(text: string, index: number): number | undefined {
+  const key = text.indexOf('"log_history"');
+  let pos = key < 0 ? -1 : text.indexOf('[', key);
+  if (pos < 0) return undefined;
+  let depth = 0;
+  let seen = -1;
+  let inString = false;
+  for (pos += 1; pos < text.length; pos++) {
+    const c = text[pos];
+    if (inString) {
+      if (c === '\\') pos++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0 && ++seen === index) return text.slice(0, pos).split('\n').length;
+      depth++;
+    } else if (c === '}' || c === ']') {
+      if (depth-- === 0) return undefined;
+    }
+  }
+  return undefined;
+}
