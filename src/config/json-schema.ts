@@ -36,9 +36,9 @@ export function buildJsonSchema(): JsonSchema {
     io: 'input',
     unrepresentable: 'any',
     override: ({ jsonSchema }) => {
-      // JSON cannot hold Infinity (zod emits `const: null`); config files write 'inf'.
+      // JSON cannot hold Infinity (it would be written as `const: null`); files write 'inf'.
       if (Array.isArray(jsonSchema.anyOf)) {
-        jsonSchema.anyOf = jsonSchema.anyOf.filter((s) => !(s.type === 'number' && s.const === null));
+        jsonSchema.anyOf = jsonSchema.anyOf.filter((s) => !(typeof s.const === 'number' && !Number.isFinite(s.const)));
       }
     },
   }) as JsonSchema;
@@ -123,12 +123,13 @@ function describeVariants(variants: readonly JsonSchema[]): string {
 
 function describeNumber(node: JsonSchema): string {
   const noun = node.type === 'integer' ? 'integer' : 'number';
+  const a = node.type === 'integer' ? 'an' : 'a';
   const max = node.maximum === Number.MAX_SAFE_INTEGER ? undefined : node.maximum;
   if (node.exclusiveMinimum === 0 && max === undefined) return `a positive ${noun}`;
-  if (node.minimum !== undefined && max !== undefined) return `a ${noun} from ${node.minimum} to ${max}`;
-  if (node.exclusiveMinimum !== undefined) return `a ${noun} > ${node.exclusiveMinimum}`;
-  if (node.minimum !== undefined) return `a ${noun} ≥ ${node.minimum}`;
-  if (max !== undefined) return `a ${noun} ≤ ${max}`;
+  if (node.minimum !== undefined && max !== undefined) return `${a} ${noun} from ${node.minimum} to ${max}`;
+  if (node.exclusiveMinimum !== undefined) return `${a} ${noun} > ${node.exclusiveMinimum}`;
+  if (node.minimum !== undefined) return `${a} ${noun} ≥ ${node.minimum}`;
+  if (max !== undefined) return `${a} ${noun} ≤ ${max}`;
   return `a finite ${noun}`;
 }
 

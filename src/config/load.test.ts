@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GclipError } from '../errors.js';
-import { loadConfigFile, type Reader } from './load.js';
-
-/** An in-memory file system: missing paths reject like fs with ENOENT. */
-export function memoryReader(files: Record<string, string>): Reader {
-  return async (path) => {
-    const text = files[path];
-    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
-    return text;
-  };
-}
+import { loadConfigFile, memoryReader, type Reader } from './load.js';
 
 async function loadError(path: string, text?: string): Promise<GclipError> {
   const read = memoryReader(text === undefined ? {} : { [path]: text });

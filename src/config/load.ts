@@ -30,6 +30,18 @@ export interface LoadedConfig {
 /** The reader CLI commands pass in: UTF-8 text from the local file system. */
 export const nodeReader: Reader = (path) => readFile(path, 'utf8');
 
+/**
+ * A reader over in-memory files (tests, or configs embedded by a host app). A missing
+ * path rejects like fs does, with `code: 'ENOENT'`.
+ */
+export function memoryReader(files: Readonly<Record<string, string>>): Reader {
+  return async (path) => {
+    const text = files[path];
+    if (text !== undefined) return text;
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+  };
+}
+
 const HINT_START = 'Start from configs/demo.yaml, or run `gclip init` to write a starter config.';
 
 /**

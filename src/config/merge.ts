@@ -1,0 +1,296 @@
+/**
+ * Resolves the run configuration: defaults ← config file ← command-line flags, validated
+ * once with zod, frozen, with the provenance of every field. The flag → config key
+ * mapping lives here and nowhere else.
+ */
+import type { z } from 'zod';
+import { GclipError, inputError, type Issue } from '../errors.js';
+import { didYouMean } from './did-you-mean.js';
+import {
+  allowedKeys,
+  buildJsonSchema,
+  childOf,
+  describeExpected,
+  describeReceived,
+  exampleFor,
+  schemaAt,
+  variantOf,
+  type JsonSchema,
+} from './json-schema.js';
+import type { FieldPath, LoadedConfig } from './load.js';
+import { runConfigSchema, type RunConfig } from './schema.js';
+
+/** Options as commander hands them over (camelCased flag names, raw string values). */
+export type RawFlags = Readonly<Record<string, unknown>>;
+
+/** Where a field's value came from. */
+export type Provenance = 'default' | 'file' | 'flag';
+
+/** What `resolveConfig` merges: an optional loaded file and the raw flags. */
+export interface ResolveInput {
+  readonly file?: Pick<LoadedConfig, 'data' | 'locate' | 'path'>;
+  readonly flags: RawFlags;
+}
+
+/** A validated run configuration and the origin of each of its leaf fields. */
+export interface ResolvedConfig {
+  /** Deeply frozen. */
+  readonly config: RunConfig;
+  /** Dotted leaf path (`clip.maxNorm`, `model.hidden`) → where its value came from. */
+  readonly provenance: Readonly<Record<string, Provenance>>;
+}
+
+type FlagValue = 'string' | 'number' | 'normType';
+
+interface FlagSpec {
+  readonly flag: string;
+  readonly path: FieldPath;
+  readonly value: FlagValue;
+  /** The block `kind` this flag selects (`--clip-norm` selects clip kind 'norm'). */
+  readonly selects?: string;
+}
+
+/** Commander option key → config field. Flags are kebab-case, keys camelCase (style §5). */
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  name: { flag: '--name', path: ['name'], value: 'string' },
+  seed: { flag: '--seed', path: ['seed'], value: 'number' },
+  backend: { flag: '--backend', path: ['backend'], value: 'string' },
+  model: { flag: '--model', path: ['model', 'kind'], value: 'string' },
+  data: { flag: '--data', path: ['data', 'kind'], value: 'string' },
+  batchSize: { flag: '--batch-size', path: ['data', 'batchSize'], value: 'number' },
+  steps: { flag: '--steps', path: ['train', 'steps'], value: 'number' },
+  epochs: { flag: '--epochs', path: ['train', 'epochs'], value: 'number' },
+  lr: { flag: '--lr', path: ['train', 'lr'], value: 'number' },
+  optimizer: { flag: '--optimizer', path: ['train', 'optimizer'], value: 'string' },
+  clip: { flag: '--clip', path: ['clip', 'kind'], value: 'string' },
+  clipNorm: { flag: '--clip-norm', path: ['clip', 'maxNorm'], value: 'number', selects: 'norm' },
+  clipValue: { flag: '--clip-value', path: ['clip', 'clipValue'], value: 'number', selects: 'value' },
+  normType: { flag: '--norm-type', path: ['clip', 'normType'], value: 'normType' },
+  onNonfinite: { flag: '--on-nonfinite', path: ['detect', 'nonfinite', 'action'], value: 'string' },
+  out: { flag: '--out', path: ['log', 'out'], value: 'string' },
+};
+
+/** One field set by a flag: the value zod sees and the text the user typed. */
+interface Override {
+  readonly flag: string;
+  readonly path: FieldPath;
+  readonly raw: string;
+  readonly value: unknown;
+  /** The flag as typed, for messages: `--clip-norm 1`. */
+  readonly typed: string;
+}
+
+/**
+ * Merges defaults ← `file.data` ← `flags`, validates the result once with
+ * `runConfigSchema` and returns it deeply frozen with per-field provenance.
+ *
+ * A flag that selects a different block kind (`--clip-norm` over a file's
+ * `clip: {kind: value, clipValue: 2}`) drops the file's fields that the new kind does not
+ * accept and keeps shared ones such as `normType`.
+ *
+ * Throws GclipError (exit 2): `conflicting_flags` when two flags select different kinds
+ * of one block; `invalid_flag` when every problem comes from flags; otherwise
+ * `invalid_config`, one issue per problem, each with a dotted path, the `file:line` or
+ * flag it came from, expected and received values and a hint.
+ */
+export function resolveConfig(input: ResolveInput): ResolvedConfig {
+  const overrides = overridesOf(input.flags);
+  checkConflicts(overrides);
+  const schema = buildJsonSchema();
+  const fromFile = withKindsFrom(schema, structuredClone(input.file?.data ?? {}), overrides);
+  const merged = structuredClone(fromFile);
+  for (const o of overrides) setAt(merged, o.path, o.value, schema);
+  const parsed = runConfigSchema.safeParse(merged);
+  if (!parsed.success) throw configError(parsed.error.issues, { schema, merged, overrides, file: input.file });
+  const provenance = provenanceOf(parsed.data, fromFile, overrides);
+  return { config: deepFreeze(parsed.data), provenance };
+}
+
+function overridesOf(flags: RawFlags): Override[] {
+  const overrides: Override[] = [];
+  for (const [key, spec] of Object.entries(FLAGS)) {
+    const given = flags[key];
+    if (given === undefined) continue;
+    const raw = String(given);
+    const typed = `${spec.flag} ${raw}`;
+    if (spec.selects !== undefined) {
+      const kindPath = [...spec.path.slice(0, -1), 'kind'];
+      overrides.push({ flag: spec.flag, path: kindPath, raw: spec.selects, value: spec.selects, typed });
+    }
+    const value = typeof given === 'string' ? convert(raw, spec.value) : given;
+    overrides.push({ flag: spec.flag, path: spec.path, raw, value, typed });
+  }
+  return overrides;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Flag text → the value zod validates. Text that is not a number stays text, so zod reports it. */
+function convert(raw: string, kind: FlagValue): unknown {
+  const text = raw.trim();
+  if (kind === 'string') return raw;
+  if (kind === 'normType' && text.toLowerCase() === 'inf') return 'inf';
+  return DECIMAL.test(text) ? Number(text) : raw;
+}
+
+/** Two flags selecting different kinds of the same block (`--clip none --clip-norm 1`). */
+function checkConflicts(overrides: readonly Override[]): void {
+  const kinds = overrides.filter((o) => o.path.at(-1) === 'kind');
+  for (const [i, a] of kinds.entries()) {
+    const b = kinds.slice(i + 1).find((o) => dotted(o.path) === dotted(a.path) && o.value !== a.value);
+    if (b === undefined) continue;
+    const field = dotted(a.path);
+    const implied = selectsKind(a.flag) ? a : b;
+    throw inputError('conflicting_flags', {
+      path: field,
+      message: `Conflicting flags ${a.typed} and ${b.typed}: both set ${field} ('${String(a.value)}' vs '${String(b.value)}')`,
+      hint: `Pass only one of them; ${implied.flag} alone already sets ${field} to '${String(implied.value)}'.`,
+      source: `${a.flag}, ${b.flag}`,
+    });
+  }
+}
+
+function selectsKind(flag: string): boolean {
+  return Object.values(FLAGS).some((spec) => spec.flag === flag && spec.selects !== undefined);
+}
+
+/** For each flag that changes a block's kind, drop the file fields only the old kind accepts. */
+function withKindsFrom(schema: JsonSchema, data: unknown, overrides: readonly Override[]): unknown {
+  for (const o of overrides.filter((x) => x.path.at(-1) === 'kind')) {
+    const blockPath = o.path.slice(0, -1);
+    const block = getAt(data, blockPath);
+    const node = schemaAt(schema, blockPath, data);
+    if (node?.oneOf === undefined || !isRecord(block) || block.kind === o.value) continue;
+    const oldKeys = allowedKeys(node, block);
+    const newKeys = new Set(allowedKeys(node, { ...block, kind: o.value }));
+    if (variantOf(node, { kind: o.value }) === undefined) continue;
+    for (const key of oldKeys) if (!newKeys.has(key)) delete block[key];
+  }
+  return data;
+}
+
+interface IssueContext {
+  readonly schema: JsonSchema;
+  readonly merged: unknown;
+  readonly overrides: readonly Override[];
+  readonly file: ResolveInput['file'];
+}
+
+function configError(zodIssues: readonly z.core.$ZodIssue[], ctx: IssueContext): GclipError {
+  const issues = zodIssues.flatMap((issue) => toIssues(issue, ctx));
+  const flags = new Set(ctx.overrides.map((o) => o.flag));
+  const allFromFlags = issues.every((i) => i.source !== undefined && flags.has(i.source));
+  return new GclipError(allFromFlags ? 'invalid_flag' : 'invalid_config', issues);
+}
+
+/** One zod issue → our issues (one per unknown key), with source, expected/received and hint. */
+function toIssues(issue: z.core.$ZodIssue, ctx: IssueContext): Issue[] {
+  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownKeyIssue(path, key, ctx));
+  const options = optionsOf(issue);
+  const node = schemaAt(ctx.schema, path, ctx.merged);
+  const expected = options ? `one of ${options.map((o) => `'${o}'`).join(' | ')}` : node && describeExpected(node);
+  if (expected === undefined) return [{ path: dotted(path), message: issue.message, source: sourceOf(path, ctx) }];
+  return [valueIssue(path, expected, { options, node }, ctx)];
+}
+
+function optionsOf(issue: z.core.$ZodIssue): string[] | undefined {
+  if (issue.code === 'invalid_value') return issue.values.map(String);
+  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+    return issue.options.map(String);
+  }
+  return undefined;
+}
+
+function valueIssue(
+  path: FieldPath,
+  expected: string,
+  known: { options: string[] | undefined; node: JsonSchema | undefined },
+  ctx: IssueContext,
+): Issue {
+  const override = ctx.overrides.find((o) => dotted(o.path) === dotted(path));
+  const value = getAt(ctx.merged, path);
+  const received = override ? `'${override.raw}'` : describeReceived(value);
+  const subject = override?.flag ?? dotted(path);
+  const message =
+    value === undefined
+      ? `Missing ${subject}: expected ${expected}`
+      : `Invalid value for ${subject}: expected ${expected}, received ${received}`;
+  const suggestion = typeof value === 'string' && known.options ? didYouMean(value, known.options) : undefined;
+  const example = known.options?.[0] ?? (known.node && exampleFor(known.node));
+  const last = path.at(-1);
+  const usage = override ? `${override.flag} ${example}` : typeof last === 'string' ? `${last}: ${example}` : example;
+  const hint = suggestion
+    ? `Did you mean '${suggestion}'?`
+    : `Use ${expected}${example === undefined ? '' : `, e.g. ${usage}`}.`;
+  return { path: dotted(path), message, hint, source: override?.flag ?? sourceOf(path, ctx) };
+}
+
+function unknownKeyIssue(path: FieldPath, key: string, ctx: IssueContext): Issue {
+  const node = schemaAt(ctx.schema, path, ctx.merged);
+  const allowed = node ? allowedKeys(node, getAt(ctx.merged, path)) : [];
+  const suggestion = didYouMean(key, allowed);
+  const where = path.length === 0 ? 'at the top level' : `in ${dotted(path)}`;
+  const list = `Allowed keys ${where}: ${allowed.join(', ')}.`;
+  return {
+    path: dotted([...path, key]),
+    message: `Unknown key '${key}' ${where}`,
+    hint: suggestion ? `Did you mean ${suggestion}? ${list}` : `Remove it. ${list}`,
+    source: sourceOf([...path, key], ctx),
+  };
+}
+
+function sourceOf(path: FieldPath, ctx: IssueContext): string | undefined {
+  return ctx.file?.locate(path);
+}
+
+/** Every leaf of the resolved config (arrays count as leaves) → flag, file or default. */
+function provenanceOf(config: unknown, fromFile: unknown, overrides: readonly Override[]): Record<string, Provenance> {
+  const byFlag = new Set(overrides.map((o) => dotted(o.path)));
+  const out: Record<string, Provenance> = {};
+  const walk = (value: unknown, path: string[]): void => {
+    if (isRecord(value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+      return;
+    }
+    const key = dotted(path);
+    out[key] = byFlag.has(key) ? 'flag' : getAt(fromFile, path) !== undefined ? 'file' : 'default';
+  };
+  walk(config, []);
+  return out;
+}
+
+/** `['model', 'hidden', 1]` → `model.hidden[1]`. */
+function dotted(path: FieldPath): string {
+  return path.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
+}
+
+function getAt(value: unknown, path: FieldPath): unknown {
+  return path.reduce<unknown>((v, key) => childOf(v, key), value);
+}
+
+/**
+ * Sets `path` inside `target`. A missing block starts from its schema default, so
+ * `--norm-type 1` alone yields `clip: {kind: 'none', normType: 1}`, not a kind-less clip.
+ */
+function setAt(target: unknown, path: FieldPath, value: unknown, schema: JsonSchema): void {
+  let node = target as Record<string, unknown>;
+  for (const [i, key] of path.slice(0, -1).entries()) {
+    const next = node[key];
+    const fallback = schemaAt(schema, path.slice(0, i + 1), target)?.default;
+    node = isRecord(next) ? next : (node[key] = isRecord(fallback) ? structuredClone(fallback) : {});
+  }
+  node[String(path.at(-1))] = value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
