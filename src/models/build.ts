@@ -8,8 +8,10 @@ import type { Rng } from '../runtime/rng.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { cnnLayers, gatedLayers } from './extra-layers.js';
 import { initWeights } from './init.js';
-import { inputLayers, withInput, zeroInit, type Layer } from './layers.js';
+import { inputLayers, withInput, zeroInit, zeroRecurrentInit, type Layer, type ModelIO } from './layers.js';
 import type { ExtraModelConfig } from './schema-extra.js';
+
+export type { ModelIO } from './layers.js';
 
 /** Initialisers for the two kinds of weight matrices; biases are always zero-based. */
 export interface WeightInits {
@@ -20,7 +22,7 @@ export interface WeightInits {
 }
 
 function mlpLayers(config: Extract<ModelConfig, { kind: 'mlp' }>, io: ModelIO): Layer[] {
-  const layers = inputLayers(io.inputShape, 1);
+  const layers = inputLayers(io.inputShape, config.kind);
   config.hidden.forEach((units, i) => {
     const first = i === 0 ? withInput(layers, io.inputShape) : {};
     layers.push(tf.layers.dense({ units, activation: config.activation, name: `dense_${i + 1}`, ...first, ...zeroInit }));
@@ -29,14 +31,13 @@ function mlpLayers(config: Extract<ModelConfig, { kind: 'mlp' }>, io: ModelIO): 
 }
 
 function rnnLayers(config: Extract<ModelConfig, { kind: 'rnn' }>, io: ModelIO): Layer[] {
-  const layers = inputLayers(io.inputShape, 2);
+  const layers = inputLayers(io.inputShape, config.kind, [2]);
   const rnn = tf.layers.simpleRNN({
     units: config.units,
     activation: config.activation,
     name: 'rnn',
-    recurrentInitializer: 'zeros',
     ...withInput(layers, io.inputShape),
-    ...zeroInit,
+    ...zeroRecurrentInit,
   });
   return [...layers, rnn];
 }
@@ -73,29 +74,49 @@ function biasValues(model: LayersModel, name: string, shape: number[]): Float32A
   return out;
 }
 
+/** Any built-in architecture's config: mlp and rnn from `config/schema.ts`, and the extras. */
+export type BuiltinModelConfig = ModelConfig | ExtraModelConfig;
+
+function bodyLayers(config: BuiltinModelConfig, io: ModelIO): Layer[] {
+  switch (config.kind) {
+    case 'mlp':
+      return mlpLayers(config, io);
+    case 'rnn':
+      return rnnLayers(config, io);
+    case 'lstm':
+    case 'gru':
+      return gatedLayers(config, io);
+    case 'cnn':
+      return cnnLayers(config, io);
+  }
+}
+
 /**
  * Builds a built-in model for inputs of `io.inputShape` and `io.outputDim` outputs, with
  * stable names and seeded weights.
  *
  * - `mlp`: [flatten if the input has rank > 1] → dense_1 … dense_n (`hidden` units, the
  *   activation) → head (linear, outputDim).
- * - `rnn`: [reshape [features] → [features, 1] if the input is tabular] → rnn
- *   (SimpleRNN, `units`, `activation`, last state only) → head (linear, outputDim).
+ * - `rnn` / `lstm` / `gru`: [reshape [features] → [features, 1] if the input is tabular]
+ *   → a layer named after the kind (`units`, last state only) → head. `rnn` is SimpleRNN
+ *   with `activation` (tanh by default); lstm and gru use tanh with sigmoid gates.
+ * - `cnn`: conv_i (+ pool_i) per `filters` entry → flatten → dense_i → head
+ *   (see `cnnModelSchema`).
  *
- * Kernels (the head's included) use `config.init`, the recurrent kernel
+ * Kernels (the head's included) use `config.init`, recurrent kernels
  * `config.recurrentInit`, biases are 0 (see {@link initModelWeights}). The model is not
  * compiled; it outputs logits for classification (pair it with `lossFor`).
- * Throws `model_input_mismatch` (exit 2) for an rnn on inputs of rank > 2.
+ * Throws `model_input_mismatch` (exit 2) when the input rank does not fit the kind
+ * (recurrent: rank 1 or 2; cnn: rank 1, 2 or 3).
  *
  * @example
- * const model = buildModel({ kind: 'rnn', units: 8, activation: 'tanh', init, recurrentInit }, { inputShape: [20, 2], outputDim: 1 }, createRng(0));
+ * const model = buildModel(rnnModelSchema.parse({ kind: 'rnn', units: 6 }), { inputShape: [20, 2], outputDim: 1 }, createRng(0));
  * layerGroups(model).names; // ['rnn', 'head']
  */
-export function buildModel(config: ModelConfig, io: ModelIO, rng: Rng): LayersModel {
-  const body = config.kind === 'mlp' ? mlpLayers(config, io) : rnnLayers(config, io);
+export function buildModel(config: BuiltinModelConfig, io: ModelIO, rng: Rng): LayersModel {
   const head = tf.layers.dense({ units: io.outputDim, name: 'head', ...zeroInit });
-  const model = tf.sequential({ name: `gclip_${config.kind}`, layers: [...body, head] });
-  const recurrent = config.kind === 'rnn' ? config.recurrentInit : undefined;
+  const model = tf.sequential({ name: `gclip_${config.kind}`, layers: [...bodyLayers(config, io), head] });
+  const recurrent = 'recurrentInit' in config ? config.recurrentInit : undefined;
   initModelWeights(model, recurrent ? { kernel: config.init, recurrent } : { kernel: config.init }, rng.fork('model'));
   return model;
 }
