@@ -26,7 +26,10 @@ export type RunEvent =
     }
   | {
       readonly kind: 'divergence';
+      /** Step at which the streak reached `patience` (when the event fired). */
       readonly step: number;
+      /** First step of the diverged streak. */
+      readonly since: number;
       readonly loss: number;
       readonly bestLoss: number;
       readonly factor: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDivergenceDetector, createNonfiniteDetector, createSpikeDetector, percentile } from './index.js';
 import type { StepObservation } from './types.js';
+import type { RunEvent } from '../record.js';
 
 function obs(step: number, fields: { loss?: number; norm?: number; layers?: Record<string, number>; weightsFinite?: boolean }): StepObservation {
   const norm = fields.norm ?? 1;
@@ -81,13 +82,16 @@ describe('divergence detector', () => {
     let s = d.init();
     const losses = [5, 1, 2, 20, 30, 40, 0.5];
     const fired: number[] = [];
+    const events: RunEvent[] = [];
     losses.forEach((loss, step) => {
       const r = d.observe(obs(step, { loss }), s);
       s = r.state;
+      events.push(...r.events);
       if (r.events.length) fired.push(step);
     });
     // best = 1 from step 1; 20 and 30 exceed 10×1 and the first loss 5: streak hits 2 at step 4.
     expect(fired).toEqual([4]);
+    expect(events[0]).toMatchObject({ step: 4, since: 3, loss: 30, bestLoss: 1 });
     expect(s).toEqual({ firstLoss: 5, bestLoss: 0.5, streak: 0, seen: 7 });
   });
 

@@ -32,7 +32,7 @@ export function createDivergenceDetector(options: DivergenceOptions): Detector<D
       if (streak !== options.patience) return { state: next, events: [] };
       return {
         state: next,
-        events: [{ kind: 'divergence', step: record.step, loss, bestLoss: best, factor: loss / best }],
+        events: [{ kind: 'divergence', step: record.step, since: record.step - streak + 1, loss, bestLoss: best, factor: loss / best }],
       };
     },
   };

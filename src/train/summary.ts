@@ -48,7 +48,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         steps,
         finalLoss,
         bestLoss,
-        firstBadStep: bad?.step ?? null,
+        firstBadStep: bad === null ? null : bad.kind === 'divergence' ? bad.since : bad.step,
         firstBadLayer: layer,
         preClipNorm: { median: percentile(norms, 50), p90: percentile(norms, 90), max: norms.length ? norms.reduce((a, b) => Math.max(a, b)) : null },
         clipRate: steps ? clipped / steps : 0,
