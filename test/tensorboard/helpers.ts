@@ -6,7 +6,8 @@ import type { RunMeta } from '../../src/report/sinks/types.js';
 import { decodeEvent, type TbEvent } from '../../src/report/tensorboard/proto.js';
 import { decodeTfRecords } from '../../src/report/tensorboard/tfrecord.js';
 
-export const meta: RunMeta = { runDir: '/unused', config: {}, backend: 'cpu', startedAt: '2026-01-01T00:00:00Z' };
+// Not named `meta`: Vite's SSR transform would rewrite `import.meta` in importing files.
+export const runMeta: RunMeta = { runDir: '/unused', config: {}, backend: 'cpu', startedAt: '2026-01-01T00:00:00Z' };
 
 export const summary: RunSummary = {
   status: 'ok',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTensorBoardSink, FILE_VERSION } from '../../src/report/sinks/tensorboard.js';
 import { buildHistogram } from '../../src/report/tensorboard/histogram.js';
-import { fakeClock, meta, readEventFile, record, scalarsOf, summary, tempDir } from './helpers.js';
+import { fakeClock, runMeta, readEventFile, record, scalarsOf, summary, tempDir } from './helpers.js';
 
 const f32 = (x: number): number => Math.fround(x);
 
@@ -11,7 +11,7 @@ describe('createTensorBoardSink', () => {
   it('writes the file-version header then one summary event per step', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: fakeClock(1_700_000_000_000), hostname: 'testhost' });
-    await sink.open(meta);
+    await sink.open(runMeta);
     await sink.write(record(1, { valLoss: 0.75 }));
     await sink.write(record(2, { clipped: false, clipCoef: 1, postClipNorm: 2 }));
     await sink.close(summary);
@@ -44,7 +44,7 @@ describe('createTensorBoardSink', () => {
   it('writes NaN and ±Infinity as IEEE floats and zero as a present value', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h' });
-    await sink.open(meta);
+    await sink.open(runMeta);
     await sink.write(record(5, { loss: Number.NaN, preClipNorm: Number.POSITIVE_INFINITY, clipCoef: 0, lr: Number.NEGATIVE_INFINITY }));
     await sink.close(summary);
     const scalars = scalarsOf((await readEventFile(dir)).events[1]);
@@ -58,7 +58,7 @@ describe('createTensorBoardSink', () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h', histogramEvery: 2 });
     const histograms = { 'dense/kernel': Float32Array.of(-1, 0.5, 2), 'dense/bias': Float32Array.of(0) };
-    await sink.open(meta);
+    await sink.open(runMeta);
     for (const step of [1, 2, 3, 4]) await sink.write(record(step), { histograms });
     await sink.write(record(6)); // divisible, but the loop passed no histograms
     await sink.close(summary);
@@ -73,7 +73,7 @@ describe('createTensorBoardSink', () => {
   it('flushes before close once the buffer passes flushBytes', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h', flushBytes: 1 });
-    await sink.open(meta);
+    await sink.open(runMeta);
     await sink.write(record(1));
     // Not closed yet: the header and step 1 are already on disk.
     expect((await readEventFile(dir)).events.map((e) => e.step)).toEqual([0, 1]);
@@ -83,7 +83,7 @@ describe('createTensorBoardSink', () => {
   it('keeps everything in memory until close with the default buffer', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h' });
-    await sink.open(meta);
+    await sink.open(runMeta);
     await sink.write(record(1));
     expect((await readEventFile(dir)).events).toEqual([]);
     await sink.close(summary);
@@ -94,7 +94,7 @@ describe('createTensorBoardSink', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'events.out.tfevents.0.h'), 'earlier run');
     const sink = createTensorBoardSink({ dir, now: () => 0, hostname: 'h' });
-    await expect(sink.open(meta)).rejects.toMatchObject({
+    await expect(sink.open(runMeta)).rejects.toMatchObject({
       code: 'sink_write_failed',
       message: expect.stringMatching(/^log\.tensorboard: tensorboard sink could not write .*events\.out\.tfevents\.0\.h: EEXIST/),
     });
@@ -106,14 +106,14 @@ describe('createTensorBoardSink', () => {
     const dir = await tempDir();
     await chmod(dir, 0o500);
     const sink = createTensorBoardSink({ dir: join(dir, 'sub'), now: () => 0, hostname: 'h' });
-    await expect(sink.open(meta)).rejects.toMatchObject({ code: 'sink_write_failed' });
+    await expect(sink.open(runMeta)).rejects.toMatchObject({ code: 'sink_write_failed' });
   });
 
   it('rejects write before open and after close as internal errors', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: () => 0, hostname: 'h' });
     await expect(sink.write(record(1))).rejects.toMatchObject({ code: 'sink_not_open', exitCode: 3 });
-    await sink.open(meta);
+    await sink.open(runMeta);
     await sink.close(summary);
     await expect(sink.write(record(1))).rejects.toThrow('tensorboard sink used before open() or after close()');
   });
