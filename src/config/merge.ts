@@ -177,7 +177,8 @@ interface IssueContext {
 }
 
 function configError(zodIssues: readonly z.core.$ZodIssue[], ctx: IssueContext): GclipError {
-  const issues = zodIssues.flatMap((issue) => toIssues(issue, ctx));
+  // Top-down in the file reads like the file; flag issues (no line) come last.
+  const issues = zodIssues.flatMap((issue) => toIssues(issue, ctx)).sort((a, b) => lineOf(a) - lineOf(b));
   const flags = new Set(ctx.overrides.map((o) => o.flag));
   const allFromFlags = issues.every((i) => i.source !== undefined && flags.has(i.source));
   return new GclipError(allFromFlags ? 'invalid_flag' : 'invalid_config', issues);
@@ -238,6 +239,10 @@ function unknownKeyIssue(path: FieldPath, key: string, ctx: IssueContext): Issue
     hint: suggestion ? `Did you mean ${suggestion}? ${list}` : `Remove it. ${list}`,
     source: sourceOf([...path, key], ctx),
   };
+}
+
+function lineOf(issue: Issue): number {
+  return Number(/:(\d+)$/.exec(issue.source ?? '')?.[1] ?? Infinity);
 }
 
 function sourceOf(path: FieldPath, ctx: IssueContext): string | undefined {
