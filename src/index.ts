@@ -1,0 +1,24 @@
+/**
+ * gclip's public library API. The CLI is one client of these functions; everything else
+ * under src/ is private.
+ */
+export { clipGradNorm, clipGradValue, type GradInput, type ClipGradNormOptions, type ClipGradNormResult } from './clip/api.js';
+export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './clip/global-norm.js';
+export { clipByValue, type ClipByValueOptions } from './clip/value.js';
+export { noClip } from './clip/none.js';
+export { createStrategy } from './clip/registry.js';
+export { measureNorms, layerNorms, tensorNorm } from './clip/norms.js';
+export type { ClipStrategy, ClipContext, ClipOutput, Measured } from './clip/types.js';
+export { runConfigSchema, type RunConfig, type RunConfigInput, type NormType } from './config/schema.js';
+export { loadConfigFile, nodeReader } from './config/load.js';
+export { resolveConfig } from './config/merge.js';
+export { createDetectors, createNonfiniteDetector, createSpikeDetector, createDivergenceDetector } from './detect/index.js';
+export type { Detector, StepObservation } from './detect/index.js';
+export { GclipError, EXIT, type Issue } from './errors.js';
+export type { StepRecord, RunEvent, RunSummary, RunStatus } from './record.js';
+export { encodeRecord, decodeRecord } from './report/codec.js';
+export { createJsonlSink, RUN_FILES } from './report/sinks/jsonl.js';
+export type { Sink, RunMeta } from './report/sinks/types.js';
+export { initBackend, type BackendChoice } from './runtime/backend.js';
+export { train, type TrainOptions } from './train/run.js';
+export { runSession, type SessionOptions } from './train/session.js';
