@@ -61,14 +61,26 @@ function field(e: Entry, key: string, index: number, ctx: { text: string; file: 
   const v = e[key];
   if (typeof v === 'number' && (key !== 'step' || Number.isInteger(v))) return v;
   const expected = key === 'step' ? 'an integer' : 'a number';
-  throw logError('log_bad_value', { file: ctx.file, line: entryLine(ctx.text, index), path: `log_history[${index}].${key}` }, `log_history[${index}].${key} must be ${expected}, received ${JSON.stringify(v) ?? 'nothing'}`, 'Each training entry needs numeric step, loss and grad_norm.');
+  throw logError('log_bad_value', { file: ctx.file, line: entryLine(ctx.text, index, key), path: `log_history[${index}].${key}` }, `log_history[${index}].${key} must be ${expected}, received ${JSON.stringify(v) ?? 'nothing'}`, 'Each training entry needs numeric step, loss and grad_norm.');
 }
 
 /**
- * 1-based line where element `index` of the `log_history` array starts, found by a scan
- * that tracks strings and nesting (JSON5 reports no positions for values). Used for errors only.
+ * 1-based line of element `index` of the `log_history` array: the line of its `key` when
+ * given and present in that element, else the line where the element starts. Found by a
+ * scan that tracks strings and nesting (JSON5 reports no positions for values); used for
+ * errors only.
  */
-export function entryLine(text: string, index: number): number | undefined {
+export function entryLine(text: string, index: number, key?: string): number | undefined {
+  const start = entryOffset(text, index);
+  if (start === undefined) return undefined;
+  const end = entryOffset(text, index + 1) ?? text.length;
+  const at = key === undefined ? -1 : text.indexOf(`"${key}"`, start);
+  const pos = at >= 0 && at < end ? at : start;
+  return text.slice(0, pos).split('\n').length;
+}
+
+/** Offset of the `{` or `[` that opens element `index` of `log_history`, or undefined. */
+function entryOffset(text: string, index: number): number | undefined {
   const key = text.indexOf('"log_history"');
   let pos = key < 0 ? -1 : text.indexOf('[', key);
   if (pos < 0) return undefined;
@@ -82,7 +94,7 @@ export function entryLine(text: string, index: number): number | undefined {
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
     else if (c === '{' || c === '[') {
-      if (depth === 0 && ++seen === index) return text.slice(0, pos).split('\n').length;
+      if (depth === 0 && ++seen === index) return pos;
       depth++;
     } else if (c === '}' || c === ']') {
       if (depth-- === 0) return undefined;

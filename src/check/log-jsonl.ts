@@ -53,7 +53,9 @@ function parseLine(raw: string, file: string, line: number): StepRecord {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') ?? '';
-    throw logError('log_bad_record', { file, line, path }, `line ${line}: ${path || 'record'}: ${issue?.message ?? 'invalid'}`, 'A step record needs numeric step, loss and preClipNorm.');
+    const received = issue?.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], decoded);
+    const what = received === undefined ? 'is missing' : `is invalid (${issue?.message ?? 'invalid'}), received ${JSON.stringify(received)}`;
+    throw logError('log_bad_record', { file, line, path }, `line ${line}: ${path || 'record'} ${what}`, 'A step record needs numeric step, loss and preClipNorm.');
   }
   const r = parsed.data;
   return { ...r, postClipNorm: r.postClipNorm ?? r.preClipNorm } as unknown as StepRecord;

@@ -95,7 +95,14 @@ export function toLightningCsv(s: Scenario = {}): string {
 }
 
 /** Python's json.dumps number: bare NaN/Infinity (allow_nan=True), shortest repr otherwise. */
-const py = (x: number): string => (Number.isNaN(x) ? 'NaN' : !Number.isFinite(x) ? (x > 0 ? 'Infinity' : '-Infinity') : String(round(x)));
+function py(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  const r = round(x);
+  if (Number.isInteger(r)) return r.toFixed(1);
+  // repr switches to exponent notation below 1e-4, with at least two exponent digits.
+  return Math.abs(r) < 1e-4 ? r.toExponential().replace(/e([+-])(\d)$/, 'e$10$2') : String(r);
+}
 
 /**
  * Hugging Face trainer_state.json as Trainer writes it (json.dumps, indent=2, sort_keys):
