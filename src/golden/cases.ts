@@ -9,12 +9,19 @@ import type { Failures } from './compare.js';
 import type { GoldenCase } from './format.js';
 import { inScope } from './tensors.js';
 import { checkTorchClipGradNorm, checkTorchClipGradValue } from './check-torch.js';
+import { checkKerasClipnorm, checkOptaxClipByGlobalNorm, checkTfClipByGlobalNorm } from './check-semantics.js';
+import { checkAgcOptax, checkAgcTimm } from './check-agc.js';
 
 type Checker = (c: GoldenCase, fails: Failures) => void;
 
 const CHECKERS: Readonly<Record<string, Checker>> = {
   'torch.clip_grad_norm_': checkTorchClipGradNorm,
   'torch.clip_grad_value_': checkTorchClipGradValue,
+  'tf.clip_by_global_norm': checkTfClipByGlobalNorm,
+  'optax.clip_by_global_norm': checkOptaxClipByGlobalNorm,
+  'keras.clipnorm': checkKerasClipnorm,
+  agc: checkAgcOptax,
+  agc_timm_layout: checkAgcTimm,
 };
 
 /** The golden kinds this build checks. */
