@@ -25,6 +25,8 @@ export interface HostDataset {
   readonly samples: number;
   /** Column names when known (CSV), one per feature; absent for sequence data. */
   readonly featureNames?: readonly string[];
+  /** Classification only, when loaded from a file: the label of each one-hot column. */
+  readonly classNames?: readonly string[];
 }
 
 /** Number of values in one sample: the product of `inputShape` (1 for `[]`). */
@@ -66,7 +68,11 @@ export function gatherRows(ds: HostDataset, indices: ArrayLike<number>): HostBat
 export function subsetRows(ds: HostDataset, indices: ArrayLike<number>): HostDataset {
   const { x, y } = gatherRows(ds, indices);
   const base = { task: ds.task, x, y, inputShape: ds.inputShape, outputDim: ds.outputDim, samples: indices.length };
-  return ds.featureNames ? { ...base, featureNames: ds.featureNames } : base;
+  return {
+    ...base,
+    ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
+    ...(ds.classNames ? { classNames: ds.classNames } : {}),
+  };
 }
 
 /**

@@ -1,0 +1,97 @@
+/**
+ * Turns rows of named cells (from CSV or JSON) into a {@link HostDataset}: picks the
+ * feature and target columns, parses numbers, one-hot encodes a classification target.
+ * Every error is bad input (exit 2) naming the file, the line and the column.
+ */
+import { inputError, type GclipError } from '../errors.js';
+import type { HostDataset, Task } from './dataset.js';
+
+/** Which columns to use and how to read the target. */
+export interface TableOptions {
+  readonly task: Task;
+  /** Target column name. */
+  readonly target: string;
+  /** Feature column names, in order; default every column except the target. */
+  readonly features?: readonly string[];
+}
+
+/** One data row: its cells in header order and where it came from. */
+export interface TableRow {
+  readonly cells: readonly unknown[];
+  /** 1-based line in the file (CSV), when known. */
+  readonly line?: number;
+  /** Path of the row in the document (JSON: `[3]`), when there are no lines. */
+  readonly at?: string;
+}
+
+/** Where a cell is: `file:line` or `file` plus a JSON path, and the column. */
+function where(file: string, row: TableRow | undefined, column: string): { source: string; path: string } {
+  if (row?.line !== undefined) return { source: `${file}:${row.line}`, path: column };
+  const at = row?.at;
+  return { source: file, path: at === undefined ? column : column ? `${at}.${column}` : at };
+}
+
+/** A bad-input error about one cell or column of a data file. */
+export function dataError(code: string, file: string, row: TableRow | undefined, column: string, message: string, hint: string): GclipError {
+  return inputError(code, { ...where(file, row, column), message, hint });
+}
+
+function columnIndex(header: readonly string[], name: string, file: string, role: string): number {
+  const i = header.indexOf(name);
+  if (i >= 0) return i;
+  throw dataError('data_missing_column', file, { cells: [], line: 1 }, name, `no ${role} column '${name}'; columns found: ${header.join(', ')}`, `Name an existing column with --${role === 'target' ? 'target' : 'features'}.`);
+}
+
+/**
+ * Parses a numeric cell: a finite JS number, or a string that `Number()` reads as finite
+ * after trimming. Empty cells, NaN, ±Infinity and text are errors naming line and column.
+ */
+export function numericCell(value: unknown, file: string, row: TableRow, column: string): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
+  if (Number.isFinite(n)) return n;
+  const shown = value === undefined || value === null || value === '' ? 'an empty cell' : JSON.stringify(value);
+  const at = row.line !== undefined ? `line ${row.line}, column '${column}'` : `${row.at ?? ''}.${column}`;
+  throw dataError('data_non_numeric', file, row, column, `expected a finite number at ${at}, received ${shown}`, 'Fix or remove that row, or leave the column out of --features.');
+}
+
+/**
+ * Builds a dataset from a header and rows. Features are numeric. A regression target is
+ * numeric (outputDim 1); a classification target is categorical: its distinct values,
+ * sorted (numerically when all are numbers, else as strings), become the classes, and y
+ * is one-hot. Throws exit-2 errors: `data_empty` (no rows), `data_missing_column`,
+ * `data_non_numeric`, `data_one_class` (a classification target with a single value).
+ */
+export function tableToDataset(header: readonly string[], rows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
+  if (rows.length === 0) throw dataError('data_empty', file, undefined, '', 'the file has no data rows', 'Add a header row and at least one data row.');
+  const targetCol = columnIndex(header, options.target, file, 'target');
+  const featureNames = options.features ?? header.filter((h) => h !== options.target);
+  const featureCols = featureNames.map((f) => columnIndex(header, f, file, 'feature'));
+  const d = featureCols.length;
+  const x = new Float32Array(rows.length * d);
+  rows.forEach((row, r) => featureCols.forEach((c, j) => (x[r * d + j] = numericCell(row.cells[c], file, row, featureNames[j]!))));
+  const base = { x, inputShape: [d], samples: rows.length, featureNames };
+  if (options.task === 'regression') {
+    const y = Float32Array.from(rows, (row) => numericCell(row.cells[targetCol], file, row, options.target));
+    return { task: 'regression', y, outputDim: 1, ...base };
+  }
+  const { y, classNames } = oneHot(rows, targetCol, file, options.target);
+  return { task: 'classification', y, outputDim: classNames.length, classNames, ...base };
+}
+
+function oneHot(rows: readonly TableRow[], col: number, file: string, name: string): { y: Float32Array; classNames: string[] } {
+  const labels = rows.map((row) => {
+    const v = row.cells[col];
+    if (v === undefined || v === null || String(v).trim() === '') numericCell(v, file, row, name);
+    return String(v).trim();
+  });
+  const distinct = [...new Set(labels)];
+  const numeric = distinct.every((l) => Number.isFinite(Number(l)));
+  const classNames = distinct.sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
+  if (classNames.length < 2) {
+    throw dataError('data_one_class', file, undefined, name, `the target column '${name}' has a single value (${classNames[0]})`, 'Classification needs at least two classes; use task regression or another target.');
+  }
+  const index = new Map(classNames.map((c, i) => [c, i]));
+  const y = new Float32Array(rows.length * classNames.length);
+  labels.forEach((l, r) => (y[r * classNames.length + index.get(l)!] = 1));
+  return { y, classNames };
+}
