@@ -4,6 +4,7 @@
  * process (tfjs's auto-names use a global counter; its initialisers use backend RNG).
  */
 import type { InitConfig, ModelConfig } from '../config/schema.js';
+import { internalError } from '../errors.js';
 import type { Rng } from '../runtime/rng.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { cnnLayers, gatedLayers } from './extra-layers.js';
@@ -143,7 +144,7 @@ export function layerGroups(model: LayersModel): LayerGroups {
   const names: string[] = [];
   const varLayer = model.trainableWeights.map((w) => {
     const layer = owner.get(w.name);
-    if (layer === undefined) throw new Error(`internal: weight ${w.name} belongs to no layer of ${model.name}`);
+    if (layer === undefined) throw internalError('weight_without_layer', `weight ${w.name} belongs to no layer of ${model.name}`);
     if (!names.includes(layer)) names.push(layer);
     return names.indexOf(layer);
   });
