@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, memoryReader, type Reader } from '../../config/load.js';
 import { resolveConfig, type RawFlags } from '../../config/merge.js';
 import { GclipError, internalError } from '../../errors.js';
+import { colorLevel, createColor } from './color.js';
 import { exitCodeOf, renderError } from './errors.js';
 
 const plain = { color: new Chalk({ level: 0 }), debug: false };
@@ -157,5 +158,35 @@ describe('exitCodeOf', () => {
     expect(exitCodeOf(internalError('x', 'y'))).toBe(3);
     expect(exitCodeOf(new Error('boom'))).toBe(3);
     expect(exitCodeOf('string')).toBe(3);
+  });
+});
+
+// color.ts decides the instance renderError receives; its rules are pinned here.
+describe('colorLevel', () => {
+  const tty = { isTTY: true, env: { TERM: 'xterm' } };
+  it.each([
+    ['a plain TTY', tty, 1],
+    ['a 256-colour TTY', { isTTY: true, env: { TERM: 'xterm-256color' } }, 2],
+    ['COLORTERM=truecolor', { isTTY: true, env: { COLORTERM: 'truecolor' } }, 3],
+    ['not a TTY', { isTTY: false, env: { TERM: 'xterm' } }, 0],
+    ['TERM=dumb', { isTTY: true, env: { TERM: 'dumb' } }, 0],
+    ['NO_COLOR=1 on a TTY', { isTTY: true, env: { NO_COLOR: '1' } }, 0],
+    ['an empty NO_COLOR (ignored, per no-color.org)', { isTTY: true, env: { NO_COLOR: '' } }, 1],
+    ['--no-color on a TTY', { ...tty, flag: false }, 0],
+    ['--no-color over FORCE_COLOR', { isTTY: true, env: { FORCE_COLOR: '3' }, flag: false }, 0],
+    ['FORCE_COLOR=1 without a TTY', { isTTY: false, env: { FORCE_COLOR: '1' } }, 1],
+    ['FORCE_COLOR over NO_COLOR (as Node does)', { isTTY: false, env: { FORCE_COLOR: '2', NO_COLOR: '1' } }, 2],
+    ['FORCE_COLOR=0 on a TTY', { isTTY: true, env: { FORCE_COLOR: '0' } }, 0],
+    ['FORCE_COLOR= (empty)', { isTTY: false, env: { FORCE_COLOR: '' } }, 1],
+  ])('%s → level %i', (_label, options, level) => {
+    expect(colorLevel(options)).toBe(level);
+  });
+
+  it('gives renderError a chalk instance at that level', () => {
+    const error = new GclipError('invalid_flag', [{ path: 'train.lr', message: 'bad', source: '--lr' }]);
+    const off = createColor({ isTTY: true, env: { NO_COLOR: '1' } });
+    expect(renderError(error, { color: off, debug: false })).not.toContain('\u001b[');
+    const on = createColor({ isTTY: false, env: { FORCE_COLOR: '1' } });
+    expect(renderError(error, { color: on, debug: false })).toContain('\u001b[');
   });
 });
