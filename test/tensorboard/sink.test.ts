@@ -109,6 +109,12 @@ describe('createTensorBoardSink', () => {
     await expect(sink.open(runMeta)).rejects.toMatchObject({ code: 'sink_write_failed' });
   });
 
+  it.each([0, -1, 1.5, Number.NaN])('rejects histogramEvery = %s at creation', (histogramEvery) => {
+    expect(() => createTensorBoardSink({ dir: '/unused', histogramEvery })).toThrow(
+      `log.tensorboard.histogramEvery: histogramEvery must be a positive integer, received ${histogramEvery}`,
+    );
+  });
+
   it('rejects write before open and after close as internal errors', async () => {
     const dir = await tempDir();
     const sink = createTensorBoardSink({ dir, now: () => 0, hostname: 'h' });

@@ -6,7 +6,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { GclipError } from '../../errors.js';
+import { GclipError, inputError } from '../../errors.js';
 import type { RunSummary, StepRecord } from '../../record.js';
 import { buildHistogram } from '../tensorboard/histogram.js';
 import { encodeEvent, type TbEvent, type TbValue } from '../tensorboard/proto.js';
@@ -18,7 +18,7 @@ import type { RunMeta, Sink, SinkWriteExtra } from './types.js';
 export interface TensorBoardSinkOptions {
   /** Directory of the event file (a TensorBoard "run"); created if missing. */
   readonly dir: string;
-  /** Write histograms on steps where `step % histogramEvery === 0`. Default 100. */
+  /** Write histograms on steps where `step % histogramEvery === 0`. A positive integer; default 100. */
   readonly histogramEvery?: number;
   /** Clock in milliseconds since the Unix epoch, for wall times and the file name. */
   readonly now?: () => number;
@@ -46,10 +46,18 @@ const SINK_NAME = 'tensorboard';
  * so TensorBoard can follow a long run. The file is opened exclusively (`wx`): an existing
  * file is never overwritten, and no temp-and-rename is needed because nothing earlier is
  * at risk; a crash leaves at most a truncated last record, which TensorBoard skips.
- * I/O failures throw `GclipError` `sink_write_failed` naming the sink and the file.
+ * I/O failures throw `GclipError` `sink_write_failed` naming the sink and the file; a
+ * `histogramEvery` that is not a positive integer throws `invalid_option` here.
  */
 export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
   const histogramEvery = options.histogramEvery ?? 100;
+  if (!Number.isInteger(histogramEvery) || histogramEvery < 1) {
+    throw inputError('invalid_option', {
+      path: 'log.tensorboard.histogramEvery',
+      message: `histogramEvery must be a positive integer, received ${histogramEvery}`,
+      hint: 'Use a step interval such as 100.',
+    });
+  }
   // eslint-disable-next-line no-restricted-properties -- default clock for library callers; the loop injects its own now().
   const now = options.now ?? (() => Date.now());
   const flushBytes = options.flushBytes ?? 1 << 20;

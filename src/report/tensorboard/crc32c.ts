@@ -4,7 +4,7 @@
  * The CRC itself comes from `crc-32` (SheetJS, pure JS, slice-by-16 tables, no native
  * build), which returns a signed int; everything here is normalised to uint32.
  */
-import { buf as crc32cSigned } from 'crc-32/crc32c.js';
+import CRC32C from 'crc-32/crc32c.js';
 
 /** Added after the rotation in `maskCrc32c`; the constant of TensorFlow's `crc32c::Mask`. */
 const MASK_DELTA = 0xa282ead8;
@@ -14,7 +14,7 @@ const MASK_DELTA = 0xa282ead8;
  * Check value (RFC 3720 / iSCSI): `crc32c(utf8("123456789")) === 0xe3069283`; empty input → 0.
  */
 export function crc32c(data: Uint8Array): number {
-  return crc32cSigned(data) >>> 0;
+  return CRC32C.buf(data) >>> 0;
 }
 
 /**

@@ -110,7 +110,7 @@ export function decodeEvent(bytes: Uint8Array): TbEvent {
     step?: number;
     fileVersion?: string;
     sourceMetadata?: { writer?: string };
-    summary?: { value: (TbValue & { simpleValue?: number; histo?: Partial<TbHistogram> })[] };
+    summary?: { value: RawValue[] };
   };
   return {
     wallTime: raw.wallTime ?? 0,
@@ -121,8 +121,15 @@ export function decodeEvent(bytes: Uint8Array): TbEvent {
   };
 }
 
+/** A decoded `Summary.Value` before proto3 defaults are filled in. */
+interface RawValue {
+  tag?: string;
+  simpleValue?: number;
+  histo?: Partial<TbHistogram>;
+}
+
 /** Fills proto3 defaults that the decoder leaves out (zero doubles, empty tag). */
-function normaliseValue(v: { tag?: string; simpleValue?: number; histo?: Partial<TbHistogram> }): TbValue {
+function normaliseValue(v: RawValue): TbValue {
   const tag = v.tag ?? '';
   if (v.histo === undefined) return { tag, simpleValue: v.simpleValue ?? 0 };
   const h = v.histo;
