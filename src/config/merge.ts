@@ -160,11 +160,11 @@ function withKindsFrom(schema: JsonSchema, data: unknown, overrides: readonly Ov
     const blockPath = o.path.slice(0, -1);
     const block = getAt(data, blockPath);
     const node = schemaAt(schema, blockPath, data);
-    if (node?.oneOf === undefined || !isRecord(block) || block.kind === o.value) continue;
-    const oldKeys = allowedKeys(node, block);
-    const newKeys = new Set(allowedKeys(node, { ...block, kind: o.value }));
+    if (!isRecord(block) || block.kind === o.value || node?.oneOf === undefined) continue;
+    // An unknown kind (`--clip nrom`) drops nothing: zod reports the kind instead.
     if (variantOf(node, { kind: o.value }) === undefined) continue;
-    for (const key of oldKeys) if (!newKeys.has(key)) delete block[key];
+    const newKeys = new Set(allowedKeys(node, { kind: o.value }));
+    for (const key of allowedKeys(node, block)) if (!newKeys.has(key)) delete block[key];
   }
   return data;
 }
