@@ -38,7 +38,46 @@ export const rnnModelSchema = z.strictObject({
   recurrentInit: initSchema.prefault({ kind: 'orthogonal' }),
 });
 
-export const modelSchema = z.discriminatedUnion('kind', [mlpModelSchema, rnnModelSchema]);
+/** Shared by lstm and gru: a recurrent layer of `units`, last state only, then a linear head. */
+const gatedFields = {
+  units: positiveInt().default(32),
+  init: initSchema.prefault({ kind: 'glorot-uniform' }),
+  recurrentInit: initSchema.prefault({ kind: 'orthogonal' }),
+};
+
+/** LSTM (Hochreiter & Schmidhuber 1997): tanh cell, sigmoid gates, forget-gate bias 1. */
+export const lstmModelSchema = z.strictObject({ kind: z.literal('lstm'), ...gatedFields });
+
+/** GRU (Cho et al. 2014), tfjs variant (reset gate before the recurrent matmul). */
+export const gruModelSchema = z.strictObject({ kind: z.literal('gru'), ...gatedFields });
+
+/**
+ * A small conv net: for each entry of `filters`, a convolution (`kernelSize`, stride 1,
+ * 'same' padding, `activation`) followed by max pooling (`pool`, skipped once a spatial
+ * dimension is smaller than `pool`); then flatten, `dense` hidden layers and a linear
+ * head. 1-D convolutions for inputs [steps, channels] (and [features], read as
+ * [features, 1]); 2-D for images [height, width, channels].
+ */
+export const cnnModelSchema = z.strictObject({
+  kind: z.literal('cnn'),
+  filters: z.array(positiveInt()).min(1).default([8, 16]),
+  kernelSize: positiveInt().default(3),
+  pool: z.number().int().min(2).default(2),
+  dense: z.array(positiveInt()).default([32]),
+  activation: activation.default('relu'),
+  init: initSchema.prefault({ kind: 'he-normal' }),
+});
+
+export const modelSchema = z.discriminatedUnion('kind', [
+  mlpModelSchema,
+  rnnModelSchema,
+  lstmModelSchema,
+  gruModelSchema,
+  cnnModelSchema,
+]);
+export type LstmModelConfig = z.infer<typeof lstmModelSchema>;
+export type GruModelConfig = z.infer<typeof gruModelSchema>;
+export type CnnModelConfig = z.infer<typeof cnnModelSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 
 /** Fields every data source shares: batching and the validation split. */

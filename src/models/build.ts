@@ -10,7 +10,7 @@ import { tf, type LayersModel } from '../runtime/tf.js';
 import { cnnLayers, gatedLayers } from './extra-layers.js';
 import { initWeights } from './init.js';
 import { inputLayers, withInput, zeroInit, zeroRecurrentInit, type Layer, type ModelIO } from './layers.js';
-import type { ExtraModelConfig } from './schema-extra.js';
+
 
 export type { ModelIO } from './layers.js';
 
@@ -76,7 +76,7 @@ function biasValues(model: LayersModel, name: string, shape: number[]): Float32A
 }
 
 /** Any built-in architecture's config: mlp and rnn from `config/schema.ts`, and the extras. */
-export type BuiltinModelConfig = ModelConfig | ExtraModelConfig;
+export type BuiltinModelConfig = ModelConfig;
 
 function bodyLayers(config: BuiltinModelConfig, io: ModelIO): Layer[] {
   switch (config.kind) {

@@ -4,7 +4,7 @@
  */
 import { tf } from '../runtime/tf.js';
 import { inputLayers, withInput, zeroInit, zeroRecurrentInit, type Layer, type ModelIO } from './layers.js';
-import type { CnnModelConfig, GruModelConfig, LstmModelConfig } from './schema-extra.js';
+import type { CnnModelConfig, GruModelConfig, LstmModelConfig } from '../config/schema.js';
 
 /**
  * An LSTM or GRU layer named after its kind (`lstm`, `gru`), returning the last state.

@@ -3,7 +3,7 @@ import { initBackend } from '../runtime/backend.js';
 import { createRng } from '../runtime/rng.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { buildModel, layerGroups } from './build.js';
-import { cnnModelSchema, gruModelSchema, lstmModelSchema } from './schema-extra.js';
+import { cnnModelSchema, gruModelSchema, lstmModelSchema } from '../config/schema.js';
 import { trainSteps } from './train-harness.js';
 
 const lstm = lstmModelSchema.parse({ kind: 'lstm', units: 5 });
