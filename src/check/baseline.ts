@@ -1,0 +1,48 @@
+/**
+ * Reads the baseline for `gclip check --baseline summary.json`: a `RunSummary` written by
+ * an earlier run. Only `finalLoss` and `preClipNorm.{median,p90}` are used; every other
+ * field, known or not, is accepted and ignored, so summaries from other gclip versions load.
+ */
+import JSON5 from 'json5';
+import { z } from 'zod';
+import type { Baseline } from './criteria.js';
+import { logError } from './log-common.js';
+
+/** A finite number, NaN/±Infinity written as strings by `report/codec`, or null. */
+const stat = z
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number), z.null()])
+  .optional()
+  .transform((v) => (v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v));
+
+/** Loose schema of the parts of a RunSummary a baseline needs. */
+export const baselineSchema = z
+  .looseObject({
+    finalLoss: stat,
+    preClipNorm: z.looseObject({ median: stat, p90: stat }),
+  })
+  .refine((b) => b.finalLoss !== null || b.preClipNorm.median !== null || b.preClipNorm.p90 !== null, {
+    message: 'has no finite finalLoss, preClipNorm.median or preClipNorm.p90 to compare against',
+  });
+
+/**
+ * Parses a baseline summary's text. Non-finite statistics become null (a criterion against
+ * them fails as "cannot compare"). Throws GclipError exit 2 naming the file (and line for
+ * bad JSON) when the text is not JSON or lacks `preClipNorm`.
+ */
+export function parseBaseline(text: string, file: string): Baseline {
+  let doc: unknown;
+  try {
+    doc = JSON5.parse(text);
+  } catch (e) {
+    const err = e as Error & { lineNumber?: number };
+    throw logError('baseline_bad_json', { file, ...(err.lineNumber ? { line: err.lineNumber } : {}) }, `baseline is not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, 'Pass the summary.json that `gclip train` wrote.');
+  }
+  const parsed = baselineSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    throw logError('baseline_invalid', { file, path }, `baseline ${path ? `${path} ` : ''}${issue?.message ?? 'is invalid'}`, 'Pass the summary.json that `gclip train` wrote.');
+  }
+  const { finalLoss, preClipNorm } = parsed.data;
+  return { finalLoss, preClipNorm: { median: preClipNorm.median, p90: preClipNorm.p90 } };
+}
