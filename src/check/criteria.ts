@@ -3,7 +3,7 @@
  * criterion reports the measured value, the bound and a one-line reason; the CLI renders
  * them (table, `--json`, JUnit, GitHub annotations) and maps `passed` to the exit code.
  */
-import type { StepRecord } from '../record.js';
+import type { RunEvent, StepRecord } from '../record.js';
 import { formatBound, formatNumber as fmt, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { detectDivergence, detectSpikes, median, percentile } from './stats.js';
@@ -68,31 +68,32 @@ function finiteLosses(records: readonly StepRecord[]): number[] {
   return records.map((r) => r.loss).filter(Number.isFinite);
 }
 
-/** Steps flagged by a recorded event of `kind` or by `detected`, in step order, each once. */
-function flaggedSteps(records: readonly StepRecord[], kind: string, detected: readonly number[]): number[] {
-  const steps = new Set(detected);
-  for (const r of records) if (r.events.some((e) => e.kind === kind)) steps.add(r.step);
-  return [...steps].sort((a, b) => a - b);
+/** Recorded events of `kind` plus detected ones at steps without a recorded one, in step order. */
+function mergedEvents<E extends RunEvent>(records: readonly StepRecord[], kind: E['kind'], detected: readonly E[]): E[] {
+  const recorded = records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
+  const steps = new Set(recorded.map((e) => e.step));
+  return [...recorded, ...detected.filter((e) => !steps.has(e.step))].sort((a, b) => a.step - b.step);
 }
 
 function nonfinite(records: readonly StepRecord[], max: number): CriterionResult {
-  const bad = records.filter((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm)).map((r) => r.step);
-  const steps = flaggedSteps(records, 'nonfinite', bad);
-  const first = records.find((r) => r.step === steps[0]);
-  return atMost('nonfinite', steps.length, max, () =>
+  const isBad = (r: StepRecord): boolean =>
+    !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || r.events.some((e) => e.kind === 'nonfinite');
+  const bad = records.filter(isBad);
+  const first = bad[0];
+  return atMost('nonfinite', bad.length, max, () =>
     first === undefined
       ? '0 non-finite steps'
-      : `${steps.length} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
+      : `${bad.length} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
   );
 }
 
 function spikes(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
-  const hits = detectSpikes(records, criteria.detection.spike);
-  const steps = flaggedSteps(records, 'spike', hits.map((h) => h.step));
-  const hit = hits.find((h) => h.step === steps[0]);
-  const detail = hit ? ` (norm ${fmt(hit.preClipNorm)} vs rolling median ${fmt(hit.median)})` : '';
-  return atMost('spikes', steps.length, criteria.maxSpikes as number, () =>
-    steps.length === 0 ? '0 gradient-norm spikes' : `${steps.length} gradient-norm spike(s), first at step ${steps[0]}${detail}`,
+  const events = mergedEvents(records, 'spike', detectSpikes(records, criteria.detection.spike));
+  const first = events[0];
+  return atMost('spikes', events.length, criteria.maxSpikes as number, () =>
+    first === undefined
+      ? '0 gradient-norm spikes'
+      : `${events.length} gradient-norm spike(s), first at step ${first.step} (norm ${fmt(first.preClipNorm)} vs rolling median ${fmt(first.median)})`,
   );
 }
 
@@ -143,14 +144,13 @@ function clipRate(records: readonly StepRecord[], band: { min: number; max: numb
 
 function divergence(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
   const opts = criteria.detection.divergence;
-  const hits = detectDivergence(records, opts);
-  const steps = flaggedSteps(records, 'divergence', hits.map((h) => h.step));
-  const hit = hits.find((h) => h.step === steps[0]);
-  return atMost('divergence', steps.length, 0, () => {
-    if (steps.length === 0) return `no divergence (loss never above ${opts.factor} × best for ${opts.patience} records)`;
-    const detail = hit ? `: loss ${fmt(hit.loss)} > ${opts.factor} × best ${fmt(hit.bestLoss)}` : '';
-    return `loss diverged at step ${steps[0]}${detail}`;
-  });
+  const events = mergedEvents(records, 'divergence', detectDivergence(records, opts));
+  const first = events[0];
+  return atMost('divergence', events.length, 0, () =>
+    first === undefined
+      ? `no divergence (loss never above ${opts.factor} × best for ${opts.patience} records)`
+      : `loss diverged from step ${first.since} (to ${fmt(first.loss)}, ${fmt(first.loss / first.bestLoss)} × best ${fmt(first.bestLoss)}) by step ${first.step}`,
+  );
 }
 
 /**

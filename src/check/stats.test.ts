@@ -70,15 +70,16 @@ describe('detectDivergence', () => {
   it('fires once when the loss stays above factor × best for `patience` records', () => {
     // best 1 after record 1; 11 > 10 × 1 at records 3 and 4 → fires at 4; 12 continues the episode.
     const hits = detectDivergence(records([2, 1, 1.5, 11, 11, 12]), opts);
-    expect(hits).toEqual([{ step: 4, loss: 11, bestLoss: 1 }]);
+    expect(hits).toEqual([{ kind: 'divergence', step: 4, since: 3, loss: 11, bestLoss: 1, factor: 11 }]);
   });
 
   it('resets the streak when the loss falls back, and fires again for a new episode', () => {
     expect(detectDivergence(records([2, 1, 11, 1, 11, 11, 1, 11, 11]), opts).map((h) => h.step)).toEqual([5, 8]);
   });
 
-  it('counts +Infinity as diverged and neither counts nor breaks a streak on NaN', () => {
-    expect(detectDivergence(records([2, 1, Infinity, Number.NaN, Infinity]), opts).map((h) => h.step)).toEqual([4]);
+  it('leaves non-finite losses to the nonfinite criterion: they neither count nor break a streak', () => {
+    expect(detectDivergence(records([2, 1, Infinity, Number.NaN, Infinity]), opts)).toEqual([]);
+    expect(detectDivergence(records([2, 1, 11, Number.NaN, 11]), opts).map((h) => h.step)).toEqual([4]);
   });
 
   it('ignores records inside warmup and losses not above the first loss', () => {
