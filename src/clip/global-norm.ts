@@ -31,9 +31,9 @@ export interface ClipCoef {
  *
  * Formula: `coef = fl32(fl32(1 / fl32(N + fl32(1e-6))) · fl32(max))` (torch evaluates
  * `max/(N+eps)` as `reciprocal(N+eps)·max`), `clamped = min(coef, 1)`. No lower clamp, so a
- * negative `maxNorm` flips signs; N = 0 gives coef 1e6·max → 1; N = inf gives 0; NaN gives NaN.
+ * negative `maxNorm` flips signs (`maxNorm` may be a scalar tensor: adaptive thresholds); N = 0 gives coef 1e6·max → 1; N = inf gives 0; NaN gives NaN.
  */
-export function torchClipCoef(totalNorm: Scalar, maxNorm: number): ClipCoef {
+export function torchClipCoef(totalNorm: Scalar, maxNorm: number | Scalar): ClipCoef {
   return tf.tidy(() => {
     const coef = tf.mul(tf.reciprocal(tf.add(totalNorm, TORCH_NORM_EPS)), maxNorm) as Scalar;
     return { coef, clamped: tf.minimum(coef, 1) as Scalar };

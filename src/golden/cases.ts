@@ -11,6 +11,7 @@ import { inScope } from './tensors.js';
 import { checkTorchClipGradNorm, checkTorchClipGradValue } from './check-torch.js';
 import { checkKerasClipnorm, checkOptaxClipByGlobalNorm, checkTfClipByGlobalNorm } from './check-semantics.js';
 import { checkAgcOptax, checkAgcTimm } from './check-agc.js';
+import { checkAutoClip, checkAutoClipSequence, checkZClipSequence } from './check-adaptive.js';
 
 type Checker = (c: GoldenCase, fails: Failures) => void;
 
@@ -22,6 +23,9 @@ const CHECKERS: Readonly<Record<string, Checker>> = {
   'keras.clipnorm': checkKerasClipnorm,
   agc: checkAgcOptax,
   agc_timm_layout: checkAgcTimm,
+  autoclip: checkAutoClip,
+  autoclip_sequence: checkAutoClipSequence,
+  zclip_sequence: checkZClipSequence,
 };
 
 /** The golden kinds this build checks. */

@@ -13,13 +13,18 @@ import { checkCase, summarise } from './cases.js';
 import { parseGoldenFile } from './format.js';
 import { goldenPath } from './paths.js';
 
+/** Failure details printed per case (the rest are counted). */
+const MAX_DETAILS = 8;
+
 async function main(): Promise<number> {
   await tf.setBackend('cpu');
   const path = goldenPath(process.env, process.cwd());
   const file = parseGoldenFile(readFileSync(path, 'utf8'));
   const results = file.cases.map(checkCase);
   for (const r of results) {
-    if (r.status === 'fail') console.log(`FAIL ${r.id} (${r.strategy}): ${r.details.join('; ')}`);
+    if (r.status !== 'fail') continue;
+    const more = r.details.length > MAX_DETAILS ? `; … ${r.details.length - MAX_DETAILS} more` : '';
+    console.log(`FAIL ${r.id} (${r.strategy}): ${r.details.slice(0, MAX_DETAILS).join('; ')}${more}`);
   }
   const s = summarise(results);
   for (const kind of s.skippedKinds) console.log(`SKIP kind ${kind}: not implemented yet`);

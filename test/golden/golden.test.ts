@@ -21,3 +21,18 @@ describe('golden cases', () => {
     expect(result.status).toBe('pass');
   });
 });
+
+describe('golden dispatch', () => {
+  it('fails a case of an unknown strategy kind loudly instead of skipping it', () => {
+    const result = checkCase({ id: 'x', strategy: 'mystery.clip', params: {}, inputs: {}, expected: {} });
+    expect(result.status).toBe('fail');
+    expect(result.details[0]).toMatch(/unknown strategy kind/);
+  });
+
+  it('fails (does not throw) when a case disagrees with the implementation', () => {
+    const c = file.cases.find((k) => k.strategy === 'zclip_sequence')!;
+    const seq = (c.inputs.sequence as number[]).map((x, i) => (i === 40 ? x * 3 : x));
+    const result = checkCase({ ...c, inputs: { sequence: seq } });
+    expect(result.status).toBe('fail');
+  });
+});

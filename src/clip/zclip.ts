@@ -1,0 +1,168 @@
+/**
+ * ZClip (strategy kind `zclip`): Kumar, Owen, Roy Chowdhury, Güra 2025, "ZClip: Adaptive Spike
+ * Mitigation for LLM Pre-Training" (https://arxiv.org/abs/2504.02507), following
+ * `bluorion-com/ZClip` `zclip/zclip.py` (mode "zscore").
+ */
+import { tf } from '../runtime/tf.js';
+import type { Scalar, Tensor } from '../runtime/tf.js';
+import type { ClipStrategy } from './types.js';
+import { scaleGrads, torchClipCoef, totalNormFor, TORCH_NORM_EPS } from './global-norm.js';
+import { integerIn, invalidOption, positiveFinite } from './options.js';
+
+/** Options of `zClip` (defaults: the reference code's, except the cap, which is off). */
+export interface ZClipOptions {
+  /** EMA smoothing α in (0, 1); default 0.97. */
+  readonly alpha?: number;
+  /** z-score above which a norm is a spike; default 2.5. */
+  readonly zThreshold?: number;
+  /** Norms collected before the EMAs start (no z-test meanwhile); default 25. */
+  readonly warmupSteps?: number;
+  /** Optional hard cap on the norm (reference `max_grad_norm`); default none (null). */
+  readonly maxNorm?: number | null;
+  /** 'adaptive_scaling' (default): clip to `μ + z_t²·σ/z`; 'mean': clip to μ. */
+  readonly clipOption?: 'adaptive_scaling' | 'mean';
+  /** Multiplies the whole adaptive threshold; default 1. */
+  readonly clipFactor?: number;
+  /** Do not update the EMAs on spikes; default false. */
+  readonly skipUpdateOnSpike?: boolean;
+  /** Keep NaN norms out of the EMAs and the warm-up buffer (default true; false = reference). */
+  readonly guardNonFinite?: boolean;
+}
+
+/** ZClip's state: the warm-up buffer, then the EMAs of the norm's mean and variance. */
+export interface ZClipState {
+  readonly buffer: readonly number[];
+  /** null during warm-up. */
+  readonly mean: number | null;
+  readonly variance: number | null;
+}
+
+/** The host-side decision of one step (float64), the fields the golden files check. */
+export interface ZClipDecision {
+  readonly phase: 'warmup' | 'warmup_init' | 'active';
+  readonly meanBefore: number | null;
+  readonly stdBefore: number | null;
+  readonly z: number | null;
+  readonly spike: boolean;
+  /** The ZClip value g* on a spike, else null. */
+  readonly clipVal: number | null;
+  /** The threshold clipped to (`min(g* or g, cap)`; the cap, or null, during warm-up). */
+  readonly effectiveThreshold: number | null;
+  readonly coef: number;
+  readonly clippedNorm: number;
+}
+
+const EPS = 1e-6;
+type Resolved = Required<Omit<ZClipOptions, 'maxNorm'>> & { readonly maxNorm: number | null };
+
+function resolve(o: ZClipOptions): Resolved {
+  const alpha = o.alpha ?? 0.97;
+  if (!(alpha > 0 && alpha < 1)) invalidOption('alpha', 'a number in (0, 1)', alpha, 'The paper uses 0.97.');
+  const clipOption = o.clipOption ?? 'adaptive_scaling';
+  if (clipOption !== 'adaptive_scaling' && clipOption !== 'mean') invalidOption('clipOption', '"adaptive_scaling" or "mean"', clipOption, 'Leave it out for the paper rule.');
+  return {
+    alpha,
+    zThreshold: positiveFinite('zThreshold', o.zThreshold ?? 2.5, 'The paper uses 2.5.'),
+    warmupSteps: integerIn('warmupSteps', o.warmupSteps ?? 25, 1, 1e9, 'The reference uses 25.'),
+    maxNorm: o.maxNorm === undefined || o.maxNorm === null ? null : positiveFinite('maxNorm', o.maxNorm, 'Use a positive cap such as 1.0, or leave it out.'),
+    clipOption,
+    clipFactor: positiveFinite('clipFactor', o.clipFactor ?? 1, 'The reference uses 1.'),
+    skipUpdateOnSpike: o.skipUpdateOnSpike ?? false,
+    guardNonFinite: o.guardNonFinite ?? true,
+  };
+}
+
+/** Python's `min(a, b)`: `b` only when `b < a` (so `min(NaN, cap)` is NaN, as the reference). */
+const pyMin = (a: number, b: number | null): number => (b !== null && b < a ? b : a);
+
+function warmupDecision(state: ZClipState, g: number, o: Resolved): ZClipDecision {
+  const phase = state.buffer.length + 1 >= o.warmupSteps ? 'warmup_init' : 'warmup';
+  const coef = o.maxNorm === null ? 1 : Math.min(o.maxNorm / (g + TORCH_NORM_EPS), 1);
+  return { phase, meanBefore: null, stdBefore: null, z: null, spike: false, clipVal: null, effectiveThreshold: o.maxNorm, coef, clippedNorm: g * coef };
+}
+
+/** One step's decision on the host, float64, exactly the reference arithmetic. Pure. */
+export function zClipDecide(state: ZClipState, g: number, options: ZClipOptions): ZClipDecision {
+  const o = resolve(options);
+  if (state.mean === null || state.variance === null) return warmupDecision(state, g, o);
+  const mean = state.mean;
+  const std = Math.sqrt(state.variance);
+  const z = (g - mean) / (std + EPS);
+  const spike = z > o.zThreshold;
+  const clipVal = !spike ? null : o.clipOption === 'mean' ? mean : (mean + (o.zThreshold * std) / (z / o.zThreshold)) * o.clipFactor;
+  const eff = pyMin(clipVal ?? g, o.maxNorm);
+  const coef = g > eff ? eff / (g + EPS) : 1;
+  return { phase: 'active', meanBefore: mean, stdBefore: std, z, spike, clipVal, effectiveThreshold: eff, coef, clippedNorm: g * coef };
+}
+
+function initEma(buffer: readonly number[]): ZClipState {
+  const mean = buffer.reduce((s, x) => s + x, 0) / buffer.length;
+  const variance = buffer.reduce((s, x) => s + (x - mean) ** 2, 0) / buffer.length;
+  return { buffer: [], mean, variance };
+}
+
+/**
+ * The state after a step with pre-clip global L2 norm `g` (pure, float64). Warm-up: g joins the
+ * buffer; when it is full, μ = mean and σ² = population variance. Active: the EMAs take g* on a
+ * spike, else g: `μ ← αμ + (1−α)x`, `σ² ← ασ² + (1−α)(x − μ_new)²`.
+ * With `guardNonFinite` (default) a NaN g changes nothing and a non-finite g never enters the
+ * buffer; an inf g is a spike clipped to μ, which the reference already handles safely.
+ */
+export function zClipNext(state: ZClipState, g: number, options: ZClipOptions): ZClipState {
+  const o = resolve(options);
+  if (state.mean === null || state.variance === null) {
+    if (o.guardNonFinite && !Number.isFinite(g)) return state;
+    const buffer = [...state.buffer, g];
+    return buffer.length >= o.warmupSteps ? initEma(buffer) : { buffer, mean: null, variance: null };
+  }
+  if (o.guardNonFinite && Number.isNaN(g)) return state;
+  const d = zClipDecide(state, g, o);
+  if (d.spike && o.skipUpdateOnSpike) return state;
+  const x = d.clipVal ?? g;
+  const mean = o.alpha * state.mean + (1 - o.alpha) * x;
+  const variance = o.alpha * state.variance + (1 - o.alpha) * (x - mean) ** 2;
+  return { buffer: [], mean, variance };
+}
+
+/** In-graph threshold and coefficient of an active step (float32 mirror of `zClipDecide`). */
+function activeCoef(g: Scalar, mean: number, variance: number, o: Resolved): { coef: Scalar; threshold: Scalar } {
+  const std = Math.sqrt(variance);
+  const z = tf.div(tf.sub(g, mean), std + EPS);
+  const clipVal = o.clipOption === 'mean' ? tf.scalar(mean) : tf.mul(tf.add(mean, tf.div(o.zThreshold * std, tf.div(z, o.zThreshold))), o.clipFactor);
+  const base = tf.where(tf.greater(z, o.zThreshold), clipVal, g);
+  const eff = o.maxNorm === null ? base : tf.where(tf.less(o.maxNorm, base), tf.scalar(o.maxNorm), base);
+  const coef = tf.where(tf.greater(g, eff), tf.div(eff, tf.add(g, EPS)), tf.onesLike(g));
+  return { coef: coef as Scalar, threshold: eff as Scalar };
+}
+
+/**
+ * ZClip: z-score clipping of the global L2 norm against EMAs of its mean and variance.
+ * Warm-up (first `warmupSteps` norms): no z-test; only the optional cap, with torch semantics.
+ * Then `z = (g − μ)/(σ + 1e-6)`; a spike (z > z_t) is clipped to `g* = (μ + z_t²·σ/z)·f`
+ * (adaptive_scaling), optionally capped: `eff = min(g* or g, maxNorm)`, and the gradients are
+ * multiplied by `eff/(g + 1e-6)` only if `g > eff`. Host state is float64 (`zClipNext`).
+ *
+ * Differs from the reference: the cap is off by default (reference: 1.0), and NaN norms never
+ * poison the EMAs (`guardNonFinite`; the reference's μ, σ² become NaN for good).
+ * Readback: `coef`, `threshold` (eff; +Infinity during an uncapped warm-up), `norm` (g).
+ */
+export function zClip(options: ZClipOptions = {}): ClipStrategy<ZClipState> {
+  const o = resolve(options);
+  return {
+    kind: 'zclip',
+    options: o,
+    init: () => ({ buffer: [], mean: null, variance: null }),
+    apply: (grads: readonly Tensor[], state, ctx) =>
+      tf.tidy(() => {
+        const g = totalNormFor(grads, ctx, 2);
+        const warm = state.mean === null || state.variance === null;
+        const { coef, threshold } = !warm
+          ? activeCoef(g, state.mean as number, state.variance as number, o)
+          : o.maxNorm === null
+            ? { coef: tf.scalar(1), threshold: tf.scalar(Infinity) }
+            : { coef: torchClipCoef(g, o.maxNorm).clamped, threshold: tf.scalar(o.maxNorm) };
+        return { grads: scaleGrads(grads, coef), readback: { coef, threshold, norm: tf.clone(g) } };
+      }),
+    next: (state, measured) => zClipNext(state, measured.norm ?? measured.preClipNorm ?? Number.NaN, o),
+  };
+}
