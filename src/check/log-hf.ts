@@ -22,7 +22,8 @@ export function parseTrainerState(text: string, file: string, options: LogOption
   }
   const steps: ForeignStep[] = [];
   for (const { e, i } of training) {
-    if (!('grad_norm' in e)) continue;
+    // DeepSpeed runs and some versions log grad_norm as null: no norm for that entry.
+    if (e.grad_norm === undefined || e.grad_norm === null) continue;
     const step = field(e, 'step', i, { text, file });
     steps.push({
       step,
@@ -36,7 +37,7 @@ export function parseTrainerState(text: string, file: string, options: LogOption
     const found = [...new Set(training.flatMap(({ e }) => Object.keys(e)))].join(', ');
     throw logError('log_missing_column', { file, line: entryLine(text, training[0]?.i ?? 0), path: 'grad_norm' }, `no training entry has grad_norm; fields found: ${found}`, 'grad_norm is logged by transformers ≥ 4.38; upgrade, or export the norms to a CSV.');
   }
-  const notes = steps.length < training.length ? [`${training.length - steps.length} training entry(ies) without grad_norm were left out`] : [];
+  const notes = steps.length < training.length ? [`${training.length - steps.length} training entry(ies) without a grad_norm were left out`] : [];
   return { format: 'hf', records: steps.map((s) => foreignRecord(s, options.clipNorm)), notes };
 }
 

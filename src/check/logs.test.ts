@@ -151,10 +151,10 @@ describe('HF trainer_state.json', () => {
   });
 
   it('leaves out training entries without grad_norm when others have it, and notes it', () => {
-    const text = JSON.stringify({ log_history: [{ loss: 2, step: 1 }, { loss: 1.9, grad_norm: 1, step: 2 }] });
+    const text = JSON.stringify({ log_history: [{ loss: 2, step: 1 }, { loss: 1.9, grad_norm: 1, step: 2 }, { loss: 1.8, grad_norm: null, step: 3 }] });
     const { records, notes } = parseLog(text, 'trainer_state.json');
     expect(records.map((r) => r.step)).toEqual([2]);
-    expect(notes).toEqual(['1 training entry(ies) without grad_norm were left out']);
+    expect(notes).toEqual(['2 training entry(ies) without a grad_norm were left out']);
   });
 
   it('rejects a JSON document without log_history', () => {

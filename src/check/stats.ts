@@ -26,7 +26,9 @@ export function replayDetector<S>(detector: Detector<S>, records: readonly StepR
   return events;
 }
 
+/** A `spike` RunEvent. */
 export type SpikeEvent = Extract<RunEvent, { kind: 'spike' }>;
+/** A `divergence` RunEvent. */
 export type DivergenceEvent = Extract<RunEvent, { kind: 'divergence' }>;
 
 /** Spike events of `detect/spike` (robust z-score against the rolling median) over `records`. */
