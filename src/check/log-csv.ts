@@ -25,9 +25,9 @@ interface Row {
 }
 type Partial = { -readonly [K in keyof ForeignStep]?: ForeignStep[K] } & { layerNorms?: Record<string, number> };
 
-/** Parses a CSV log. Throws exit-2 errors naming file:line for bad CSV, a missing column, a non-numeric cell or no usable row. */
+/** Parses a CSV log (tab-separated when the file name ends in .tsv). Throws exit-2 errors naming file:line for bad CSV, a missing column, a non-numeric cell or no usable row. */
 export function parseCsvLog(text: string, file: string, options: LogOptions = {}): ParsedLog {
-  const [header, ...rows] = readRows(text, file);
+  const [header, ...rows] = readRows(text, file, file.toLowerCase().endsWith('.tsv') ? '\t' : ',');
   if (!header) throw logError('log_no_rows', { file }, 'the CSV file is empty', 'Expect a header row, then one row per step.');
   const names = header.cells.map((c) => c.trim());
   const col = resolveColumns(names, options.columns ?? {}, file);
@@ -44,9 +44,9 @@ export function parseCsvLog(text: string, file: string, options: LogOptions = {}
   return { format: 'csv', records: usable.map((s) => foreignRecord(s, options.clipNorm)), notes };
 }
 
-function readRows(text: string, file: string): Row[] {
+function readRows(text: string, file: string, delimiter: string): Row[] {
   try {
-    const out = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count_less: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const out = parse(text, { delimiter, bom: true, info: true, skip_empty_lines: true, relax_column_count_less: true }) as unknown as { record: string[]; info: { lines: number } }[];
     return out.map((o) => ({ cells: o.record, line: o.info.lines }));
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;

@@ -87,6 +87,10 @@ describe('CSV logs', () => {
     expect(records[0]).toMatchObject({ step: 1, loss: 0.9, preClipNorm: 1.5 });
   });
 
+  it('reads tab-separated values from a .tsv file', () => {
+    expect(parseLog('step\tloss\tgrad_norm\n1\t0.9\t1.5\n', 'log.tsv').records[0]).toMatchObject({ step: 1, loss: 0.9, preClipNorm: 1.5 });
+  });
+
   it('uses configured column names, and names a configured column that is absent', () => {
     const csv = 'it,objective,gnorm\n1,0.9,1.5\n';
     const { records } = parseLog(csv, 'm.csv', { columns: { step: 'it', loss: 'objective', gradNorm: 'gnorm' } });
