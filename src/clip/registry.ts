@@ -1,19 +1,22 @@
 /**
  * Config → strategy: the registry used by `gclip train` and by users who keep a `clip:`
- * block in a config. One factory per `ClipConfig` kind.
+ * block in a config. One factory per `ClipConfig` kind; options pass through unchanged.
  */
-import type { ClipConfig } from '../config/clip-schema.js';
+import type { ClipConfig, LeafClipConfig } from '../config/clip-schema.js';
 import type { ClipStrategy } from './types.js';
 import { clipByGlobalNorm } from './global-norm.js';
 import { clipByValue } from './value.js';
 import { noClip } from './none.js';
+import { clipPerTensorNorm } from './per-tensor-norm.js';
+import { adaptiveGradClip } from './agc.js';
+import { autoClip } from './autoclip.js';
+import { zClip } from './zclip.js';
+import { chain } from './chain.js';
 
-/**
- * Builds the strategy a validated `clip:` config block describes.
- * `none` → `noClip()`, `norm` → `clipByGlobalNorm`, `value` → `clipByValue`.
- * The returned strategy's state is plain data; call `init` before the first `apply`.
- */
-export function createStrategy(config: ClipConfig): ClipStrategy {
+/** Every kind `createStrategy` accepts. */
+export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'chain'] as const;
+
+function createLeaf(config: LeafClipConfig): ClipStrategy {
   switch (config.kind) {
     case 'none':
       return noClip() as ClipStrategy;
@@ -21,5 +24,31 @@ export function createStrategy(config: ClipConfig): ClipStrategy {
       return clipByGlobalNorm({ maxNorm: config.maxNorm, normType: config.normType, semantics: config.semantics }) as ClipStrategy;
     case 'value':
       return clipByValue({ clipValue: config.clipValue }) as ClipStrategy;
+    case 'tensor-norm':
+      return clipPerTensorNorm({ maxNorm: config.maxNorm }) as ClipStrategy;
+    case 'agc': {
+      const { kind: _k, normType: _n, ...options } = config;
+      return adaptiveGradClip(options) as ClipStrategy;
+    }
+    case 'autoclip': {
+      const { kind: _k, normType: _n, ...options } = config;
+      return autoClip(options) as ClipStrategy;
+    }
+    case 'zclip': {
+      const { kind: _k, normType: _n, ...options } = config;
+      return zClip(options) as ClipStrategy;
+    }
   }
+}
+
+/**
+ * Builds the strategy a validated `clip:` config block describes (`none` → `noClip`,
+ * `norm` → `clipByGlobalNorm`, `value` → `clipByValue`, `tensor-norm` → `clipPerTensorNorm`,
+ * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `chain` → `chain`
+ * of its children). Options are re-validated by the factories (they are public API too).
+ * The strategy's state is plain data; call `init` before the first `apply`.
+ */
+export function createStrategy(config: ClipConfig): ClipStrategy {
+  if (config.kind === 'chain') return chain(...config.strategies.map(createLeaf)) as ClipStrategy;
+  return createLeaf(config);
 }

@@ -1,6 +1,7 @@
 /**
  * Zod schemas of the `clip:` block, one variant per strategy kind. Kept apart from
- * `schema.ts` because every new strategy adds a variant here.
+ * `schema.ts` because every new strategy adds a variant here. Field names match the
+ * strategy factories' options in `src/clip/` (the registry passes them through).
  */
 import { z } from 'zod';
 
@@ -19,16 +20,79 @@ const clipBase = {
   normType: normTypeSchema.default(2),
 };
 
+const noneSchema = z.strictObject({ kind: z.literal('none'), ...clipBase });
+
+const normSchema = z.strictObject({
+  kind: z.literal('norm'),
+  ...clipBase,
+  maxNorm: positive(),
+  /** torch: coef = min(max/(N+1e-6), 1), always applied. exact: optax, no epsilon. tf: TF, NaN on non-finite. */
+  semantics: z.enum(['torch', 'exact', 'tf']).default('torch'),
+});
+
+const valueSchema = z.strictObject({ kind: z.literal('value'), ...clipBase, clipValue: positive() });
+
+/** Keras `clipnorm`: each variable clipped to L2 norm ≤ maxNorm on its own. */
+const tensorNormSchema = z.strictObject({ kind: z.literal('tensor-norm'), ...clipBase, maxNorm: positive() });
+
+/** Adaptive gradient clipping (Brock et al. 2021), optax layout by default. */
+const agcSchema = z.strictObject({
+  kind: z.literal('agc'),
+  ...clipBase,
+  clipping: positive().default(0.01),
+  eps: positive().default(1e-3),
+  layout: z.enum(['optax', 'timm']).default('optax'),
+  /** Leave the final classifier kernel unclipped, as the paper does. */
+  excludeFinal: z.boolean().default(false),
+});
+
+/** AutoClip (Seetharaman et al. 2020): percentile of the norm history. */
+const autoclipSchema = z.strictObject({
+  kind: z.literal('autoclip'),
+  ...clipBase,
+  percentile: z.number().min(0).max(100).default(10),
+  window: z.number().int().positive().optional(),
+  includeCurrent: z.boolean().default(true),
+  historyFilter: z.enum(['finite-positive', 'all']).default('finite-positive'),
+});
+
+/** ZClip (Kumar et al. 2025): z-score clipping on EMAs of the norm. */
+const zclipSchema = z.strictObject({
+  kind: z.literal('zclip'),
+  ...clipBase,
+  alpha: z.number().gt(0).lt(1).default(0.97),
+  zThreshold: positive().default(2.5),
+  warmupSteps: z.number().int().positive().default(25),
+  /** Optional hard cap on the norm. */
+  maxNorm: positive().optional(),
+  clipOption: z.enum(['adaptive_scaling', 'mean']).default('adaptive_scaling'),
+  clipFactor: positive().default(1),
+  skipUpdateOnSpike: z.boolean().default(false),
+});
+
+/** Every kind but `chain` (a chain's children cannot be chains). */
+export const leafClipSchema = z.discriminatedUnion('kind', [
+  noneSchema,
+  normSchema,
+  valueSchema,
+  tensorNormSchema,
+  agcSchema,
+  autoclipSchema,
+  zclipSchema,
+]);
+export type LeafClipConfig = z.infer<typeof leafClipSchema>;
+
+/** Several strategies in sequence, e.g. zclip then a hard norm cap. */
+const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
+
 export const clipSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('none'), ...clipBase }),
-  z.strictObject({
-    kind: z.literal('norm'),
-    ...clipBase,
-    maxNorm: positive(),
-    /** torch: coef = min(max/(N+1e-6), 1), always applied. exact: TF/optax, no epsilon. */
-    semantics: z.enum(['torch', 'exact']).default('torch'),
-  }),
-  z.strictObject({ kind: z.literal('value'), ...clipBase, clipValue: positive() }),
+  noneSchema,
+  normSchema,
+  valueSchema,
+  tensorNormSchema,
+  agcSchema,
+  autoclipSchema,
+  zclipSchema,
+  chainSchema,
 ]);
 export type ClipConfig = z.infer<typeof clipSchema>;
-
