@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { tf } from './tf.js';
 import { inputError } from '../errors.js';
+import { registerWasmKernels } from './kernels/register.js';
 import type { BackendName } from '../config/schema.js';
 
 /** The tfjs backend names behind gclip's names. */
@@ -36,6 +37,7 @@ async function register(name: Concrete): Promise<void> {
     await import('@tensorflow/tfjs-node' as string);
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels();
   }
 }
 
