@@ -33,6 +33,8 @@ export type RunEvent =
       readonly loss: number;
       readonly bestLoss: number;
       readonly factor: number;
+      /** Layer whose gradient norm rose most at the first step of the streak. */
+      readonly layer: string | null;
     };
 
 export type EventKind = RunEvent['kind'];

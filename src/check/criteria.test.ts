@@ -54,7 +54,7 @@ describe('evaluate', () => {
       i === 30 ? { ...r, events: [{ kind: 'spike' as const, step: r.step, preClipNorm: 9, median: 1, z: 40, layer: null }] } : r,
     );
     expect(byName(spiky, 'spikes', { maxSpikes: 0 })).toMatchObject({ passed: false, value: 1, reason: '1 gradient-norm spike(s), first at step 31 (norm 9 vs rolling median 1) (bound ≤ 0)' });
-    const diverged = healthy.map((r, i): StepRecord => (i === 35 ? { ...r, events: [{ kind: 'divergence' as const, step: r.step, since: r.step - 4, loss: 9, bestLoss: 0.5, factor: 18 }] } : r));
+    const diverged = healthy.map((r, i): StepRecord => (i === 35 ? { ...r, events: [{ kind: 'divergence' as const, step: r.step, since: r.step - 4, loss: 9, bestLoss: 0.5, factor: 18, layer: null }] } : r));
     expect(byName(diverged, 'divergence')).toMatchObject({ passed: false, value: 1, reason: 'loss diverged from step 32 (to 9, 18 × best 0.5) by step 36 (bound ≤ 0)' });
   });
 

@@ -17,8 +17,8 @@ import { renderRunSummary } from './render/summary.js';
 
 /** The backend line printed before training: which one runs and why not a faster one. */
 export function backendLine(choice: BackendChoice): string {
-  const failed = choice.attempts.filter((a) => !a.loaded).map((a) => `${a.name}: ${a.error}`);
-  return `backend: ${choice.name}${failed.length ? ` (not loaded — ${failed.join('; ')}; see gclip doctor)` : ''}`;
+  const failed = choice.attempts.filter((a) => !a.loaded).map((a) => a.name);
+  return `backend: ${choice.name}${failed.length ? ` (${failed.join(', ')} did not load; \`gclip doctor\` says why)` : ''}`;
 }
 
 /** Exit code of a finished run: 0 stable, 1 unstable or halted. */

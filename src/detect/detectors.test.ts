@@ -91,8 +91,8 @@ describe('divergence detector', () => {
     });
     // best = 1 from step 1; 20 and 30 exceed 10×1 and the first loss 5: streak hits 2 at step 4.
     expect(fired).toEqual([4]);
-    expect(events[0]).toMatchObject({ step: 4, since: 3, loss: 30, bestLoss: 1 });
-    expect(s).toEqual({ firstLoss: 5, bestLoss: 0.5, streak: 0, seen: 7 });
+    expect(events[0]).toMatchObject({ step: 4, since: 3, loss: 30, bestLoss: 1, layer: 'a' });
+    expect(s).toMatchObject({ firstLoss: 5, bestLoss: 0.5, streak: 0, seen: 7, streakLayer: null });
   });
 
   it('ignores non-finite losses', () => {

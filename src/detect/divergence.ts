@@ -4,7 +4,7 @@
  * such streak. Non-finite losses are the nonfinite detector's business and do not count.
  */
 import type { DetectConfig } from '../config/schema.js';
-import type { Detector } from './types.js';
+import { layerThatJumped, type Detector } from './types.js';
 
 export interface DivergenceState {
   readonly firstLoss: number | null;
@@ -12,6 +12,9 @@ export interface DivergenceState {
   /** Consecutive diverged steps so far. */
   readonly streak: number;
   readonly seen: number;
+  readonly previousLayerNorms: Readonly<Record<string, number>> | null;
+  /** Layer that jumped most at the streak's first step, while a streak runs. */
+  readonly streakLayer: string | null;
 }
 
 export type DivergenceOptions = Pick<DetectConfig['divergence'], 'factor' | 'warmup' | 'patience'>;
@@ -19,20 +22,28 @@ export type DivergenceOptions = Pick<DetectConfig['divergence'], 'factor' | 'war
 export function createDivergenceDetector(options: DivergenceOptions): Detector<DivergenceState> {
   return {
     kind: 'divergence',
-    init: () => ({ firstLoss: null, bestLoss: null, streak: 0, seen: 0 }),
+    init: () => ({ firstLoss: null, bestLoss: null, streak: 0, seen: 0, previousLayerNorms: null, streakLayer: null }),
     observe({ record }, state) {
       const loss = record.loss;
-      if (!Number.isFinite(loss)) return { state, events: [] };
+      if (!Number.isFinite(loss)) return { state: { ...state, previousLayerNorms: record.layerNorms }, events: [] };
       const firstLoss = state.firstLoss ?? loss;
       const best = state.bestLoss === null ? loss : Math.min(state.bestLoss, loss);
       const diverged =
         state.seen >= options.warmup && loss > options.factor * best && loss > firstLoss;
       const streak = diverged ? state.streak + 1 : 0;
-      const next: DivergenceState = { firstLoss, bestLoss: best, streak, seen: state.seen + 1 };
+      const streakLayer = streak === 1 ? layerThatJumped(record.layerNorms, state.previousLayerNorms) : streak > 1 ? state.streakLayer : null;
+      const next: DivergenceState = {
+        firstLoss,
+        bestLoss: best,
+        streak,
+        seen: state.seen + 1,
+        previousLayerNorms: record.layerNorms,
+        streakLayer,
+      };
       if (streak !== options.patience) return { state: next, events: [] };
       return {
         state: next,
-        events: [{ kind: 'divergence', step: record.step, since: record.step - streak + 1, loss, bestLoss: best, factor: loss / best }],
+        events: [{ kind: 'divergence', step: record.step, since: record.step - streak + 1, loss, bestLoss: best, factor: loss / best, layer: streakLayer }],
       };
     },
   };

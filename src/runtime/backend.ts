@@ -12,7 +12,7 @@ import type { BackendName } from '../config/schema.js';
 
 /** The tfjs backend names behind gclip's names. */
 const TFJS_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
-type Concrete = keyof typeof TFJS_NAME;
+export type Concrete = keyof typeof TFJS_NAME;
 const ORDER: readonly Concrete[] = ['node', 'wasm', 'cpu'];
 
 /** The outcome of trying one backend. */
@@ -41,7 +41,8 @@ async function register(name: Concrete): Promise<void> {
   }
 }
 
-async function tryBackend(name: Concrete): Promise<BackendAttempt> {
+/** Tries to register and activate one backend; never throws. */
+export async function tryBackend(name: Concrete): Promise<BackendAttempt> {
   // Silences tfjs's console banners (e.g. "looks like you are running in Node.js"):
   // gclip reports the backend itself, and core code never prints.
   tf.enableProdMode();
@@ -57,6 +58,9 @@ async function tryBackend(name: Concrete): Promise<BackendAttempt> {
 }
 
 function firstLine(e: unknown): string {
+  if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('tfjs-node')) {
+    return 'not installed (npm drops the optional @tensorflow/tfjs-node when its libtensorflow download fails)';
+  }
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n')[0] ?? text;
 }

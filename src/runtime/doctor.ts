@@ -3,7 +3,7 @@
  * the documented ways to get the native one. Returns data; the CLI renders it.
  */
 import { cpus, platform, arch } from 'node:os';
-import { initBackend, packageVersion, wasmSimdSupported, type BackendAttempt } from './backend.js';
+import { initBackend, packageVersion, tryBackend, wasmSimdSupported, type BackendAttempt } from './backend.js';
 
 export interface Diagnosis {
   readonly node: string;
@@ -29,14 +29,7 @@ export const TFJS_NODE_FIXES: readonly string[] = [
 /** Tries every backend in turn (node, wasm, cpu) and gathers the facts. */
 export async function diagnose(): Promise<Diagnosis> {
   const backends: BackendAttempt[] = [];
-  for (const name of ['node', 'wasm', 'cpu'] as const) {
-    try {
-      const choice = await initBackend(name);
-      backends.push(...choice.attempts);
-    } catch (e) {
-      backends.push({ name, loaded: false, error: e instanceof Error ? e.message : String(e) });
-    }
-  }
+  for (const name of ['node', 'wasm', 'cpu'] as const) backends.push(await tryBackend(name));
   const auto = backends.find((b) => b.loaded)?.name ?? null;
   if (auto) await initBackend(auto);
   const first = cpus()[0];

@@ -59,7 +59,7 @@ export function describe(event: RunEvent): string {
     case 'spike':
       return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})${event.layer ? `, layer ${event.layer}` : ''}`;
     case 'divergence':
-      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
+      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}${event.layer ? ` (layer ${event.layer} jumped most at step ${event.since})` : ''}`;
   }
 }
 

@@ -41,7 +41,6 @@ export function createSummaryAccumulator(): SummaryAccumulator {
     finish({ halted, reason, backend, runDir, totalMs }) {
       const bad = firstBad as RunEvent | null;
       const status: RunStatus = halted ? 'halted' : bad ? 'unstable' : 'ok';
-      const layer = bad && bad.kind !== 'divergence' ? bad.layer : null;
       return {
         status,
         reason: status === 'ok' ? null : reason ?? (bad ? `first unstable event at step ${bad.step}` : null),
@@ -49,7 +48,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         finalLoss,
         bestLoss,
         firstBadStep: bad === null ? null : bad.kind === 'divergence' ? bad.since : bad.step,
-        firstBadLayer: layer,
+        firstBadLayer: bad?.layer ?? null,
         preClipNorm: { median: percentile(norms, 50), p90: percentile(norms, 90), max: norms.length ? norms.reduce((a, b) => Math.max(a, b)) : null },
         clipRate: steps ? clipped / steps : 0,
         skippedSteps: skipped,

@@ -25,6 +25,9 @@ function eventLine(e: RunEvent, c: ChalkInstance): string {
   return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${describe(e)}`);
 }
 
+/** Event lines printed per kind before the rest are counted silently (all are in steps.jsonl). */
+const EVENT_LINES_PER_KIND = 5;
+
 function statusText(r: StepRecord, clipped: number): string {
   return `loss ${num(r.loss)}  norm ${num(r.preClipNorm)}  clipped ${pct(clipped / (r.step + 1))}`;
 }
@@ -39,6 +42,12 @@ export function createProgressSink(o: ProgressOptions): Sink {
       )
     : null;
   let clipped = 0;
+  const printed: Record<string, number> = {};
+  const say = (text: string, r: StepRecord) => {
+    bar?.stop();
+    o.io.err(text + '\n');
+    bar?.start(o.totalSteps, r.step, { status: statusText(r, clipped) });
+  };
   return {
     name: 'progress',
     async open() {
@@ -47,9 +56,9 @@ export function createProgressSink(o: ProgressOptions): Sink {
     async write(r) {
       if (r.clipped) clipped++;
       for (const e of r.events) {
-        if (bar) bar.stop();
-        o.io.err(eventLine(e, o.color) + '\n');
-        if (bar) bar.start(o.totalSteps, r.step, { status: statusText(r, clipped) });
+        const n = (printed[e.kind] = (printed[e.kind] ?? 0) + 1);
+        if (n <= EVENT_LINES_PER_KIND) say(eventLine(e, o.color), r);
+        if (n === EVENT_LINES_PER_KIND) say(o.color.dim(`  (further ${e.kind} events are counted in the summary and logged in steps.jsonl)`), r);
       }
       if (bar) bar.update(r.step + 1, { status: statusText(r, clipped) });
       else if (!o.quiet && ((r.step + 1) % o.every === 0 || r.step + 1 === o.totalSteps)) {
