@@ -46,6 +46,7 @@ export async function runTrainCommand(
     backend: choice.name,
     sinks: [progress],
     overwrite: Boolean(flags.overwrite),
+    tensorboardDir: typeof flags.tensorboard === 'string' ? flags.tensorboard : config.log.tensorboard,
     signal: r.io.signal,
   });
   r.io.out(flags.json ? stringifyWithNonFinite(summary) + '\n' : renderRunSummary(summary, r.outColor));

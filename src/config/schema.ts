@@ -68,13 +68,26 @@ export const cnnModelSchema = z.strictObject({
   init: initSchema.prefault({ kind: 'he-normal' }),
 });
 
+/**
+ * A TensorFlow.js LayersModel from disk: `model.json` (tfjs `model.save()` or the
+ * converter's Keras layout) and the weight shards its manifest names, beside it. Trained
+ * as loaded: its own weights, its own frozen layers (`trainable: false`) stay frozen.
+ */
+export const fileModelSchema = z.strictObject({
+  kind: z.literal('file'),
+  /** Path of `model.json`, relative to the working directory. */
+  path: z.string().min(1),
+});
+
 export const modelSchema = z.discriminatedUnion('kind', [
   mlpModelSchema,
   rnnModelSchema,
   lstmModelSchema,
   gruModelSchema,
   cnnModelSchema,
+  fileModelSchema,
 ]);
+export type FileModelConfig = z.infer<typeof fileModelSchema>;
 export type LstmModelConfig = z.infer<typeof lstmModelSchema>;
 export type GruModelConfig = z.infer<typeof gruModelSchema>;
 export type CnnModelConfig = z.infer<typeof cnnModelSchema>;
@@ -112,11 +125,48 @@ export const addingDataSchema = z.strictObject({
   seqLength: z.number().int().min(2).default(20),
 });
 
+/**
+ * Synthetic images for conv nets: `size`×`size`×1 pixels of N(0, noise²) plus one bar of
+ * ones, 2·⌊size/4⌋+1 long, at a random position; its orientation is the class
+ * (horizontal, vertical, diagonal, anti-diagonal; the first `classes` of them).
+ */
+export const imagesDataSchema = z.strictObject({
+  kind: z.literal('images'),
+  ...dataCommon,
+  samples: positiveInt().default(1024),
+  size: z.number().int().min(5).default(16),
+  classes: z.number().int().min(2).max(4).default(4),
+  noise: z.number().min(0).default(0.3),
+});
+
+/**
+ * A data file: CSV (header row, then one sample per row) or JSON (an array of objects, or
+ * `{ "x": [[...], ...], "y": [...] }`), chosen by the `.json` extension.
+ */
+export const fileDataSchema = z.strictObject({
+  kind: z.literal('file'),
+  ...dataCommon,
+  /** Path of the file, relative to the working directory. */
+  path: z.string().min(1),
+  /** Feature columns, in the model's input order; default every column but the target. */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  /** Target column (required for CSV and for JSON arrays of objects). */
+  target: z.string().min(1).optional(),
+  /** `auto`: classification when the loss is a cross-entropy or the target is not numeric. */
+  task: z.enum(['auto', 'regression', 'classification']).default('auto'),
+  /** Standardise features (and a regression target) with training-split mean and std. */
+  normalize: z.boolean().default(false),
+});
+
 export const dataSchema = z.discriminatedUnion('kind', [
   regressionDataSchema,
   classificationDataSchema,
   addingDataSchema,
+  imagesDataSchema,
+  fileDataSchema,
 ]);
+export type FileDataConfig = z.infer<typeof fileDataSchema>;
+export type ImagesDataConfig = z.infer<typeof imagesDataSchema>;
 export type DataConfig = z.infer<typeof dataSchema>;
 
 export const optimizerSchema = z.enum(['sgd', 'momentum', 'adam', 'rmsprop']);
@@ -132,6 +182,11 @@ export const trainSchema = z.strictObject({
   momentum: z.number().min(0).max(1).default(0.9),
   /** Evaluate the validation loss every N steps (0 = never). */
   evalEvery: z.number().int().min(0).default(0),
+  /**
+   * `auto`: the model.json's `training_config.loss` when present, else mse for regression
+   * and categorical cross-entropy for classification.
+   */
+  loss: z.enum(['auto', 'mse', 'mae', 'huber', 'binary-crossentropy', 'categorical-crossentropy']).default('auto'),
 });
 
 export const actionSchema = z.enum(['halt', 'skip', 'warn']);
@@ -180,6 +235,10 @@ export const logSchema = z.strictObject({
   out: z.string().min(1).optional(),
   /** Progress line every N steps when stderr is not a TTY. */
   every: positiveInt().default(25),
+  /** Also write TensorBoard event files into this directory (`--tensorboard DIR`). */
+  tensorboard: z.string().min(1).optional(),
+  /** Gradient histograms per layer every N steps in the TensorBoard files. */
+  histogramEvery: positiveInt().default(100),
 });
 
 export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']);

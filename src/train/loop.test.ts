@@ -27,8 +27,8 @@ function recorder(onWrite?: (r: StepRecord) => void): Sink & { records: StepReco
   };
 }
 
-const run = (input: RunConfigInput, sinks: Sink[] = []) =>
-  train(runConfigSchema.parse(input), { backend: 'wasm', sinks, now: () => 0 });
+const run = (input: RunConfigInput, sinks: Sink[] = [], histogramEvery = 0) =>
+  train(runConfigSchema.parse(input), { backend: 'wasm', sinks, now: () => 0, histogramEvery });
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -46,7 +46,15 @@ describe('training loop', () => {
       };
     }
     try {
-      const summary = await run({ train: { steps: 30, evalEvery: 10 }, clip: { kind: 'norm', maxNorm: 0.5 } });
+      const histogramSteps: number[] = [];
+      const sink: Sink = {
+        ...recorder(),
+        write: async (r, extra) => {
+          if (extra?.histograms) histogramSteps.push(r.step);
+        },
+      };
+      const summary = await run({ train: { steps: 30, evalEvery: 10 }, clip: { kind: 'norm', maxNorm: 0.5 } }, [sink], 10);
+      expect(histogramSteps).toEqual([0, 10, 20]);
       expect(summary.steps).toBe(30);
       expect(reads).toBe(30);
     } finally {
@@ -76,6 +84,14 @@ describe('training loop', () => {
     const [a, b] = [await log(), await log()];
     expect(a.length).toBeGreaterThan(1000);
     expect(a).toBe(b);
+  });
+
+  it('hands histogram sinks the pre-clip gradient values of each layer', async () => {
+    const seen: Record<string, Float32Array>[] = [];
+    const sink: Sink = { ...recorder(), write: async (_r, extra) => void (extra?.histograms && seen.push(extra.histograms)) };
+    await run({ train: { steps: 1 }, model: { kind: 'mlp', hidden: [4] }, data: { kind: 'regression', features: 3 } }, [sink], 1);
+    // dense_1: kernel 3×4 + bias 4 = 16 values; head: kernel 4×1 + bias 1 = 5 values.
+    expect(Object.fromEntries(Object.entries(seen[0]!).map(([k, v]) => [k, v.length]))).toEqual({ dense_1: 16, head: 5 });
   });
 
   it('changes the log when the seed changes', async () => {

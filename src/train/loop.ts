@@ -29,6 +29,8 @@ export interface LoopOptions {
   readonly now: () => number;
   /** Stops the run after the current step (e.g. on SIGINT). */
   readonly signal?: AbortSignal;
+  /** Read gradient values back for histogram sinks every N steps (0 = never), in the same readback. */
+  readonly histogramEvery?: number;
   /** Threshold logged for this strategy when it reads none back (e.g. a fixed clip value). */
   readonly fixedThreshold?: number | null;
 }
@@ -69,6 +71,10 @@ function observeAll(detectors: readonly Detector[], states: unknown[], obs: Step
   return events;
 }
 
+function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32Array> {
+  return Object.fromEntries(plan.layerNames.map((name, i) => [name, n.histograms[i]!]));
+}
+
 function applyUpdate(plan: RunPlan, grads: readonly Tensor[]): void {
   const named: NamedTensorMap = {};
   plan.vars.forEach((v, i) => (named[v.name] = grads[i]!));
@@ -91,7 +97,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
     }
     const t0 = o.now();
     const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
-    const out = computeStep(o.plan, o.strategy, strategyState, { step, normType: o.normType, evaluate });
+    const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
+    const out = computeStep(o.plan, o.strategy, strategyState, { step, normType: o.normType, evaluate, histograms });
     try {
       const numbers = unpack(await out.packed.data<'float32'>(), out.layout);
       const partial = toRecord(step, numbers, o.plan, o.fixedThreshold ?? null, 0);
@@ -101,7 +108,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       strategyState = o.strategy.next(strategyState, { preClipNorm: numbers.preClipNorm, ...numbers.readback });
       const record: StepRecord = { ...partial, events, skipped: decision.action !== 'apply', wallMs: o.now() - t0 };
       summary.add(record);
-      for (const sink of o.sinks) await wrapSinkError(sink, step, () => sink.write(record));
+      const extra = histograms ? { histograms: namedHistograms(o.plan, numbers) } : undefined;
+      for (const sink of o.sinks) await wrapSinkError(sink, step, () => sink.write(record, extra));
     } finally {
       out.packed.dispose();
       for (const g of out.grads) if (!g.isDisposed) g.dispose();

@@ -20,6 +20,8 @@ export interface TrainOptions {
   readonly backend?: string;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
+  /** Gradient values for histogram sinks every N steps (0 = never; same single readback). */
+  readonly histogramEvery?: number;
   /** ISO timestamp of the start, for sink metadata. */
   readonly startedAt?: string;
 }
@@ -52,6 +54,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       runDir,
       now,
       signal: options.signal,
+      histogramEvery: options.histogramEvery ?? 0,
       fixedThreshold: fixedThreshold(config.clip),
     });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));

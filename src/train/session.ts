@@ -10,6 +10,7 @@ import { inputError } from '../errors.js';
 import type { RunSummary } from '../record.js';
 import { createJsonlSink, RUN_FILES } from '../report/sinks/jsonl.js';
 import type { Sink } from '../report/sinks/types.js';
+import { createTensorBoardSink } from '../report/sinks/tensorboard.js';
 import { train } from './run.js';
 
 export interface SessionOptions {
@@ -22,6 +23,8 @@ export interface SessionOptions {
   readonly overwrite?: boolean;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
+  /** Also write TensorBoard event files here (with gradient histograms every `log.histogramEvery` steps). */
+  readonly tensorboardDir?: string;
 }
 
 function stamp(d: Date): string {
@@ -55,9 +58,13 @@ export function chooseRunDir(config: RunConfig, o: Pick<SessionOptions, 'cwd' | 
 /** Trains `config`, writing its run directory; returns the summary. */
 export async function runSession(config: RunConfig, o: SessionOptions): Promise<RunSummary> {
   const runDir = chooseRunDir(config, o);
+  const tensorboard = o.tensorboardDir
+    ? [createTensorBoardSink({ dir: resolve(o.cwd, o.tensorboardDir), histogramEvery: config.log.histogramEvery })]
+    : [];
   return train(config, {
     runDir,
-    sinks: [createJsonlSink(runDir), ...(o.sinks ?? [])],
+    sinks: [createJsonlSink(runDir), ...tensorboard, ...(o.sinks ?? [])],
+    histogramEvery: tensorboard.length ? config.log.histogramEvery : 0,
     backend: o.backend,
     now: o.now,
     signal: o.signal,

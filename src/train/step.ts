@@ -15,6 +15,8 @@ export interface PackLayout {
   /** Strategy readback keys, in the order packed. */
   readonly readbackKeys: readonly string[];
   readonly hasVal: boolean;
+  /** Values per layer of the flattened pre-clip gradients appended at the end (histogram steps), else []. */
+  readonly histogramSizes: readonly number[];
 }
 
 /** The tensors a step hands back to the loop, which owns and disposes them. */
@@ -55,7 +57,7 @@ export function computeStep<S>(
   plan: RunPlan,
   strategy: ClipStrategy<S>,
   state: S,
-  opts: { step: number; normType: NormType; evaluate: boolean },
+  opts: { step: number; normType: NormType; evaluate: boolean; histograms?: boolean },
 ): StepTensors {
   return tf.tidy(() => {
     const weights = weightsSum(plan);
@@ -78,11 +80,15 @@ export function computeStep<S>(
     const parts = [scalarVec(value), scalarVec(totalNorm), preLayers, post.total, post.layers, scalarVec(weights)];
     if (val) parts.push(val);
     for (const key of readbackKeys) parts.push(scalarVec(clipped.readback[key]!));
+    // Histogram steps ride on the same readback: the flattened gradients of each layer
+    // are appended, so a step still costs exactly one data() call.
+    const histograms = opts.histograms ? plan.groups.map((g) => tf.concat(g.map((i) => grads[i]!.reshape([-1])))) : [];
+    parts.push(...histograms);
     const packed = tf.concat(parts) as tf.Tensor1D;
     return {
       packed,
       grads: clipped.grads,
-      layout: { layers: plan.groups.length, readbackKeys, hasVal: val !== null },
+      layout: { layers: plan.groups.length, readbackKeys, hasVal: val !== null, histogramSizes: histograms.map((h) => h.size) },
     };
   });
 }
@@ -97,6 +103,8 @@ export interface StepNumbers {
   readonly weightsFinite: boolean;
   readonly valLoss: number | null;
   readonly readback: Readonly<Record<string, number>>;
+  /** Pre-clip gradient values per layer index, on histogram steps only. */
+  readonly histograms: readonly Float32Array[];
 }
 
 /** Splits the packed vector according to `layout`. */
@@ -111,6 +119,7 @@ export function unpack(values: Float32Array, layout: PackLayout): StepNumbers {
   const valLoss = layout.hasVal ? values[i++]! : null;
   const readback: Record<string, number> = {};
   for (const key of layout.readbackKeys) readback[key] = values[i++]!;
+  const histograms = layout.histogramSizes.map((n) => values.subarray(i, (i += n)));
   return {
     loss: values[0]!,
     preClipNorm: values[1]!,
@@ -120,5 +129,6 @@ export function unpack(values: Float32Array, layout: PackLayout): StepNumbers {
     weightsFinite,
     valLoss,
     readback,
+    histograms,
   };
 }

@@ -38,6 +38,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .description('train a model with a clip strategy, logging per-step gradient norms and catching NaN/Inf and explosions')
     .option('-o, --out <dir>', 'run directory (default runs/<timestamp>-<name>)')
     .option('--overwrite', 'replace an earlier run in --out')
+    .option('--tensorboard <dir>', 'also write TensorBoard event files (scalars, per-layer norms, gradient histograms) into dir')
     .option('--json', 'print the summary as one JSON object on stdout, nothing else')
     .option('-q, --quiet', 'no progress output (events and the summary still print)')
     .action(async (flags: TrainFlags) => {
