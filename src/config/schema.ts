@@ -5,6 +5,7 @@
  * NaN and ±Infinity), thresholds are positive.
  */
 import { z } from 'zod';
+import { checkSchema } from './check-schema.js';
 import { clipSchema } from './clip-schema.js';
 
 export { clipSchema, normTypeSchema, type ClipConfig, type NormType } from './clip-schema.js';
@@ -255,6 +256,8 @@ export const runConfigSchema = z.strictObject({
   clip: clipSchema.prefault({ kind: 'none' }),
   detect: detectSchema.prefault({}),
   log: logSchema.prefault({}),
+  /** Stability criteria `gclip check` judges the run (or a log) against. */
+  check: checkSchema.prefault({}),
 });
 
 /** The fully resolved configuration of one run (defaults ← file ← flags). */
