@@ -13,8 +13,9 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../configs/demo.yaml', impo
 
 /** Loads the file (or the demo) and applies the flags. Throws GclipError on bad input. */
 export async function loadRunConfig(flags: Readonly<Record<string, unknown>>, io: CliIO) {
-  const path = typeof flags.config === 'string' ? resolve(io.cwd, flags.config) : DEMO_CONFIG;
-  const shown = typeof flags.config === 'string' ? flags.config : 'configs/demo.yaml (built-in demo)';
-  const file = await loadConfigFile(path, nodeReader);
-  return resolveConfig({ file: { ...file, path: shown }, flags });
+  // Read relative to the caller's cwd but keep the path as typed, so messages show it.
+  const read = (p: string) => nodeReader(resolve(io.cwd, p));
+  if (typeof flags.config === 'string') return resolveConfig({ file: await loadConfigFile(flags.config, read), flags });
+  const demo = await loadConfigFile(DEMO_CONFIG, read);
+  return resolveConfig({ file: { ...demo, path: 'configs/demo.yaml (built-in demo)' }, flags });
 }
