@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIO } from './io.js';
 import { registerTrain } from './commands/train.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerSweep } from './commands/sweep.js';
 import { renderError, exitCodeOf } from './render/errors.js';
 import { createColor } from './render/color.js';
 
@@ -34,6 +35,7 @@ export function createProgram(ctx: CommandContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err });
   registerTrain(program, ctx);
+  registerSweep(program, ctx);
   registerDoctor(program, ctx);
   return program;
 }
