@@ -1,0 +1,189 @@
+/**
+ * The sweep grid (pure): which thresholds and strategies to try, with which seeds, and the
+ * exact run config of every (point, seed) task. Every task of one seed shares the data,
+ * initial weights and batch order (they are forked from the seed in `train/setup`), so
+ * points differ only in their clip block.
+ */
+import { clipSchema, type ClipConfig, type RunConfig } from '../config/schema.js';
+import { inputError } from '../errors.js';
+
+/**
+ * The default thresholds: the 1-2-3-5 series from 0.1 to 5 (8 points, about 1.6× apart),
+ * round values that cover the "try 0.1 to 5" advice on a log scale.
+ */
+export const DEFAULT_THRESHOLDS: readonly number[] = [0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5];
+
+/** Default number of seeds per point. */
+export const DEFAULT_SEEDS = 3;
+
+/** One row of the sweep: the unclipped baseline, a fixed max norm, or an adaptive strategy. */
+export interface SweepPoint {
+  /** Stable id: `baseline`, `norm@0.5`, `autoclip`. */
+  readonly id: string;
+  /** Max norm for global-norm points; null for the baseline and adaptive strategies. */
+  readonly threshold: number | null;
+  /** Clip kind of the point: `none`, `norm`, or the adaptive kind. */
+  readonly strategy: string;
+}
+
+/** Everything that decides a sweep's results: the base config, the points and the seeds. */
+export interface SweepPlan {
+  /** Resolved base config (its `clip` block is replaced per point). */
+  readonly base: RunConfig;
+  readonly points: readonly SweepPoint[];
+  /** Seeds used by every point: `base.seed`, `base.seed + 1`, ... */
+  readonly seeds: readonly number[];
+  /** Relative final-loss tolerance of the recommendation rule (see recommend.ts). */
+  readonly tolerance: number;
+}
+
+/** One training run of the sweep. */
+export interface SweepTask {
+  readonly pointId: string;
+  readonly seed: number;
+  /** The fully resolved config this run trains. */
+  readonly config: RunConfig;
+}
+
+/** What `buildSweepPlan` needs besides the base config. */
+export interface GridOptions {
+  /** Explicit thresholds; else `range`; else DEFAULT_THRESHOLDS. */
+  readonly thresholds?: readonly number[];
+  readonly range?: { readonly from: number; readonly to: number; readonly points: number };
+  readonly seeds?: number;
+  /** Adaptive clip kinds to add as rows (`autoclip`, `zclip`, `agc`, ...). */
+  readonly strategies?: readonly string[];
+  /** Relative tolerance on the best final loss; default 0.05. */
+  readonly tolerance?: number;
+}
+
+/** Rounds to 2 significant digits (0.1234 → 0.12, 3.16 → 3.2), so grid values stay readable. */
+export function roundSignificant(x: number, digits = 2): number {
+  return Number(x.toPrecision(digits));
+}
+
+/**
+ * `points` log-spaced values from `from` to `to` (both included), each rounded to 2
+ * significant digits; duplicates created by rounding are dropped. Ascending.
+ * Example: logRange(0.1, 10, 3) → [0.1, 1, 10].
+ */
+export function logRange(from: number, to: number, points: number): number[] {
+  if (points === 1) return [roundSignificant(from)];
+  const [lo, hi] = [Math.log(from), Math.log(to)];
+  const values = Array.from({ length: points }, (_, i) => roundSignificant(Math.exp(lo + ((hi - lo) * i) / (points - 1))));
+  return uniqueSorted(values);
+}
+
+function uniqueSorted(values: readonly number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/** The grid's thresholds, ascending and unique. Throws `invalid_flag` on non-positive values. */
+export function gridThresholds(o: Pick<GridOptions, 'thresholds' | 'range'>): number[] {
+  const values = o.thresholds ?? (o.range ? logRange(o.range.from, o.range.to, o.range.points) : DEFAULT_THRESHOLDS);
+  const bad = values.find((v) => !(Number.isFinite(v) && v > 0));
+  if (bad !== undefined) throw flagError('--thresholds', `every threshold must be a finite number > 0, received ${bad}`);
+  return uniqueSorted(values);
+}
+
+/** The clip kinds `clipSchema` knows in this build (`none`, `norm`, ..., the adaptive ones). */
+export function knownClipKinds(): string[] {
+  return clipSchema.options.map((o) => String(o.shape.kind.value));
+}
+
+/** The `clip:` block of a point, with defaults applied; the base's options win for its own kind. */
+export function pointClip(base: RunConfig, point: SweepPoint): ClipConfig {
+  const normType = base.clip.normType;
+  if (point.strategy === 'norm') {
+    const semantics = base.clip.kind === 'norm' ? base.clip.semantics : undefined;
+    return clipSchema.parse({ kind: 'norm', normType, maxNorm: point.threshold, semantics });
+  }
+  if (base.clip.kind === point.strategy) return base.clip;
+  return clipSchema.parse({ kind: point.strategy, normType });
+}
+
+/**
+ * Builds the plan: baseline first, then thresholds ascending, then adaptive strategies in
+ * the order given. Throws GclipError (exit 2) `unknown_strategy` for a kind this build
+ * does not have, or one that needs options it has no default for.
+ */
+export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan {
+  const points: SweepPoint[] = [{ id: 'baseline', threshold: null, strategy: 'none' }];
+  for (const t of gridThresholds(o)) points.push({ id: `norm@${t}`, threshold: t, strategy: 'norm' });
+  for (const s of o.strategies ?? []) points.push(strategyPoint(base, s));
+  const count = o.seeds ?? DEFAULT_SEEDS;
+  if (!Number.isInteger(count) || count < 1) throw flagError('--seeds', `expected a whole number ≥ 1, received ${count}`);
+  const seeds = Array.from({ length: count }, (_, i) => base.seed + i);
+  return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? 0.05 };
+}
+
+function strategyPoint(base: RunConfig, kind: string): SweepPoint {
+  const known = knownClipKinds().filter((k) => !['none', 'norm', 'chain'].includes(k));
+  const point = { id: kind, threshold: null, strategy: kind };
+  if (!known.includes(kind)) {
+    throw inputError('unknown_strategy', {
+      path: 'strategies',
+      message: `Unknown strategy '${kind}' for --strategies: this build has ${known.join(', ') || 'no adaptive strategies'}`,
+      hint: `Use a comma-separated list of ${known.join(', ')}; fixed thresholds go in --thresholds.`,
+      source: '--strategies',
+    });
+  }
+  const parsed = clipSchema.safeParse({ kind, normType: base.clip.normType });
+  if (!parsed.success && base.clip.kind !== kind) {
+    throw inputError('unknown_strategy', {
+      path: 'strategies',
+      message: `Strategy '${kind}' has required options and no defaults`,
+      hint: `Put a clip: {kind: ${kind}, ...} block in the config to sweep it with your options.`,
+      source: '--strategies',
+    });
+  }
+  return point;
+}
+
+/**
+ * The base config every task derives from: early stop on instability forced on (a
+ * non-finite value or a divergence halts the run, whatever the config says), so unstable
+ * points cost a few steps, and no run directory (the sweep keeps its own files).
+ */
+function sweepBase(base: RunConfig): RunConfig {
+  const detect = {
+    ...base.detect,
+    nonfinite: { ...base.detect.nonfinite, action: 'halt' as const },
+    divergence: { ...base.detect.divergence, action: 'halt' as const },
+  };
+  const { out: _out, ...log } = base.log;
+  return { ...base, detect, log };
+}
+
+/** Every task of the plan: points in plan order, seeds ascending within a point. */
+export function planTasks(plan: SweepPlan): SweepTask[] {
+  return plan.points.flatMap((point) =>
+    plan.seeds.map((seed) => ({ pointId: point.id, seed, config: { ...plan.base, seed, clip: pointClip(plan.base, point) } })),
+  );
+}
+
+/** Parses `0.1,0.5,1` (the `--thresholds` flag). Throws `invalid_flag` on anything else. */
+export function parseThresholds(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const values = parts.map(Number);
+  if (parts.length === 0 || values.some((v) => !(Number.isFinite(v) && v > 0))) {
+    throw flagError('--thresholds', `expected comma-separated numbers > 0, received '${text}'`, 'e.g. --thresholds 0.1,0.5,1,2,5');
+  }
+  return values;
+}
+
+/** Parses `--range a:b` and `--points N` into a log range. Throws `invalid_flag`. */
+export function parseRange(text: string, points = 8): NonNullable<GridOptions['range']> {
+  const m = /^\s*([^:]+):([^:]+)\s*$/.exec(text);
+  const from = Number(m?.[1]);
+  const to = Number(m?.[2]);
+  if (!m || !(from > 0) || !(to > from) || !Number.isFinite(to)) {
+    throw flagError('--range', `expected FROM:TO with 0 < FROM < TO, received '${text}'`, 'e.g. --range 0.1:5 --points 8');
+  }
+  if (!Number.isInteger(points) || points < 2) throw flagError('--points', `expected a whole number ≥ 2, received ${points}`);
+  return { from, to, points };
+}
+
+function flagError(flag: string, message: string, hint = 'See gclip sweep --help.') {
+  return inputError('invalid_flag', { path: '', message: `Invalid ${flag}: ${message}`, hint, source: flag });
+}

@@ -1,0 +1,125 @@
+/**
+ * The parallel runner: a pool of `jobs` worker processes (`child_process.fork` of
+ * dist/sweep/worker.js), each training one task at a time. tfjs's wasm and cpu backends
+ * are single-threaded, so processes scale with cores. A task whose run throws comes back
+ * as a `crashed` result; a worker that dies takes only its current task with it (reported
+ * as crashed, with the tail of its stderr) and is replaced. Aborting stops dispatching
+ * and kills the workers; finished results have already been handed to `onResult`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BackendName, RunConfig } from '../config/schema.js';
+import { inputError, internalError } from '../errors.js';
+import { crashedResult, type SeedResult } from './metrics.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+/** One task for the runner. */
+export interface RunnerTask {
+  readonly pointId: string;
+  readonly seed: number;
+  readonly config: RunConfig;
+}
+
+/** Options of `runTasks`. */
+export interface RunnerOptions {
+  /** Worker processes (≥ 1); never more than there are tasks. */
+  readonly jobs: number;
+  readonly backend: BackendName;
+  /** Called when a worker starts a task. */
+  readonly onStart?: (task: RunnerTask) => void;
+  /** Called with every result, in completion order; awaited before the worker's next task. */
+  readonly onResult?: (task: RunnerTask, result: SeedResult) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+  /** Worker entry to fork; default dist/sweep/worker.js (tests pass a fake). */
+  readonly workerPath?: string;
+}
+
+/** The compiled worker entry: next to this module in dist, or dist's copy when run from src. */
+export function defaultWorkerPath(): string {
+  const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(sibling) ? sibling : fileURLToPath(new URL('../../dist/sweep/worker.js', import.meta.url));
+}
+
+const STDERR_TAIL = 600;
+
+/** Runs every task; resolves when all are done or the signal aborted. Rejects if no worker can start its backend. */
+export function runTasks(tasks: readonly RunnerTask[], o: RunnerOptions): Promise<void> {
+  const queue = [...tasks];
+  const path = o.workerPath ?? defaultWorkerPath();
+  const workers = new Set<ChildProcess>();
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) w.kill();
+      workers.clear();
+      o.signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = () => finish();
+    o.signal?.addEventListener('abort', onAbort);
+    if (o.signal?.aborted || queue.length === 0) return finish();
+    const spawn = () => startWorker(path, o, { queue, workers, finish, spawn });
+    for (let i = 0; i < Math.max(1, Math.min(o.jobs, queue.length)); i++) spawn();
+  });
+}
+
+interface Pool {
+  readonly queue: RunnerTask[];
+  readonly workers: Set<ChildProcess>;
+  finish(error?: unknown): void;
+  spawn(): void;
+}
+
+function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
+  const child = fork(path, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  pool.workers.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
+  let current: { task: RunnerTask; started: number } | null = null;
+  let nextId = 0;
+  let ready = false;
+  const next = () => {
+    const task = pool.queue.shift();
+    if (task === undefined) {
+      current = null;
+      pool.workers.delete(child);
+      child.kill();
+      if (pool.workers.size === 0) pool.finish();
+      return;
+    }
+    current = { task, started: performance.now() };
+    o.onStart?.(task);
+    send(child, { type: 'task', id: nextId++, pointId: task.pointId, seed: task.seed, config: task.config });
+  };
+  child.on('message', (m: FromWorker) => {
+    if (m.type === 'ready') {
+      ready = true;
+      return next();
+    }
+    if (m.type === 'init_error') return pool.finish(inputError('backend_unavailable', { path: 'backend', message: `sweep worker: ${m.message}`, hint: 'Run `gclip doctor`, or pass --backend wasm.' }));
+    const task = current!.task;
+    Promise.resolve(o.onResult?.(task, m.result)).then(next, (e: unknown) => pool.finish(e));
+  });
+  child.on('exit', (code, signal) => {
+    if (!pool.workers.delete(child)) return;
+    // A worker that dies before it is ready would die again: stop instead of respawning forever.
+    if (!ready) return pool.finish(internalError('sweep_worker_failed', `sweep worker ${path} exited before starting (${signal ?? `code ${code}`}): ${stderr.trim()}`));
+    const lost = current;
+    current = null;
+    const reason = `worker process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+    const report = lost ? Promise.resolve(o.onResult?.(lost.task, crashedResult(lost.task, reason, performance.now() - lost.started))) : Promise.resolve();
+    report.then(() => {
+      if (pool.queue.length > 0) pool.spawn();
+      else if (pool.workers.size === 0) pool.finish();
+    }, (e: unknown) => pool.finish(e));
+  });
+  send(child, { type: 'init', backend: o.backend });
+}
+
+function send(child: ChildProcess, message: ToWorker): void {
+  child.send(message);
+}

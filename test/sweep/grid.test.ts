@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../src/config/schema.js';
+import { buildSweepPlan, DEFAULT_THRESHOLDS, gridThresholds, logRange, parseRange, parseThresholds, planTasks } from '../../src/sweep/grid.js';
+import { parseSweepFlags } from '../../src/sweep/flags.js';
+import { parseShard, shardItems } from '../../src/sweep/shard.js';
+import { taskKey } from '../../src/sweep/cache.js';
+
+const base = runConfigSchema.parse({ seed: 7, detect: { divergence: { action: 'warn' } }, log: { out: 'x' } });
+
+describe('grid', () => {
+  it('defaults to round log-spaced values covering 0.1 to 5', () => {
+    expect(gridThresholds({})).toEqual([0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5]);
+    expect(DEFAULT_THRESHOLDS.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('log-spaces a range and rounds to 2 significant digits', () => {
+    // 0.1·(100)^(i/4): 0.1, 0.316, 1, 3.16, 10 → rounded.
+    expect(logRange(0.1, 10, 5)).toEqual([0.1, 0.32, 1, 3.2, 10]);
+    expect(logRange(1, 1.05, 5)).toEqual([1, 1.1]); // duplicates from rounding dropped
+  });
+
+  it('parses --thresholds and --range, rejecting bad values with the flag named', () => {
+    expect(parseThresholds('2, 0.5,1')).toEqual([2, 0.5, 1]);
+    expect(() => parseThresholds('1,-2')).toThrow(/--thresholds/);
+    expect(parseRange('0.1:5', 4)).toEqual({ from: 0.1, to: 5, points: 4 });
+    expect(() => parseRange('5:0.1')).toThrow(/--range/);
+    expect(() => parseSweepFlags({ thresholds: '1', range: '0.1:1' }, 2)).toThrow(/Conflicting/);
+    expect(parseSweepFlags({}, 2)).toMatchObject({ jobs: 2, shard: null });
+    expect(() => parseSweepFlags({ jobs: '0' }, 2)).toThrow(/--jobs/);
+  });
+
+  it('plans baseline first, thresholds ascending, seeds from the config seed', () => {
+    const plan = buildSweepPlan(base, { thresholds: [2, 0.5], seeds: 2 });
+    expect(plan.points.map((p) => p.id)).toEqual(['baseline', 'norm@0.5', 'norm@2']);
+    expect(plan.seeds).toEqual([7, 8]);
+    const tasks = planTasks(plan);
+    expect(tasks.map((t) => `${t.pointId}/${t.seed}`)).toEqual(['baseline/7', 'baseline/8', 'norm@0.5/7', 'norm@0.5/8', 'norm@2/7', 'norm@2/8']);
+    expect(tasks[0]!.config.clip).toEqual({ kind: 'none', normType: 2 });
+    expect(tasks[2]!.config.clip).toMatchObject({ kind: 'norm', maxNorm: 0.5, normType: 2 });
+  });
+
+  it('forces early stop on instability and drops the run directory', () => {
+    const plan = buildSweepPlan(base, {});
+    expect(plan.base.detect.divergence.action).toBe('halt');
+    expect(plan.base.detect.nonfinite.action).toBe('halt');
+    expect(plan.base.log.out).toBeUndefined();
+  });
+
+  it('tasks of one seed differ only in their clip block (same data, weights and batches)', () => {
+    const [a, b] = planTasks(buildSweepPlan(base, { thresholds: [1], seeds: 1 }));
+    expect({ ...a!.config, clip: null }).toEqual({ ...b!.config, clip: null });
+    expect(taskKey(a!.config)).not.toBe(taskKey(b!.config));
+  });
+
+  it('rejects an unknown adaptive strategy with the kinds this build has', () => {
+    expect(() => buildSweepPlan(base, { strategies: ['autoclip', 'nope'] })).toThrow(/Unknown strategy 'nope'/);
+  });
+
+  it('shards deal tasks round-robin; the shards together are the whole list, disjoint', () => {
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    const shards = [1, 2, 3].map((i) => shardItems(items, parseShard(`${i}/3`)));
+    expect(shards).toEqual([[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]);
+    expect(() => parseShard('0/3')).toThrow(/1 ≤ I ≤ N/);
+    expect(() => parseShard('4/3')).toThrow(/--shard/);
+  });
+});

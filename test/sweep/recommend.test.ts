@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { aggregatePoint, type SeedResult } from '../../src/sweep/metrics.js';
+import { crossChecks, recommend } from '../../src/sweep/recommend.js';
+import { reportExitCode, buildReport } from '../../src/sweep/report.js';
+import { buildSweepPlan } from '../../src/sweep/grid.js';
+import { runConfigSchema } from '../../src/config/schema.js';
+
+/** A synthetic seed result: `loss` is the smoothed final loss; stable unless told. */
+function seed(pointId: string, s: number, loss: number, o: Partial<SeedResult> = {}): SeedResult {
+  const stable = o.stable ?? true;
+  return {
+    pointId, seed: s, status: stable ? 'ok' : 'halted', stable, steps: 100, finalLoss: loss, bestLoss: loss, lossAuc: loss,
+    clipRate: 0, spikes: 0, skipped: 0, firstBadStep: stable ? null : 12, norms: null, reason: null, wallMs: 1, ...o,
+  };
+}
+
+/** A point whose seeds all have the given final losses (NaN = an unstable seed). */
+function point(threshold: number | null, losses: number[], clipRate = 0) {
+  const id = threshold === null ? 'baseline' : `norm@${threshold}`;
+  const runs = losses.map((l, i) => seed(id, i, l, Number.isNaN(l) ? { stable: false } : { clipRate }));
+  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm' }, runs);
+}
+
+describe('recommendation rule', () => {
+  it('says clipping is not needed when the baseline is stable and as good', () => {
+    const points = [point(null, [0.101, 0.1, 0.1]), point(0.5, [0.12, 0.12, 0.12], 0.9), point(1, [0.1, 0.1, 0.1], 0.3), point(5, [0.1, 0.1, 0.1], 0)];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, pointId: 'baseline' });
+    expect(r.reason).toMatch(/stable in 3\/3 seeds.*clipping is not needed/);
+  });
+
+  it('picks the largest stable threshold within the tolerance when the baseline explodes', () => {
+    // best 0.2 at 0.5; band = 5% of 0.2 = 0.01 → 1 (0.205) qualifies, 2 (0.3) does not; 5 is unstable.
+    const points = [point(null, [NaN, NaN, NaN]), point(0.1, [0.4, 0.4, 0.4]), point(0.5, [0.2, 0.2, 0.2]), point(1, [0.205, 0.205, 0.205], 0.6), point(2, [0.3, 0.3, 0.3]), point(5, [0.2, NaN, 0.2])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 1, pointId: 'norm@1', bestFinalLoss: 0.2 });
+    expect(r.band).toBeCloseTo(0.01);
+    expect(r.reason).toMatch(/max_norm 1 is the largest threshold stable in all 3 seeds.*0\.205.*clips 60% of steps.*Unclipped, 3\/3 seeds failed \(first bad step 12\)/);
+  });
+
+  it('never recommends a stable threshold above one that failed', () => {
+    const points = [point(null, [NaN, NaN, NaN]), point(0.5, [0.2, 0.2, 0.2]), point(1, [0.2, NaN, 0.2]), point(2, [0.2, 0.2, 0.2])];
+    expect(recommend(points, 0.05).maxNorm).toBe(0.5);
+  });
+
+  it('widens the band to the seed spread of the best point', () => {
+    // best 0.2 (seeds 0.1..0.3: spread 0.1) → 0.29 at max_norm 2 is within seed noise.
+    const points = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3]), point(2, [0.29, 0.29, 0.29])];
+    expect(recommend(points, 0.05).maxNorm).toBe(2);
+  });
+
+  it('returns null and exit 1 when no threshold is stable, with suggestions', () => {
+    const points = [point(null, [NaN, NaN, NaN]), point(0.1, [NaN, 0.3, 0.3]), point(1, [NaN, NaN, NaN])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'none_stable', maxNorm: null, pointId: null });
+    expect(r.suggestions.join(' ')).toMatch(/learning rate.*adaptive.*below 0\.1/);
+    const plan = buildSweepPlan(runConfigSchema.parse({}), { thresholds: [0.1, 1], seeds: 3 });
+    const results = points.flatMap((p) => p.runs.map((r, i) => ({ ...r, seed: plan.seeds[i]! })));
+    expect(reportExitCode(buildReport(plan, results, { wallMs: 0, jobs: 1, ran: 0, cached: 0 }))).toBe(1);
+  });
+
+  it('reports an adaptive strategy that beats every fixed threshold', () => {
+    const auto = aggregatePoint({ id: 'autoclip', threshold: null, strategy: 'autoclip' }, [0, 1, 2].map((i) => seed('autoclip', i, 0.1)));
+    const r = recommend([point(null, [NaN, NaN, NaN]), point(1, [0.2, 0.2, 0.2]), auto], 0.05);
+    expect(r.maxNorm).toBe(1);
+    expect(r.adaptive).toEqual({ strategy: 'autoclip', finalLoss: 0.1 });
+    expect(r.reason).toMatch(/autoclip reached 0\.1/);
+  });
+
+  it('cross-checks take medians over the baseline seeds of the norm statistics', () => {
+    const norms = (m: number) => ({ count: 10, mean: m, p10: m / 2, p50: m, p90: 2 * m });
+    const runs = [1, 2, 4].map((m, i) => seed('baseline', i, 0.1, { norms: norms(m) }));
+    const x = crossChecks([aggregatePoint({ id: 'baseline', threshold: null, strategy: 'none' }, runs)]);
+    expect(x).toEqual({ steps: 30, meanNorm: 2, p10: 1, p50: 2, p90: 4 });
+  });
+});
