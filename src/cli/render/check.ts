@@ -1,0 +1,44 @@
+/** `gclip check` output: the criteria table with a verdict line, or the `--json` object. Text only. */
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { formatBound, formatNumber, type CheckResult } from '../../check/index.js';
+
+/** What was judged, shown under the table and carried in `--json`. */
+export interface CheckSubject {
+  /** The log path, or the config that was trained. */
+  readonly source: string;
+  /** `gclip`, `csv`, `hf` for logs; `run` for a training run. */
+  readonly format: string;
+  /** Notes from reading the log (rows left out, ...). */
+  readonly notes: readonly string[];
+}
+
+/** One row per criterion (✔/✖, name, value, bound, reason), then the notes and the verdict. */
+export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: ChalkInstance): string {
+  const table = new Table({
+    head: ['', 'criterion', 'value', 'bound', 'reason'].map((h) => c.bold(h)),
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [3, null, null, null, 56],
+  });
+  for (const k of result.criteria) {
+    const mark = k.passed ? c.green('✔') : c.red('✖');
+    table.push([mark, k.name, formatNumber(k.value), formatBound(k.bound), k.reason]);
+  }
+  const failed = result.criteria.filter((k) => !k.passed).length;
+  const verdict = result.passed
+    ? c.green(`✔ check passed: ${result.criteria.length} criteria, ${result.steps} steps`)
+    : c.red(`✖ check failed: ${failed} of ${result.criteria.length} criteria, ${result.steps} steps`);
+  const notes = subject.notes.map((n) => c.yellow(`! ${n}`));
+  return [table.toString(), ...notes, verdict, c.dim(`judged: ${subject.source} (${subject.format})`)].join('\n') + '\n';
+}
+
+/**
+ * The `--json` object: `passed`, `steps`, `source`, `format`, `notes` and `criteria[]`
+ * (`name`, `passed`, `value`, `bound`, `reason`). Non-finite numbers become null, so any
+ * JSON reader takes it.
+ */
+export function renderCheckJson(result: CheckResult, subject: CheckSubject): string {
+  const doc = { passed: result.passed, steps: result.steps, source: subject.source, format: subject.format, notes: subject.notes, criteria: result.criteria };
+  return JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}

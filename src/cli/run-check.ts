@@ -1,0 +1,117 @@
+/**
+ * The heavy half of `gclip check`, imported lazily: get the records (train the config, or
+ * read the log), judge them, then write JUnit, GitHub Actions output and the table or
+ * `--json`. tfjs is only loaded when a config is trained.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { annotations, evaluate, loadLog, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type LogOptions } from '../check/index.js';
+import type { RunConfig } from '../config/schema.js';
+import { EXIT, inputError } from '../errors.js';
+import type { RunSummary, StepRecord } from '../record.js';
+import { writeFileAtomic } from '../report/atomic.js';
+import type { Sink } from '../report/sinks/types.js';
+import type { CliIO } from './io.js';
+import { renderCheckJson, renderCheckTable, type CheckSubject } from './render/check.js';
+
+/** What to judge: a log file, or a config to train first. */
+export type CheckInput =
+  | { readonly kind: 'log'; readonly file: string; readonly options: LogOptions }
+  | { readonly kind: 'run'; readonly config: RunConfig; readonly source: string; readonly overwrite: boolean; readonly quiet: boolean };
+
+/** A normalised `gclip check` invocation. */
+export interface CheckPlan {
+  readonly input: CheckInput;
+  readonly criteria: CheckCriteria;
+  readonly baseline?: string;
+  readonly junit?: string;
+  readonly json: boolean;
+}
+
+export interface CheckRender {
+  readonly io: CliIO;
+  readonly errColor: ChalkInstance;
+  readonly outColor: ChalkInstance;
+}
+
+interface Judged {
+  readonly records: readonly StepRecord[];
+  readonly subject: CheckSubject;
+}
+
+/** Runs a check plan; returns 0 when every criterion passed, 1 otherwise. Bad input throws (exit 2). */
+export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<number> {
+  // Read the baseline first: a bad one should fail before minutes of training.
+  const baseline = plan.baseline === undefined ? undefined : await readBaseline(plan.baseline, r.io.cwd);
+  const judged = plan.input.kind === 'log' ? await judgeLog(plan.input, r.io.cwd) : await judgeRun(plan.input, r);
+  const result = evaluate(judged.records, plan.criteria, baseline);
+  if (plan.junit !== undefined) await writeFileAtomic(resolve(r.io.cwd, plan.junit), toJUnitXml(result, { source: judged.subject.source }));
+  const out = plan.json ? renderCheckJson(result, judged.subject) : renderCheckTable(result, judged.subject, r.outColor);
+  r.io.out(out);
+  if (r.io.env.GITHUB_ACTIONS === 'true') {
+    // The runner reads workflow commands from stderr too; keep stdout one JSON object under --json.
+    const commands = annotations(result, { file: judged.subject.source, notes: judged.subject.notes });
+    if (commands.length > 0) (plan.json ? r.io.err : r.io.out)(commands.join('\n') + '\n');
+    const summaryFile = r.io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) await appendFile(summaryFile, stepSummary(result, `gclip check ${judged.subject.source}`) + '\n');
+  }
+  return result.passed ? EXIT.ok : EXIT.unstable;
+}
+
+async function judgeLog(input: Extract<CheckInput, { kind: 'log' }>, cwd: string): Promise<Judged> {
+  const log = await loadLog(input.file, (p) => readFile(resolve(cwd, p), 'utf8'), input.options);
+  return { records: log.records, subject: { source: input.file, format: log.format, notes: log.notes } };
+}
+
+/** A sink that keeps every record in memory for judging. */
+function collect(into: StepRecord[]): Sink {
+  return { name: 'check', open: async () => {}, write: async (rec) => void into.push(rec), close: async () => {} };
+}
+
+async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRender): Promise<Judged> {
+  const [{ initBackend }, { train }, { runSession }, { plannedSteps }, { createProgressSink }, { backendLine }] = await Promise.all([
+    import('../runtime/backend.js'),
+    import('../train/run.js'),
+    import('../train/session.js'),
+    import('../train/setup.js'),
+    import('./render/progress.js'),
+    import('./run-train.js'),
+  ]);
+  const { config, quiet } = input;
+  const choice = await initBackend(config.backend);
+  if (!quiet) r.io.err(r.errColor.dim(backendLine(choice)) + '\n');
+  const records: StepRecord[] = [];
+  const progress = createProgressSink({ io: r.io, color: r.errColor, totalSteps: plannedSteps(config), every: config.log.every, quiet });
+  const sinks = [collect(records), progress];
+  const common = { backend: choice.name, sinks, signal: r.io.signal };
+  // Keep a run directory only when asked (--out or log.out): CI wants the verdict, not files.
+  const summary = config.log.out === undefined
+    ? await train(config, common)
+    : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
+  if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${summary.runDir}`) + '\n');
+  return { records, subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
+}
+
+/** A run that did not end ok is worth a warning even when the criteria pass. */
+function runNotes(summary: RunSummary): string[] {
+  if (summary.status === 'ok') return [];
+  const where = summary.firstBadStep === null ? '' : ` at step ${summary.firstBadStep}`;
+  return [`training ${summary.status}${where}${summary.reason ? `: ${summary.reason}` : ''}`];
+}
+
+async function readBaseline(file: string, cwd: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ENOENT';
+    throw inputError(missing ? 'file_not_found' : 'file_unreadable', {
+      path: '',
+      message: missing ? `baseline file not found: ${file}` : `cannot read baseline file ${file}: ${(e as Error).message}`,
+      hint: 'Pass the summary.json of an earlier run (gclip train --out DIR, or gclip check --out DIR, writes DIR/summary.json).',
+      source: '--baseline',
+    });
+  }
+  return parseBaseline(text, file);
+}
