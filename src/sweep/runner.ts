@@ -62,13 +62,15 @@ export function runTasks(tasks: readonly RunnerTask[], o: RunnerOptions): Promis
     const onAbort = () => finish();
     o.signal?.addEventListener('abort', onAbort);
     if (o.signal?.aborted || queue.length === 0) return finish();
-    const spawn = () => startWorker(path, o, { queue, workers, finish, spawn });
+    const spawn = () => startWorker(path, o, { queue, workers, finish, spawn, active: () => !settled });
     for (let i = 0; i < Math.max(1, Math.min(o.jobs, queue.length)); i++) spawn();
   });
 }
 
 interface Pool {
   readonly queue: RunnerTask[];
+  /** False once the run has finished, failed or been aborted. */
+  active(): boolean;
   readonly workers: Set<ChildProcess>;
   finish(error?: unknown): void;
   spawn(): void;
@@ -83,6 +85,7 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
   let nextId = 0;
   let ready = false;
   const next = () => {
+    if (!pool.active()) return;
     const task = pool.queue.shift();
     if (task === undefined) {
       current = null;
@@ -113,6 +116,7 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
     const reason = `worker process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
     const report = lost ? Promise.resolve(o.onResult?.(lost.task, crashedResult(lost.task, reason, performance.now() - lost.started))) : Promise.resolve();
     report.then(() => {
+      if (!pool.active()) return;
       if (pool.queue.length > 0) pool.spawn();
       else if (pool.workers.size === 0) pool.finish();
     }, (e: unknown) => pool.finish(e));
@@ -121,5 +125,5 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
 }
 
 function send(child: ChildProcess, message: ToWorker): void {
-  child.send(message);
+  if (child.connected) child.send(message);
 }

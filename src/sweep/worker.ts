@@ -10,8 +10,13 @@ import { createTraceSink, crashedResult, scoreRun } from './metrics.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 function send(message: FromWorker): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
 }
+
+// When the parent dies (killed sweep), stop the current run after its step; with the IPC
+// channel closed nothing else keeps this process alive, so it ends by itself.
+const orphaned = new AbortController();
+process.on('disconnect', () => orphaned.abort());
 
 let backend = 'cpu';
 
@@ -29,7 +34,7 @@ async function handle(message: ToWorker): Promise<void> {
   const task = { pointId: message.pointId, seed: message.seed, plannedSteps: plannedSteps(message.config) };
   try {
     const trace = createTraceSink();
-    const summary = await train(message.config, { sinks: [trace], backend });
+    const summary = await train(message.config, { sinks: [trace], backend, signal: orphaned.signal });
     send({ type: 'result', id: message.id, result: scoreRun(task, trace, summary, performance.now() - started) });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
