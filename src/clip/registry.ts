@@ -12,8 +12,9 @@ import { adaptiveGradClip } from './agc.js';
 import { autoClip } from './autoclip.js';
 import { zClip } from './zclip.js';
 import { chain } from './chain.js';
+import { inputError } from '../errors.js';
 
-/** Every kind `createStrategy` accepts. */
+/** Every kind `createStrategy` accepts (`module` plugins need the async `resolveStrategy`). */
 export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'chain'] as const;
 
 function createLeaf(config: LeafClipConfig): ClipStrategy {
@@ -38,6 +39,12 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
       const { kind: _k, normType: _n, ...options } = config;
       return zClip(options) as ClipStrategy;
     }
+    case 'module':
+      throw inputError('plugin_not_loaded', {
+        path: 'clip.module',
+        message: `The clip strategy in ${config.module} is a plugin module, which must be loaded asynchronously`,
+        hint: 'Call `await resolveStrategy(config.clip, { cwd })` (src/clip/plugin.ts) instead of createStrategy.',
+      });
   }
 }
 
@@ -47,6 +54,7 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
  * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `chain` → `chain`
  * of its children). Options are re-validated by the factories (they are public API too).
  * The strategy's state is plain data; call `init` before the first `apply`.
+ * @throws GclipError `plugin_not_loaded` for `kind: module` (loading is async: use `resolveStrategy`).
  */
 export function createStrategy(config: ClipConfig): ClipStrategy {
   if (config.kind === 'chain') return chain(...config.strategies.map(createLeaf)) as ClipStrategy;

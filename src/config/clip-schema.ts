@@ -70,6 +70,19 @@ const zclipSchema = z.strictObject({
   skipUpdateOnSpike: z.boolean().default(false),
 });
 
+/**
+ * A user's own strategy from a JS module (`--clip ./my-clip.js`). `module` is a path
+ * (relative ones are relative to the config file, or to the working directory for a flag)
+ * or a `file:` URL; `options` are handed to the module's factory unchanged, so they must be
+ * plain JSON data. Loaded and validated by `resolveStrategy` in `src/clip/plugin.ts`.
+ */
+const moduleSchema = z.strictObject({
+  kind: z.literal('module'),
+  ...clipBase,
+  module: z.string().min(1),
+  options: z.record(z.string(), z.json()).default({}),
+});
+
 /** Every kind but `chain` (a chain's children cannot be chains). */
 export const leafClipSchema = z.discriminatedUnion('kind', [
   noneSchema,
@@ -79,12 +92,14 @@ export const leafClipSchema = z.discriminatedUnion('kind', [
   agcSchema,
   autoclipSchema,
   zclipSchema,
+  moduleSchema,
 ]);
 export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 
 /** Several strategies in sequence, e.g. zclip then a hard norm cap. */
 const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
 
+/** The `clip:` block: one variant per strategy kind, discriminated by `kind`. */
 export const clipSchema = z.discriminatedUnion('kind', [
   noneSchema,
   normSchema,
@@ -93,6 +108,7 @@ export const clipSchema = z.discriminatedUnion('kind', [
   agcSchema,
   autoclipSchema,
   zclipSchema,
+  moduleSchema,
   chainSchema,
 ]);
 export type ClipConfig = z.infer<typeof clipSchema>;

@@ -91,3 +91,106 @@ describe('resolveConfig precedence', () => {
     expect(config.name).toBe('run');
   });
 });
+
+describe('resolveConfig clip strategy flags', () => {
+  it.each([
+    ['norm', { clipNorm: '2', normSemantics: 'exact' }, { kind: 'norm', maxNorm: 2, semantics: 'exact' }],
+    ['tensor-norm', { tensorNormMaxNorm: '0.5' }, { kind: 'tensor-norm', maxNorm: 0.5 }],
+    [
+      'agc',
+      { agcClipping: '0.02', agcEps: '1e-4', agcLayout: 'timm', agcExcludeFinal: true },
+      { kind: 'agc', clipping: 0.02, eps: 1e-4, layout: 'timm', excludeFinal: true },
+    ],
+    [
+      'autoclip',
+      { autoclipPercentile: '25', autoclipWindow: '100', autoclipIncludeCurrent: false, autoclipHistoryFilter: 'all' },
+      { kind: 'autoclip', percentile: 25, window: 100, includeCurrent: false, historyFilter: 'all' },
+    ],
+    [
+      'zclip',
+      {
+        zclipAlpha: '0.9', zclipZThreshold: '3', zclipWarmupSteps: '10', zclipMaxNorm: '5',
+        zclipClipOption: 'mean', zclipClipFactor: '0.5', zclipSkipUpdateOnSpike: true,
+      },
+      { kind: 'zclip', alpha: 0.9, zThreshold: 3, warmupSteps: 10, maxNorm: 5, clipOption: 'mean', clipFactor: 0.5, skipUpdateOnSpike: true },
+    ],
+  ])('maps the %s option flags onto clip.* and selects the kind', async (_kind, flags, expected) => {
+    const { config, provenance } = await resolve(undefined, flags);
+    expect(config.clip).toMatchObject(expected);
+    for (const key of Object.keys(expected)) expect(provenance[`clip.${key}`]).toBe('flag');
+  });
+
+  it.each(['none', 'agc', 'autoclip', 'zclip'])('--clip %s alone gives the strategy with its defaults', async (kind) => {
+    const { config } = await resolve(undefined, { clip: kind });
+    expect(config.clip.kind).toBe(kind);
+  });
+
+  it('uses the paper defaults for --clip zclip, autoclip and agc', async () => {
+    expect((await resolve(undefined, { clip: 'zclip' })).config.clip).toEqual({
+      kind: 'zclip', normType: 2, alpha: 0.97, zThreshold: 2.5, warmupSteps: 25,
+      clipOption: 'adaptive_scaling', clipFactor: 1, skipUpdateOnSpike: false,
+    });
+    expect((await resolve(undefined, { clip: 'autoclip' })).config.clip).toEqual({
+      kind: 'autoclip', normType: 2, percentile: 10, includeCurrent: true, historyFilter: 'finite-positive',
+    });
+    expect((await resolve(undefined, { clip: 'agc' })).config.clip).toEqual({
+      kind: 'agc', normType: 2, clipping: 0.01, eps: 1e-3, layout: 'optax', excludeFinal: false,
+    });
+  });
+
+  it('accepts --clip <kind> together with that kind\'s option flags', async () => {
+    const { config } = await resolve(undefined, { clip: 'zclip', zclipMaxNorm: '1' });
+    expect(config.clip).toMatchObject({ kind: 'zclip', maxNorm: 1 });
+  });
+
+  it('accepts boolean option flags given as text (programmatic callers)', async () => {
+    const { config } = await resolve(undefined, { agcExcludeFinal: 'true' });
+    expect(config.clip).toMatchObject({ kind: 'agc', excludeFinal: true });
+  });
+
+  it('switches a file\'s norm block to zclip, keeping normType and dropping maxNorm-only semantics', async () => {
+    const { config } = await resolve('clip:\n  kind: norm\n  maxNorm: 1\n  normType: 1\n  semantics: exact\n', { clip: 'zclip' });
+    expect(config.clip).toMatchObject({ kind: 'zclip', normType: 1 });
+    expect(config.clip).not.toHaveProperty('semantics');
+  });
+
+  it('keeps the file\'s options of the same kind under a flag for another of its options', async () => {
+    const { config, provenance } = await resolve('clip:\n  kind: zclip\n  alpha: 0.9\n', { zclipWarmupSteps: '5' });
+    expect(config.clip).toMatchObject({ kind: 'zclip', alpha: 0.9, warmupSteps: 5 });
+    expect(provenance['clip.alpha']).toBe('file');
+  });
+});
+
+describe('resolveConfig plugin modules', () => {
+  it('reads --clip ./my-clip.js as a plugin module with empty options', async () => {
+    const { config } = await resolve(undefined, { clip: './my-clip.js' });
+    expect(config.clip).toEqual({ kind: 'module', module: './my-clip.js', options: {}, normType: 2 });
+  });
+
+  it.each(['../x.mjs', '/abs/clip.js', 'file:///abs/clip.js', 'plugins/clip.cjs'])('treats %s as a module path', async (spec) => {
+    expect((await resolve(undefined, { clip: spec })).config.clip).toMatchObject({ kind: 'module', module: spec });
+  });
+
+  it('parses --clip-options as JSON5', async () => {
+    const { config } = await resolve(undefined, { clip: './c.js', clipOptions: '{maxNorm: 2, tag: "a"}' });
+    expect(config.clip).toMatchObject({ kind: 'module', options: { maxNorm: 2, tag: 'a' } });
+  });
+
+  it('makes a relative module path in a config file relative to that file', async () => {
+    const text = 'clip:\n  kind: module\n  module: ./plugins/c.js\n  options: {maxNorm: 3}\n';
+    const { config } = await resolveConfig({ file: await fileOf(text, 'exp/run.yaml'), flags: {} });
+    expect(config.clip).toMatchObject({ kind: 'module', module: 'exp/plugins/c.js', options: { maxNorm: 3 } });
+  });
+
+  it('rebases module paths inside a chain and leaves absolute ones alone', async () => {
+    const text = 'clip:\n  kind: chain\n  strategies:\n    - {kind: module, module: c.js}\n    - {kind: module, module: /abs/d.js}\n    - {kind: norm, maxNorm: 1}\n';
+    const { config } = await resolveConfig({ file: await fileOf(text, 'exp/run.yaml'), flags: {} });
+    const modules = config.clip.kind === 'chain' ? config.clip.strategies.map((s) => (s.kind === 'module' ? s.module : s.kind)) : [];
+    expect(modules).toEqual(['exp/c.js', '/abs/d.js', 'norm']);
+  });
+
+  it('does not rebase a --clip path (it is relative to the working directory already)', async () => {
+    const { config } = await resolveConfig({ file: await fileOf('seed: 1\n', 'exp/run.yaml'), flags: { clip: './c.js' } });
+    expect(config.clip).toMatchObject({ module: './c.js' });
+  });
+});

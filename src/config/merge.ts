@@ -3,6 +3,8 @@
  * once with zod, frozen, with the provenance of every field. The flag → config key
  * mapping lives here and nowhere else.
  */
+import { dirname, isAbsolute, join } from 'node:path';
+import JSON5 from 'json5';
 import type { z } from 'zod';
 import { GclipError, inputError, type Issue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -40,7 +42,7 @@ export interface ResolvedConfig {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-type FlagValue = 'string' | 'number' | 'normType';
+type FlagValue = 'string' | 'number' | 'normType' | 'boolean' | 'json' | 'strategy';
 
 interface FlagSpec {
   readonly flag: string;
@@ -49,6 +51,14 @@ interface FlagSpec {
   /** The block `kind` this flag selects (`--clip-norm` selects clip kind 'norm'). */
   readonly selects?: string;
 }
+
+/** A strategy option flag: `--<kind>-<kebab key>` sets `clip.<key>` and selects clip kind `kind`. */
+const clipOption = (kind: string, key: string, value: FlagValue): FlagSpec => ({
+  flag: `--${kind}-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+  path: ['clip', key],
+  value,
+  selects: kind,
+});
 
 /** Commander option key → config field. Flags are kebab-case, keys camelCase (style §5). */
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -62,10 +72,28 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   epochs: { flag: '--epochs', path: ['train', 'epochs'], value: 'number' },
   lr: { flag: '--lr', path: ['train', 'lr'], value: 'number' },
   optimizer: { flag: '--optimizer', path: ['train', 'optimizer'], value: 'string' },
-  clip: { flag: '--clip', path: ['clip', 'kind'], value: 'string' },
+  clip: { flag: '--clip', path: ['clip', 'kind'], value: 'strategy' },
   clipNorm: { flag: '--clip-norm', path: ['clip', 'maxNorm'], value: 'number', selects: 'norm' },
   clipValue: { flag: '--clip-value', path: ['clip', 'clipValue'], value: 'number', selects: 'value' },
   normType: { flag: '--norm-type', path: ['clip', 'normType'], value: 'normType' },
+  normSemantics: clipOption('norm', 'semantics', 'string'),
+  tensorNormMaxNorm: clipOption('tensor-norm', 'maxNorm', 'number'),
+  agcClipping: clipOption('agc', 'clipping', 'number'),
+  agcEps: clipOption('agc', 'eps', 'number'),
+  agcLayout: clipOption('agc', 'layout', 'string'),
+  agcExcludeFinal: clipOption('agc', 'excludeFinal', 'boolean'),
+  autoclipPercentile: clipOption('autoclip', 'percentile', 'number'),
+  autoclipWindow: clipOption('autoclip', 'window', 'number'),
+  autoclipIncludeCurrent: clipOption('autoclip', 'includeCurrent', 'boolean'),
+  autoclipHistoryFilter: clipOption('autoclip', 'historyFilter', 'string'),
+  zclipAlpha: clipOption('zclip', 'alpha', 'number'),
+  zclipZThreshold: clipOption('zclip', 'zThreshold', 'number'),
+  zclipWarmupSteps: clipOption('zclip', 'warmupSteps', 'number'),
+  zclipMaxNorm: clipOption('zclip', 'maxNorm', 'number'),
+  zclipClipOption: clipOption('zclip', 'clipOption', 'string'),
+  zclipClipFactor: clipOption('zclip', 'clipFactor', 'number'),
+  zclipSkipUpdateOnSpike: clipOption('zclip', 'skipUpdateOnSpike', 'boolean'),
+  clipOptions: { flag: '--clip-options', path: ['clip', 'options'], value: 'json', selects: 'module' },
   onNonfinite: { flag: '--on-nonfinite', path: ['detect', 'nonfinite', 'action'], value: 'string' },
   out: { flag: '--out', path: ['log', 'out'], value: 'string' },
 };
@@ -88,6 +116,9 @@ interface Override {
  * `clip: {kind: value, clipValue: 2}`) drops the file's fields that the new kind does not
  * accept and keeps shared ones such as `normType`.
  *
+ * A relative plugin path in the file (`clip.module`, also inside a chain) is relative to
+ * the file; it is rewritten relative to the working directory, as flags are.
+ *
  * Throws GclipError (exit 2): `conflicting_flags` when two flags select different kinds
  * of one block; `invalid_flag` when every problem comes from flags; otherwise
  * `invalid_config`, one issue per problem, each with a dotted path, the `file:line` or
@@ -98,6 +129,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   checkConflicts(overrides);
   const schema = buildJsonSchema();
   const fromFile = withKindsFrom(schema, structuredClone(input.file?.data ?? {}), overrides);
+  if (input.file) rebaseModules(fromFile, input.file.path);
   const merged = structuredClone(fromFile);
   for (const o of overrides) setAt(merged, o.path, o.value, schema);
   const parsed = runConfigSchema.safeParse(merged);
@@ -112,25 +144,58 @@ function overridesOf(flags: RawFlags): Override[] {
     const given = flags[key];
     if (given === undefined) continue;
     const raw = String(given);
-    const typed = `${spec.flag} ${raw}`;
+    const typed = given === true ? spec.flag : given === false ? `--no-${spec.flag.slice(2)}` : `${spec.flag} ${raw}`;
+    if (spec.value === 'strategy' && isModulePath(raw)) {
+      overrides.push({ flag: spec.flag, path: spec.path, raw: 'module', value: 'module', typed });
+      overrides.push({ flag: spec.flag, path: [...spec.path.slice(0, -1), 'module'], raw, value: raw, typed });
+      continue;
+    }
     if (spec.selects !== undefined) {
       const kindPath = [...spec.path.slice(0, -1), 'kind'];
       overrides.push({ flag: spec.flag, path: kindPath, raw: spec.selects, value: spec.selects, typed });
     }
-    const value = typeof given === 'string' ? convert(raw, spec.value) : given;
+    const value = typeof given === 'string' ? convert(raw, spec) : given;
     overrides.push({ flag: spec.flag, path: spec.path, raw, value, typed });
   }
   return overrides;
 }
 
+/** `--clip ./my-clip.js`: a path or `file:` URL names a plugin module, anything else a kind. */
+function isModulePath(raw: string): boolean {
+  return /^(\.{1,2}[\\/]|[\\/]|file:)/.test(raw) || /\.[cm]?[jt]s$/.test(raw);
+}
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Flag text → the value zod validates. Text that is not a number stays text, so zod reports it. */
-function convert(raw: string, kind: FlagValue): unknown {
+function convert(raw: string, spec: FlagSpec): unknown {
   const text = raw.trim();
-  if (kind === 'string') return raw;
-  if (kind === 'normType' && text.toLowerCase() === 'inf') return 'inf';
+  switch (spec.value) {
+    case 'string':
+    case 'strategy':
+      return raw;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : raw;
+    case 'json':
+      return parseJsonFlag(raw, spec);
+    case 'normType':
+      if (text.toLowerCase() === 'inf') return 'inf';
+  }
   return DECIMAL.test(text) ? Number(text) : raw;
+}
+
+/** `--clip-options '{"maxNorm": 2}'` (JSON5, so `{maxNorm: 2}` works too) → the object. */
+function parseJsonFlag(raw: string, spec: FlagSpec): unknown {
+  try {
+    return JSON5.parse(raw);
+  } catch (error) {
+    throw inputError('invalid_flag', {
+      path: dotted(spec.path),
+      message: `Invalid value for ${spec.flag}: expected a JSON object, received '${raw}' (${(error as Error).message})`,
+      hint: `Quote it for the shell, e.g. ${spec.flag} '{"maxNorm": 2}'.`,
+      source: spec.flag,
+    });
+  }
 }
 
 /** Two flags selecting different kinds of the same block (`--clip none --clip-norm 1`). */
@@ -167,6 +232,17 @@ function withKindsFrom(schema: JsonSchema, data: unknown, overrides: readonly Ov
     for (const key of allowedKeys(node, block)) if (!newKeys.has(key)) delete block[key];
   }
   return data;
+}
+
+/** Makes the file's relative `clip.module` paths relative to the working directory (`file` is). */
+function rebaseModules(data: unknown, file: string): void {
+  const clip = getAt(data, ['clip']);
+  const blocks = isRecord(clip) && Array.isArray(clip.strategies) ? clip.strategies : [clip];
+  for (const block of blocks) {
+    if (!isRecord(block) || block.kind !== 'module' || typeof block.module !== 'string') continue;
+    if (isAbsolute(block.module) || block.module.startsWith('file:')) continue;
+    block.module = join(dirname(file), block.module);
+  }
 }
 
 interface IssueContext {

@@ -3,7 +3,7 @@
  * opens the sinks, runs the loop, closes the sinks (also after a halt or an error) and
  * releases every tensor of the run.
  */
-import { createStrategy } from '../clip/registry.js';
+import { resolveStrategy } from '../clip/plugin.js';
 import type { RunConfig } from '../config/schema.js';
 import type { RunSummary } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
@@ -38,7 +38,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   const sinks = options.sinks ?? [];
   const runDir = options.runDir ?? null;
   const now = options.now ?? (() => performance.now());
-  const strategy = createStrategy(config.clip);
+  const strategy = await resolveStrategy(config.clip);
   const plan = buildPlan(config);
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {

@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { renderError } from '../../src/cli/render/errors.js';
+import { loadPluginStrategy } from '../../src/clip/plugin.js';
+import { resolveConfig, type RawFlags } from '../../src/config/merge.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const plain = { color: new Chalk({ level: 0 }), debug: false };
+
+async function rendered(run: () => unknown): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    return renderError(error, plain);
+  }
+  throw new Error('expected an error');
+}
+
+const flags = (f: RawFlags) => rendered(() => resolveConfig({ flags: f }));
+const plugin = (module: string) => rendered(() => loadPluginStrategy({ kind: 'module', module, options: {}, normType: 2 }, { cwd: ROOT }));
+
+describe('strategy flag errors (rendered)', () => {
+  it('invalid_flag: --zclip-alpha out of range', async () => {
+    expect(await flags({ zclipAlpha: '1.5' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --zclip-alpha: expected a positive number, received '1.5'
+        at clip.alpha (--zclip-alpha)
+        → Use a positive number, e.g. --zclip-alpha 0.97."
+    `);
+  });
+
+  it('invalid_flag: --autoclip-percentile not a number', async () => {
+    expect(await flags({ autoclipPercentile: 'p90' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --autoclip-percentile: expected a number from 0 to 100, received 'p90'
+        at clip.percentile (--autoclip-percentile)
+        → Use a number from 0 to 100, e.g. --autoclip-percentile 10."
+    `);
+  });
+
+  it('invalid_flag: --agc-layout with did-you-mean', async () => {
+    expect(await flags({ agcLayout: 'tim' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --agc-layout: expected one of 'optax' | 'timm', received 'tim'
+        at clip.layout (--agc-layout)
+        → Did you mean 'timm'?"
+    `);
+  });
+
+  it('invalid_flag: --clip with a misspelt kind', async () => {
+    expect(await flags({ clip: 'zclp' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --clip: expected one of 'none' | 'norm' | 'value' | 'tensor-norm' | 'agc' | 'autoclip' | 'zclip' | 'module' | 'chain', received 'zclp'
+        at clip.kind (--clip)
+        → Did you mean 'zclip'?"
+    `);
+  });
+
+  it('invalid_flag: --clip-options that is not JSON', async () => {
+    expect(await flags({ clip: './c.js', clipOptions: '{maxNorm: }' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --clip-options: expected a JSON object, received '{maxNorm: }' (JSON5: invalid character '}' at 1:11)
+        at clip.options (--clip-options)
+        → Quote it for the shell, e.g. --clip-options '{"maxNorm": 2}'."
+    `);
+  });
+
+  it('conflicting_flags: --clip agc with a zclip option', async () => {
+    expect(await flags({ clip: 'agc', zclipAlpha: '0.9' })).toMatchInlineSnapshot(`
+      "✖ Conflicting flags --clip agc and --zclip-alpha 0.9: both set clip.kind ('agc' vs 'zclip')
+        at clip.kind (--clip, --zclip-alpha)
+        → Pass only one of them; --zclip-alpha alone already sets clip.kind to 'zclip'."
+    `);
+  });
+
+  it('conflicting_flags: options of two strategies', async () => {
+    expect(await flags({ autoclipPercentile: '10', zclipMaxNorm: '1' })).toMatchInlineSnapshot(`
+      "✖ Conflicting flags --autoclip-percentile 10 and --zclip-max-norm 1: both set clip.kind ('autoclip' vs 'zclip')
+        at clip.kind (--autoclip-percentile, --zclip-max-norm)
+        → Pass only one of them; --autoclip-percentile alone already sets clip.kind to 'autoclip'."
+    `);
+  });
+
+  it('conflicting_flags: a plugin module and --clip-norm', async () => {
+    expect(await flags({ clip: './c.js', clipNorm: '1' })).toMatchInlineSnapshot(`
+      "✖ Conflicting flags --clip ./c.js and --clip-norm 1: both set clip.kind ('module' vs 'norm')
+        at clip.kind (--clip, --clip-norm)
+        → Pass only one of them; --clip-norm alone already sets clip.kind to 'norm'."
+    `);
+  });
+});
+
+describe('plugin errors (rendered)', () => {
+  it('plugin_not_found', async () => {
+    expect(await plugin('./my-clip.js')).toMatchInlineSnapshot(`
+      "✖ Clip plugin module not found: ./my-clip.js
+        at clip.module (./my-clip.js)
+        → Check the path: a flag is relative to the current directory, a config file entry to the config file."
+    `);
+  });
+
+  it('invalid_plugin: missing next', async () => {
+    expect(await plugin('fixtures/plugins/malformed-missing-next.js')).toMatchInlineSnapshot(`
+      "✖ Clip plugin fixtures/plugins/malformed-missing-next.js is missing next (a function): the strategy has 'kind', 'init', 'apply'
+        at clip.module (fixtures/plugins/malformed-missing-next.js)
+        → A strategy is { kind: string, init(vars) → state, apply(grads, state, ctx) → { grads, readback }, next(state, measured) → state }."
+    `);
+  });
+
+  it('plugin_load_failed: a module that does not parse', async () => {
+    const importModule = async () => {
+      throw new SyntaxError("Unexpected token '}'");
+    };
+    const load = () => loadPluginStrategy({ kind: 'module', module: './my-clip.js', options: {}, normType: 2 }, { cwd: ROOT, importModule });
+    expect(await rendered(load)).toMatchInlineSnapshot(`
+      "✖ Cannot load clip plugin ./my-clip.js: Unexpected token '}'
+        at clip.module (./my-clip.js)
+        → Run \`node ./my-clip.js\` to see the error in the module itself."
+    `);
+  });
+});
