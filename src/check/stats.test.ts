@@ -70,7 +70,7 @@ describe('detectDivergence', () => {
   it('fires once when the loss stays above factor × best for `patience` records', () => {
     // best 1 after record 1; 11 > 10 × 1 at records 3 and 4 → fires at 4; 12 continues the episode.
     const hits = detectDivergence(records([2, 1, 1.5, 11, 11, 12]), opts);
-    expect(hits).toEqual([{ kind: 'divergence', step: 4, since: 3, loss: 11, bestLoss: 1, factor: 11 }]);
+    expect(hits).toEqual([{ kind: 'divergence', step: 4, since: 3, loss: 11, bestLoss: 1, factor: 11, layer: null }]);
   });
 
   it('resets the streak when the loss falls back, and fires again for a new episode', () => {

@@ -75,7 +75,7 @@ describe('renderError: one snapshot per issue code', () => {
         → Use a positive integer, e.g. steps: 200.
       ✖ Unknown key 'optimiser' in train
         at train.optimiser (configs/run.yaml:3)
-        → Did you mean optimizer? Allowed keys in train: steps, epochs, optimizer, lr, momentum, evalEvery.
+        → Did you mean optimizer? Allowed keys in train: steps, epochs, optimizer, lr, momentum, evalEvery, loss.
       ✖ Invalid value for clip.maxNorm: expected a positive number, received -1
         at clip.maxNorm (configs/run.yaml:6)
         → Use a positive number, e.g. maxNorm: 1.
