@@ -4,6 +4,7 @@
  * the adding problem for recurrent nets.
  */
 import type { DataConfig } from '../config/schema.js';
+import { makeImages } from './images.js';
 import type { Rng } from '../runtime/rng.js';
 import type { HostDataset } from './dataset.js';
 
@@ -105,6 +106,9 @@ function makeAdding(samples: number, seqLength: number, rng: Rng): HostDataset {
   return { task: 'regression', x, y, inputShape: [seqLength, 2], outputDim: 1, samples };
 }
 
+/** The data kinds generated in memory (every kind but `file`). */
+export type SyntheticDataConfig = Exclude<DataConfig, { kind: 'file' }>;
+
 /**
  * Generates the synthetic dataset described by `config` from `rng` (plain JS, no tensors).
  * Same config and seed give bit-identical arrays on every backend and platform; `rng` is
@@ -115,7 +119,7 @@ function makeAdding(samples: number, seqLength: number, rng: Rng): HostDataset {
  * const ds = makeSyntheticData(dataSchema.parse({ kind: 'adding', samples: 8, seqLength: 10 }), createRng(1));
  * // ds.inputShape → [10, 2], ds.outputDim → 1, ds.x.length → 160
  */
-export function makeSyntheticData(config: DataConfig, rng: Rng): HostDataset {
+export function makeSyntheticData(config: SyntheticDataConfig, rng: Rng): HostDataset {
   const r = rng.fork(`synthetic:${config.kind}`);
   switch (config.kind) {
     case 'regression':
@@ -124,5 +128,7 @@ export function makeSyntheticData(config: DataConfig, rng: Rng): HostDataset {
       return makeClassification(config.samples, config.features, config.classes, r);
     case 'adding':
       return makeAdding(config.samples, config.seqLength, r);
+    case 'images':
+      return makeImages(config, r);
   }
 }

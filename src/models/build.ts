@@ -75,8 +75,8 @@ function biasValues(model: LayersModel, name: string, shape: number[]): Float32A
   return out;
 }
 
-/** Any built-in architecture's config: mlp and rnn from `config/schema.ts`, and the extras. */
-export type BuiltinModelConfig = ModelConfig;
+/** Any built-in architecture's config (every model kind but `file`). */
+export type BuiltinModelConfig = Exclude<ModelConfig, { kind: 'file' }>;
 
 function bodyLayers(config: BuiltinModelConfig, io: ModelIO): Layer[] {
   switch (config.kind) {

@@ -1,18 +1,27 @@
 /**
- * Builds a RunPlan from a resolved config: synthetic data split in host memory, a seeded
- * model, the optimizer, layer groups and a pure batch function. Randomness is forked from
- * the run seed by label, so data, weights and batch order are independent streams and
+ * Builds a RunPlan from a resolved config: data (synthetic, or a CSV/JSON file) split in
+ * host memory, a model (built-in and seeded, or a model.json from disk), the loss, the
+ * optimizer, layer groups and a pure batch function. Randomness is forked from the run
+ * seed by label, so data, weights, split and batch order are independent streams and
  * every sweep point with the same seed sees the same initial weights and batches.
  */
-import { batchTensors } from '../data/dataset.js';
-import { createBatchSchedule, epochStepCount, type BatchPlan } from '../data/batches.js';
-import { splitDataset, valCount } from '../data/split.js';
-import { makeSyntheticData } from '../data/synthetic.js';
-import { buildModel, layerGroups } from '../models/build.js';
-import { lossFor } from '../models/loss.js';
-import { createRng } from '../runtime/rng.js';
+import { resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
-import type { Variable } from '../runtime/tf.js';
+import { batchTensors, type HostDataset, type Task } from '../data/dataset.js';
+import { createBatchSchedule, epochStepCount, type BatchPlan } from '../data/batches.js';
+import { loadFileData } from '../data/file-data.js';
+import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.js';
+import { diagnoseInputScale, type ScaleHint } from '../data/scale.js';
+import { splitDataset, valCount, type SplitDataset } from '../data/split.js';
+import { makeSyntheticData } from '../data/synthetic.js';
+import { internalError } from '../errors.js';
+import { buildModel, layerGroups } from '../models/build.js';
+import { nodeFileReader, type FileReader } from '../models/files.js';
+import { fitDataToModel, toBinaryTarget } from '../models/fit.js';
+import { defaultLoss, lossByName, type LossName, type OutputKind } from '../models/loss.js';
+import { loadModelJson, type LoadedModel } from '../models/model-json.js';
+import { createRng, type Rng } from '../runtime/rng.js';
+import type { LayersModel, Variable } from '../runtime/tf.js';
 import type { RunPlan } from './plan.js';
 import { createOptimizer } from './optimizer.js';
 
@@ -21,17 +30,119 @@ export function totalSteps(train: RunConfig['train'], batches: BatchPlan): numbe
   return train.epochs !== undefined ? train.epochs * epochStepCount(batches) : train.steps;
 }
 
-/** Steps a config will run, known before any data is made (for progress displays). */
-export function plannedSteps(config: RunConfig): number {
-  const trainSize = config.data.samples - valCount(config.data.samples, config.data.valFraction);
+/**
+ * Steps a config will run, for progress displays. Known before any data is made for
+ * synthetic data; for a data file with `train.epochs` pass the file's row count as
+ * `samples` (or read `plan.totalSteps`); without it `train.steps` is returned.
+ */
+export function plannedSteps(config: RunConfig, samples?: number): number {
+  const n = config.data.kind === 'file' ? samples : config.data.samples;
+  if (n === undefined) return config.train.steps;
+  const trainSize = n - valCount(n, config.data.valFraction);
   return totalSteps(config.train, { trainSize, batchSize: config.data.batchSize, shuffle: config.data.shuffle });
 }
 
-/** Makes the plan; the caller must `dispose()` it. */
-export function buildPlan(config: RunConfig): RunPlan {
+/** A RunPlan plus what the run summary and the run directory need from setup. */
+export interface LoadedPlan extends RunPlan {
+  readonly task: Task;
+  readonly lossName: LossName;
+  /** Where the model came from: a built-in kind, or the layout of the loaded model.json. */
+  readonly modelSource: 'builtin' | 'keras' | 'tfjs';
+  /** Training/validation rows. */
+  readonly samples: { readonly train: number; readonly val: number };
+  /** Statistics applied by `data.normalize` (write them to the run directory), or null. */
+  readonly normalization: Normalization | null;
+  /** Input-scale findings on the raw training split, for the summary; [] when fine. */
+  readonly scaleHints: readonly ScaleHint[];
+}
+
+/** Where files come from: the reader (default the local file system) and the directory relative paths start from. */
+export interface PlanIO {
+  readonly read?: FileReader;
+  readonly cwd?: string;
+}
+
+const CROSS_ENTROPY: readonly LossName[] = ['binary-crossentropy', 'categorical-crossentropy'];
+
+function taskOfLoss(loss: LossName | null): Task | null {
+  if (loss === null) return null;
+  return CROSS_ENTROPY.includes(loss) ? 'classification' : 'regression';
+}
+
+async function loadData(config: RunConfig, read: FileReader, loss: LossName | null): Promise<HostDataset> {
+  if (config.data.kind !== 'file') return makeSyntheticData(config.data, createRng(config.seed).fork('data'));
+  return loadFileData(config.data, read.text, taskOfLoss(loss));
+}
+
+interface Prepared {
+  readonly split: SplitDataset;
+  readonly normalization: Normalization | null;
+  readonly scaleHints: ScaleHint[];
+}
+
+function prepare(config: RunConfig, ds: HostDataset, rng: Rng): Prepared {
+  if (config.data.kind !== 'file') return { split: splitDataset(ds, config.data.valFraction), normalization: null, scaleHints: [] };
+  // Files may be sorted (by date, by class): permute before splitting.
+  const raw = splitDataset(ds, config.data.valFraction, rng.fork('split'));
+  const target = config.data.target ?? 'y';
+  const scaleHints = diagnoseInputScale(raw.train, { normalized: config.data.normalize, targetName: target });
+  if (!config.data.normalize) return { split: raw, normalization: null, scaleHints };
+  const normalization = fitNormalization(raw.train, [target]);
+  return { split: { train: applyNormalization(raw.train, normalization), val: applyNormalization(raw.val, normalization) }, normalization, scaleHints };
+}
+
+function chooseLoss(config: RunConfig, loaded: LoadedModel | null, task: Task): LossName {
+  if (config.train.loss !== 'auto') return config.train.loss;
+  return loaded?.trainingLoss ?? defaultLoss(task);
+}
+
+/** The model and the split shaped for it: a built-in model is built for the data, data is fitted to a loaded model. */
+function modelFor(config: RunConfig, loaded: LoadedModel | null, split: SplitDataset, loss: LossName, rng: Rng): { model: LayersModel; split: SplitDataset; output: OutputKind } {
+  if (loaded) {
+    const shape = { inputShape: loaded.inputShape, outputDim: loaded.outputDim, file: config.model.kind === 'file' ? config.model.path : '' };
+    return { model: loaded.model, split: { train: fitDataToModel(split.train, shape, loss), val: fitDataToModel(split.val, shape, loss) }, output: loaded.output };
+  }
+  if (config.model.kind === 'file') throw internalError('model_not_loaded', 'a file model reached modelFor without being loaded');
+  const fitted = loss === 'binary-crossentropy' ? { train: toBinaryTarget(split.train), val: toBinaryTarget(split.val) } : split;
+  const model = buildModel(config.model, { inputShape: [...fitted.train.inputShape], outputDim: fitted.train.outputDim }, rng.fork('init'));
+  return { model, split: fitted, output: 'logits' };
+}
+
+/**
+ * Makes the plan of any config: loads the model.json and the data file when the config
+ * names them (through `io.read`, paths relative to `io.cwd`), else generates and builds.
+ * The caller must `dispose()` the plan. Bad files throw exit-2 GclipErrors naming file
+ * and line/field; a loaded model is disposed if the data then turns out not to fit it.
+ *
+ * Order of decisions: the model is loaded first (its training config may name the loss);
+ * the loss is `train.loss`, else the model's, else the task's default; the task is
+ * `data.task`, else the loss's, else whether the target is numeric.
+ */
+export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<LoadedPlan> {
+  const read = rooted(io.read ?? nodeFileReader, io.cwd ?? process.cwd());
   const rng = createRng(config.seed);
-  const { train, val } = splitDataset(makeSyntheticData(config.data, rng.fork('data')), config.data.valFraction);
-  const model = buildModel(config.model, { inputShape: [...train.inputShape], outputDim: train.outputDim }, rng.fork('init'));
+  const loaded = config.model.kind === 'file' ? await loadModelJson(config.model.path, read) : null;
+  try {
+    const preferred = config.train.loss !== 'auto' ? config.train.loss : (loaded?.trainingLoss ?? null);
+    const ds = await loadData(config, read, preferred);
+    const { split, normalization, scaleHints } = prepare(config, ds, rng);
+    const lossName = chooseLoss(config, loaded, ds.task);
+    const built = modelFor(config, loaded, split, lossName, rng);
+    const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
+    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints };
+  } catch (e) {
+    loaded?.model.dispose();
+    throw e;
+  }
+}
+
+/** Paths are shown in messages as the user gave them; reading resolves them against `cwd`. */
+function rooted(read: FileReader, cwd: string): FileReader {
+  return { text: (p) => read.text(resolve(cwd, p)), bytes: (p) => read.bytes(resolve(cwd, p)) };
+}
+
+function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, loss: RunPlan['loss'], rng: Rng): RunPlan {
+  const { train, val } = split;
   const groups = layerGroups(model);
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const batches: BatchPlan = { trainSize: train.samples, batchSize: config.data.batchSize, shuffle: config.data.shuffle };
@@ -45,7 +156,7 @@ export function buildPlan(config: RunConfig): RunPlan {
     layerNames: groups.names,
     groups: groups.names.map((_, layer) => groups.varLayer.flatMap((l, i) => (l === layer ? [i] : []))),
     optimizer,
-    loss: lossFor(train.task),
+    loss,
     batch: (step) => batchTensors(train, schedule.at(step)),
     val: valTensors,
     totalSteps: totalSteps(config.train, batches),
@@ -57,6 +168,23 @@ export function buildPlan(config: RunConfig): RunPlan {
       model.dispose();
     },
   };
+}
+
+/**
+ * The plan of a config with synthetic data and a built-in model, built synchronously.
+ * Kept for callers that cannot await; {@link loadPlan} handles every config. Throws an
+ * internal error for `model.kind: file` or `data.kind: file`.
+ */
+export function buildPlan(config: RunConfig): RunPlan {
+  if (config.model.kind === 'file' || config.data.kind === 'file') {
+    throw internalError('plan_needs_files', 'this config reads files: build its plan with `await loadPlan(config, { cwd })`');
+  }
+  const rng = createRng(config.seed);
+  const ds = makeSyntheticData(config.data, rng.fork('data'));
+  const split = splitDataset(ds, config.data.valFraction);
+  const loss = chooseLoss(config, null, ds.task);
+  const built = modelFor(config, null, split, loss, rng);
+  return assemble(config, built.model, built.split, lossByName(loss), rng);
 }
 
 function range(n: number): Int32Array {

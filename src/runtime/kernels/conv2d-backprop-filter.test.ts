@@ -59,7 +59,7 @@ async function cpuReference(c: Case, x: Float32Array, dy: Float32Array): Promise
   const xs = tf.tensor4d(x, c.x);
   const dys = tf.tensor4d(dy, dyShape(c) as [number, number, number, number]);
   const full = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: dys }, {
-    strides: c.strides, pad: c.pad, dataFormat: c.dataFormat ?? 'NHWC', dimRoundingMode: c.dimRoundingMode, filterShape: ext,
+    strides: c.strides, pad: c.pad, dataFormat: c.dataFormat ?? 'NHWC', ...(c.dimRoundingMode ? { dimRoundingMode: c.dimRoundingMode } : {}), filterShape: ext,
   }) as tf.Tensor;
   const data = await full.data();
   tf.dispose([xs, dys, full]);
@@ -76,7 +76,7 @@ async function onWasm(c: Case, x: Float32Array, dy: Float32Array): Promise<Float
   const dys = tf.tensor4d(dy, dyShape(c) as [number, number, number, number]);
   const before = tf.memory().numTensors;
   const out = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: dys }, {
-    strides: c.strides, pad: c.pad, dataFormat: c.dataFormat ?? 'NHWC', dimRoundingMode: c.dimRoundingMode, filterShape: c.filter, dilations: c.dilations ?? 1,
+    strides: c.strides, pad: c.pad, dataFormat: c.dataFormat ?? 'NHWC', ...(c.dimRoundingMode ? { dimRoundingMode: c.dimRoundingMode } : {}), filterShape: c.filter, dilations: c.dilations ?? 1,
   }) as tf.Tensor;
   expect(out.shape).toEqual(c.filter);
   expect(tf.memory().numTensors).toBe(before + 1);

@@ -1,0 +1,151 @@
+/**
+ * Loads a TensorFlow.js LayersModel from `model.json` and its weight shards through an
+ * injected reader and `tf.io.fromMemory`, so no tfjs-node and no `file://` handler is
+ * needed. Both layouts load: tfjs `model.save()` (`modelTopology` is the model config,
+ * `trainingConfig` at the top level) and the converter's Keras layout (`modelTopology`
+ * holds `keras_version`, `model_config` and `training_config`).
+ */
+import JSON5 from 'json5';
+import { inputError, type GclipError } from '../errors.js';
+import { tf, type LayersModel } from '../runtime/tf.js';
+import { isNotFound, type FileReader } from './files.js';
+import { loadWeightsManifest } from './manifest.js';
+import { lossFromTrainingConfig, type LossName } from './loss.js';
+
+/** A model loaded from disk and what gclip needs to know about it. */
+export interface LoadedModel {
+  readonly model: LayersModel;
+  /** `keras`: converter layout (`model_config`); `tfjs`: `model.save()` layout. */
+  readonly layout: 'keras' | 'tfjs';
+  /** The loss named by the file's training config, when gclip knows it; else null. */
+  readonly trainingLoss: LossName | null;
+  /** Whether the output is already squashed by a final softmax/sigmoid. */
+  readonly output: 'logits' | 'probabilities';
+  /** Shape of one input sample; null where the model accepts any size. */
+  readonly inputShape: readonly (number | null)[];
+  /** Width of the (single) output. */
+  readonly outputDim: number;
+}
+
+const REEXPORT = 'Re-export the model with tfjs model.save() or tensorflowjs_converter --input_format keras.';
+
+function modelError(code: string, file: string, path: string, message: string, hint: string, line?: number): GclipError {
+  return inputError(code, { path, message, hint, source: line === undefined ? file : `${file}:${line}` });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** JSON.parse with the line of a syntax error (Node's message has no position; JSON5's has). */
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    let line: number | undefined;
+    try {
+      JSON5.parse(text);
+    } catch (e5) {
+      line = (e5 as { lineNumber?: number }).lineNumber;
+    }
+    const what = text.trim() === '' ? 'the file is empty' : `not valid JSON: ${(e as Error).message}`;
+    throw modelError('model_bad_json', file, '', what, 'model.json must be the JSON file written by model.save() or tensorflowjs_converter.', line);
+  }
+}
+
+/** The class names a model config uses, with their JSON paths (nested models and wrappers included). */
+function layerClasses(config: unknown, at: string, out: { name: string; at: string }[]): void {
+  if (!isRecord(config)) return;
+  if (typeof config.class_name === 'string') out.push({ name: config.class_name, at: `${at}.class_name` });
+  const inner = config.config;
+  if (!isRecord(inner)) return;
+  if (Array.isArray(inner.layers)) inner.layers.forEach((l, i) => layerClasses(l, `${at}.config.layers[${i}]`, out));
+  if (isRecord(inner.layer)) layerClasses(inner.layer, `${at}.config.layer`, out);
+}
+
+function checkLayerClasses(topology: Record<string, unknown>, at: string, file: string): void {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const found: { name: string; at: string }[] = [];
+  layerClasses(topology, at, found);
+  const unknown = found.find((c) => !(c.name in known));
+  if (unknown) {
+    throw modelError('model_unknown_layer', file, unknown.at, `layer class '${unknown.name}' is not available in TensorFlow.js 4.22`, 'Replace the layer with a built-in one (custom Python layers must be ported to tfjs), or train a built-in model.');
+  }
+}
+
+interface Parsed {
+  readonly topology: Record<string, unknown>;
+  readonly topologyPath: string;
+  readonly layout: 'keras' | 'tfjs';
+  readonly trainingConfig: unknown;
+}
+
+function splitLayouts(doc: unknown, file: string): Parsed {
+  if (!isRecord(doc) || !isRecord(doc.modelTopology)) {
+    throw modelError('model_bad_topology', file, 'modelTopology', `expected an object with a "modelTopology" object, received ${isRecord(doc) ? `keys ${Object.keys(doc).join(', ') || '(none)'}` : typeof doc}`, REEXPORT);
+  }
+  const top = doc.modelTopology;
+  if (isRecord(top.model_config)) {
+    return { topology: top.model_config, topologyPath: 'modelTopology.model_config', layout: 'keras', trainingConfig: top.training_config ?? doc.trainingConfig };
+  }
+  if (typeof top.class_name !== 'string') {
+    throw modelError('model_bad_topology', file, 'modelTopology', 'modelTopology has neither "model_config" (converter layout) nor "class_name" (model.save() layout)', REEXPORT);
+  }
+  return { topology: top, topologyPath: 'modelTopology', layout: 'tfjs', trainingConfig: doc.trainingConfig };
+}
+
+async function build(parsed: Parsed, weights: { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }, file: string): Promise<LayersModel> {
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.topology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: weights.specs, weightData: weights.data }), { strict: true });
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw modelError('model_unsupported', file, parsed.topologyPath, `TensorFlow.js could not build this model: ${message}`, 'gclip loads Keras 2 / tfjs layer models with one input and one output; check that the weight names match the layers, or re-export the model.');
+  }
+}
+
+function outputKind(model: LayersModel): 'logits' | 'probabilities' {
+  const layer = model.outputLayers[0];
+  const config = layer?.getConfig() ?? {};
+  const activation = config.activation;
+  return activation === 'softmax' || activation === 'sigmoid' || layer?.getClassName() === 'Softmax' ? 'probabilities' : 'logits';
+}
+
+/**
+ * Reads `file` (model.json) and its shards with `read`, validates the manifest (see
+ * `loadWeightsManifest`) and the layer classes before creating any tensor, and builds
+ * the model with `tf.loadLayersModel(tf.io.fromMemory(...))`. Layers saved with
+ * `trainable: false` stay frozen (they are absent from `model.trainableWeights`).
+ * The file's training config is read for its loss only; its optimizer is ignored.
+ *
+ * Throws exit-2 GclipErrors naming `file` and the field: `model_not_found`,
+ * `model_bad_json` (with the line), `model_bad_topology`, `model_unknown_layer`,
+ * manifest errors, `model_unsupported` (tfjs refused the config, the weights do not match
+ * the layers, or the model has several inputs or outputs).
+ */
+export async function loadModelJson(file: string, read: FileReader): Promise<LoadedModel> {
+  let text: string;
+  try {
+    text = await read.text(file);
+  } catch (e) {
+    const missing = isNotFound(e);
+    throw modelError(missing ? 'model_not_found' : 'model_unreadable', file, 'model.path', missing ? 'the model file does not exist' : `the model file could not be read: ${(e as Error).message}`, 'Pass the path of model.json with --model (relative to the working directory).');
+  }
+  const doc = parseJson(text, file);
+  const parsed = splitLayouts(doc, file);
+  checkLayerClasses(parsed.topology, parsed.topologyPath, file);
+  const weights = await loadWeightsManifest((doc as Record<string, unknown>).weightsManifest, file, read);
+  const model = await build(parsed, weights, file);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    model.dispose();
+    throw modelError('model_unsupported', file, parsed.topologyPath, `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; gclip trains models with one of each`, 'Wrap the model so it takes one input tensor and returns one output tensor.');
+  }
+  const outShape = model.outputs[0]!.shape;
+  return {
+    model,
+    layout: parsed.layout,
+    trainingLoss: lossFromTrainingConfig(parsed.trainingConfig),
+    output: outputKind(model),
+    inputShape: model.inputs[0]!.shape.slice(1),
+    outputDim: outShape[outShape.length - 1] ?? 1,
+  };
+}
