@@ -1,0 +1,62 @@
+/** `gclip report PATH`: load a run or sweep → report model → terminal charts, optional HTML file. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../program.js';
+import { inputError } from '../../errors.js';
+import { createColor } from '../render/color.js';
+
+/** Flags of `gclip report`. */
+export interface ReportFlags {
+  html?: string;
+  width?: string;
+}
+
+function chartWidth(flag: string | undefined): number {
+  if (flag === undefined) return 72;
+  const n = Number(flag);
+  if (Number.isInteger(n) && n >= 20 && n <= 1000) return n;
+  throw inputError('invalid_flag', { path: 'width', message: `--width must be an integer from 20 to 1000, received ${JSON.stringify(flag)}`, source: '--width', hint: 'Use e.g. --width 100.' });
+}
+
+/** node:fs, with relative paths taken from `cwd` so messages show the path as typed. */
+async function fsReader(cwd: string) {
+  const { readFile, stat } = await import('node:fs/promises');
+  const { resolve } = await import('node:path');
+  return {
+    readText: (p: string) => readFile(resolve(cwd, p), 'utf8'),
+    kind: (p: string) => stat(resolve(cwd, p)).then((s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)), () => null),
+  };
+}
+
+/** Registers `report` on the program. */
+export function registerReport(program: Command, ctx: CommandContext): void {
+  program
+    .command('report')
+    .description('summarise a run directory, steps.jsonl (or CSV / trainer_state.json log) or sweep.json with terminal charts; --html writes a self-contained HTML report')
+    .argument('<path>', 'run directory, step log or sweep.json')
+    .option('--html <file>', 'also write a self-contained HTML report (charts, summary table) to this file')
+    .option('--width <cols>', 'terminal chart width in columns (default 72)')
+    .action(async (path: string, flags: ReportFlags) => {
+      const width = chartWidth(flags.width);
+      const { resolve } = await import('node:path');
+      const view = await import('../../report/view/index.js');
+      const { parseLog } = await import('../../check/logs.js');
+      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), (text, file) => parseLog(text, file).records);
+      const report = view.buildReport(input);
+      const render = await import('../render/report.js');
+      const c = createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag: program.opts<{ color?: boolean }>().color });
+      ctx.io.out(input.kind === 'run' && report.kind === 'run'
+        ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
+        : report.kind === 'sweep' ? render.renderSweepReport(report, view.buildTerminalSweep(report.chart, width), c) : '');
+      if (flags.html) await writeHtml(resolve(ctx.io.cwd, flags.html), report, ctx);
+      ctx.setExit(0);
+    });
+}
+
+async function writeHtml(file: string, report: import('../../report/view/index.js').Report, ctx: CommandContext): Promise<void> {
+  const { buildHtmlReport, loadChartAssets } = await import('../../report/html/index.js');
+  const { readFile } = await import('node:fs/promises');
+  const { writeFileAtomic } = await import('../../report/atomic.js');
+  const html = buildHtmlReport(report, await loadChartAssets((p) => readFile(p, 'utf8')));
+  await writeFileAtomic(file, html);
+  ctx.io.err(`HTML report: ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+}

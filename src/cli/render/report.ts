@@ -1,0 +1,115 @@
+/**
+ * `gclip report` in the terminal: the summary table, asciichart line charts (loss; pre- and
+ * post-clip norm on a log scale with the threshold, and a marker row for events), the
+ * layer-onset table, and for sweeps final loss against threshold with the recommendation
+ * marked. Text only: the numbers arrive shaped by `report/view`.
+ */
+import { stripVTControlCharacters } from 'node:util';
+import asciichart from 'asciichart';
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { EventKind } from '../../record.js';
+import { summaryRows, type RunReport, type SweepReportView, type TerminalRunCharts, type TerminalSweepChart } from '../../report/view/index.js';
+import { num, pct } from './format.js';
+
+const HEIGHT = 10;
+const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖' };
+
+function table(rows: readonly (readonly [string, string])[], c: ChalkInstance): string {
+  const t = new Table({ style: { head: [], border: [] } });
+  t.push(...rows.map(([k, v]) => ({ [c.bold(k)]: v })));
+  return t.toString();
+}
+
+/** asciichart's colour codes only when chalk colours at all (NO_COLOR, --no-color). */
+function colors(c: ChalkInstance, names: (keyof typeof asciichart & string)[]): string[] | undefined {
+  return c.level > 0 ? names.map((n) => asciichart[n] as string) : undefined;
+}
+
+const pow10 = (x: number): string => num(10 ** x, 3);
+
+function plot(series: number[][], opts: { c: ChalkInstance; log: boolean; colorNames: (keyof typeof asciichart & string)[] }): string {
+  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, 3)).padStart(10), colors: colors(opts.c, opts.colorNames) };
+  return asciichart.plot(series, cfg);
+}
+
+/** The row under a chart: `marks[column]` placed under the data columns (after the y-axis). */
+function markerRow(chart: string, marks: ReadonlyMap<number, string>): string {
+  // The axis glyph ends the label area; data column x is printed x + 1 characters after it.
+  const first = stripVTControlCharacters(chart.split('\n')[0]!);
+  const axis = Math.max(first.indexOf('┤'), first.indexOf('┼'));
+  const width = Math.max(0, ...marks.keys()) + 1;
+  const cells = Array.from({ length: width }, (_, i) => marks.get(i) ?? ' ');
+  return ' '.repeat(axis + 1) + cells.join('');
+}
+
+function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
+  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red } as const;
+  const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
+  return marks.size ? markerRow(chart, marks) : '';
+}
+
+function stepAxis(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
+  const last = `step ${t.lastStep}`;
+  const row = markerRow(chart, new Map([[0, '']]));
+  return c.dim(`${row}step ${t.firstStep}`.padEnd(row.length + t.width - last.length) + last);
+}
+
+function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
+  const loss = plot([[...t.loss]], { c, log: t.lossLog, colorNames: ['default'] });
+  const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
+  const normChart = plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] });
+  const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
+  return [
+    c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
+    c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),
+    `  ${legend.join('  ')}${keys}`,
+  ].filter((l) => l !== undefined).map((l) => l ?? '').join('\n');
+}
+
+function onsetTable(r: RunReport, c: ChalkInstance): string {
+  if (r.onsets.length === 0) return '';
+  const t = new Table({ head: ['anchor step', 'event', 'rose first', 'rise step', 'norm ÷ level at anchor (all layers)'], style: { head: [], border: [] } });
+  for (const o of r.onsets) {
+    const lead = o.layers[0];
+    const ratios = o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${num(l.ratio, 3)}×`}${l.riseStep === null ? '' : ` @${l.riseStep}`}`).join(', ');
+    t.push([String(o.step), o.kind, o.leader ? c.bold(o.leader) : c.dim('none rose'), lead?.riseStep === null || !lead ? '—' : String(lead.riseStep), ratios]);
+  }
+  return `${c.bold('Which layer rose first before each event')}\n${t.toString()}`;
+}
+
+/** Renders a run report with its terminal charts. */
+export function renderRunReport(r: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
+  const parts = [c.bold(`Run report: ${r.source}`), table(summaryRows(r.summary), c), runCharts(t, c), onsetTable(r, c)];
+  return parts.filter(Boolean).join('\n\n') + '\n';
+}
+
+function sweepTable(r: SweepReportView, c: ChalkInstance): string {
+  const rec = r.sweep.recommendation?.maxNorm ?? null;
+  const t = new Table({ head: ['threshold', 'strategy', 'stable seeds', 'final loss', 'clip rate', ''], style: { head: [], border: [] } });
+  for (const p of r.sweep.points) {
+    const mark = p.threshold !== null && p.threshold === rec ? c.green('★ recommended') : '';
+    t.push([p.threshold === null ? 'none (baseline)' : num(p.threshold), p.strategy, `${p.stableSeeds}/${p.seeds}`, num(p.finalLoss), p.clipRate === null ? '—' : pct(p.clipRate), mark]);
+  }
+  return t.toString();
+}
+
+function sweepChart(t: TerminalSweepChart, c: ChalkInstance): string {
+  if (t.series.length === 0) return '';
+  const chart = plot(t.series.map((s) => [...s.values]), { c, log: t.lossLog, colorNames: ['cyan', 'yellow', 'magenta', 'green'] });
+  const mid = Math.floor(t.columnsPerPoint / 2);
+  const marks = new Map<number, string>(t.divergedIndices.map((k) => [k * t.columnsPerPoint + mid, c.red('✖')]));
+  if (t.recommendedIndex !== null) marks.set(t.recommendedIndex * t.columnsPerPoint + mid, c.green('★'));
+  const labels = t.thresholds.map((x) => num(x, 3).slice(0, Math.max(1, t.columnsPerPoint - 1)).padEnd(t.columnsPerPoint)).join('');
+  const axis = markerRow(chart, new Map([[0, '']]));
+  const legend = t.series.length > 1 ? `  ${t.series.map((s) => s.strategy).join(', ')} (in colour order cyan, yellow, magenta, green)` : '';
+  return [c.bold(`Final loss vs clip threshold${t.lossLog ? ' (log scale)' : ''}`), chart, marks.size ? markerRow(chart, marks) : '', c.dim(axis + labels), `  ${c.green('★ recommended')}  ${c.red('✖ diverged')}${legend}`].filter(Boolean).join('\n');
+}
+
+/** Renders a sweep report: points table, chart, recommendation. */
+export function renderSweepReport(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
+  const rec = r.sweep.recommendation;
+  const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
+  return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';
+}

@@ -1,0 +1,48 @@
+/**
+ * The report model: everything the terminal and HTML renderers show, built from what
+ * `loadReportInput` loaded. Pure; the renderers only lay it out.
+ */
+import type { ReportInput } from './load.js';
+import { spikeOnsets, type OnsetOptions, type SpikeOnset } from './onset.js';
+import { buildRunChart, type RunChartData, type RunChartOptions } from './run-chart.js';
+import { summarizeRecords, type RunReportSummary } from './summary.js';
+import { buildSweepChart, type SweepChart, type SweepReport } from './sweep.js';
+
+/** A run's report. */
+export interface RunReport {
+  readonly kind: 'run';
+  readonly source: string;
+  readonly summary: RunReportSummary;
+  readonly chart: RunChartData;
+  /** Which layer rose first before each spike (empty without per-layer norms or events). */
+  readonly onsets: readonly SpikeOnset[];
+}
+
+/** A sweep's report. */
+export interface SweepReportView {
+  readonly kind: 'sweep';
+  readonly source: string;
+  readonly sweep: SweepReport;
+  readonly chart: SweepChart;
+}
+
+/** Either report. */
+export type Report = RunReport | SweepReportView;
+
+/** Options of `buildReport`: chart downsampling and onset analysis. */
+export interface ReportOptions {
+  readonly chart?: RunChartOptions;
+  readonly onset?: OnsetOptions;
+}
+
+/** Builds the report of a loaded input. Cost O(records) for runs. */
+export function buildReport(input: ReportInput, options: ReportOptions = {}): Report {
+  if (input.kind === 'sweep') return { kind: 'sweep', source: input.source, sweep: input.sweep, chart: buildSweepChart(input.sweep) };
+  return {
+    kind: 'run',
+    source: input.source,
+    summary: summarizeRecords(input.records, input.outcome),
+    chart: buildRunChart(input.records, options.chart),
+    onsets: spikeOnsets(input.records, options.onset),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * A `sweep.json` read for reporting: the points (threshold, strategy, seeds, how many
+ * seeds stayed stable, final loss, clip rate) and the recommendation. Only these fields are
+ * read; any other field, at any level, is ignored so newer sweep files still report.
+ */
+import JSON5 from 'json5';
+import { z } from 'zod';
+import { inputError } from '../../errors.js';
+import { decodeNumbers } from '../codec.js';
+
+/** A number, a non-finite number decoded from its string name, or null. */
+const num = z.union([z.number(), z.nan(), z.null()]);
+
+const pointSchema = z.looseObject({
+  threshold: num,
+  strategy: z.string().default('norm'),
+  seeds: z.number().int().nonnegative(),
+  stableSeeds: z.number().int().nonnegative(),
+  finalLoss: num.default(null),
+  clipRate: num.default(null),
+});
+
+const sweepSchema = z.looseObject({
+  recommendation: z.looseObject({ maxNorm: num, reason: z.string().default('') }).nullable().default(null),
+  points: z.array(pointSchema).min(1),
+});
+
+/** One sweep point. `threshold` null is the unclipped baseline. */
+export interface SweepPoint {
+  readonly threshold: number | null;
+  readonly strategy: string;
+  readonly seeds: number;
+  readonly stableSeeds: number;
+  /** Final loss (NaN when it diverged), or null when not recorded. */
+  readonly finalLoss: number | null;
+  readonly clipRate: number | null;
+}
+
+/** What a sweep report shows. */
+export interface SweepReport {
+  readonly points: readonly SweepPoint[];
+  /** The recommended max norm and why; null when the sweep made none. */
+  readonly recommendation: { readonly maxNorm: number | null; readonly reason: string } | null;
+}
+
+function bad(file: string, message: string, line?: number): never {
+  throw inputError('sweep_invalid', {
+    path: '',
+    message,
+    source: line === undefined ? file : `${file}:${line}`,
+    hint: 'Pass the sweep.json that `gclip sweep` wrote.',
+  });
+}
+
+/**
+ * Parses a sweep file's text. Throws GclipError `sweep_invalid` (exit 2) naming the file,
+ * and the line for bad JSON, or the first bad field (`points.2.seeds`).
+ */
+export function parseSweep(text: string, file: string): SweepReport {
+  let doc: unknown;
+  try {
+    doc = JSON5.parse(text, decodeNumbers);
+  } catch (e) {
+    const err = e as Error & { lineNumber?: number };
+    bad(file, `not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, err.lineNumber);
+  }
+  const parsed = sweepSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    bad(file, `${path || 'sweep'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const { points, recommendation } = parsed.data;
+  return {
+    points: points.map((p) => ({ threshold: p.threshold, strategy: p.strategy, seeds: p.seeds, stableSeeds: p.stableSeeds, finalLoss: p.finalLoss, clipRate: p.clipRate })),
+    recommendation: recommendation && { maxNorm: recommendation.maxNorm, reason: recommendation.reason },
+  };
+}
+
+/** True when `doc` looks like a sweep file (an object with a `points` array). */
+export function looksLikeSweep(doc: unknown): boolean {
+  return typeof doc === 'object' && doc !== null && Array.isArray((doc as { points?: unknown }).points);
+}
+
+/** Final loss against threshold for one strategy, thresholds ascending. */
+export interface SweepSeries {
+  readonly strategy: string;
+  readonly thresholds: readonly number[];
+  /** Final loss per threshold; null where it was not finite or not recorded. */
+  readonly finalLoss: readonly (number | null)[];
+  /** Fraction of seeds that stayed stable per threshold. */
+  readonly stableRate: readonly number[];
+}
+
+/** Chart data of a sweep. */
+export interface SweepChart {
+  readonly series: readonly SweepSeries[];
+  /** Unclipped baseline's final loss (first baseline point), or null. */
+  readonly baselineLoss: number | null;
+  /** The recommended point: its threshold and the final loss there (null when unknown). */
+  readonly recommended: { readonly threshold: number; readonly finalLoss: number | null } | null;
+}
+
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+/**
+ * Groups the clipped points by strategy (thresholds ascending) and locates the recommended
+ * threshold on them (the first series with a point at exactly that threshold).
+ */
+export function buildSweepChart(report: SweepReport): SweepChart {
+  const byStrategy = new Map<string, SweepPoint[]>();
+  for (const p of report.points) {
+    if (p.threshold === null || !Number.isFinite(p.threshold)) continue;
+    byStrategy.set(p.strategy, [...(byStrategy.get(p.strategy) ?? []), p]);
+  }
+  const series = [...byStrategy.entries()].map(([strategy, ps]) => {
+    const sorted = [...ps].sort((a, b) => a.threshold! - b.threshold!);
+    return {
+      strategy,
+      thresholds: sorted.map((p) => p.threshold!),
+      finalLoss: sorted.map((p) => finiteOrNull(p.finalLoss)),
+      stableRate: sorted.map((p) => (p.seeds ? p.stableSeeds / p.seeds : 0)),
+    };
+  });
+  const baseline = report.points.find((p) => p.threshold === null);
+  const maxNorm = report.recommendation?.maxNorm ?? null;
+  const at = maxNorm === null ? undefined : report.points.find((p) => p.threshold === maxNorm);
+  return {
+    series,
+    baselineLoss: finiteOrNull(baseline?.finalLoss ?? null),
+    recommended: maxNorm === null || !Number.isFinite(maxNorm) ? null : { threshold: maxNorm, finalLoss: finiteOrNull(at?.finalLoss ?? null) },
+  };
+}

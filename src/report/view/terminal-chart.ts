@@ -1,0 +1,135 @@
+/**
+ * Run charts reduced to terminal columns: one value per column per series (the column's
+ * maximum, so a one-step spike still shows), norms as log10 for a log-scaled y axis, and
+ * which columns hold an event. The terminal renderer only draws these.
+ */
+import type { EventKind, StepRecord } from '../../record.js';
+import { bucketReduce, columnOf } from './downsample.js';
+import type { SweepChart } from './sweep.js';
+
+/**
+ * Column series for the terminal. A column with no finite value carries the previous
+ * column's value (the first finite value for leading columns), because the terminal chart
+ * library cannot draw gaps; `eventColumns` marks where the values were non-finite.
+ */
+export interface TerminalRunCharts {
+  readonly width: number;
+  readonly firstStep: number;
+  readonly lastStep: number;
+  /** Loss per column (the column's maximum), log10 when `lossLog`. */
+  readonly loss: readonly number[];
+  /** True when the loss spans more than `LOG_SPAN` (positive values only): drawn on log10. */
+  readonly lossLog: boolean;
+  /** log10 of the pre-clip norm per column (the column's maximum). */
+  readonly preLog10: readonly number[];
+  /** log10 of the post-clip norm per column (the column's maximum). */
+  readonly postLog10: readonly number[];
+  /** log10 of the threshold per column (last value), or null when the run had none. */
+  readonly thresholdLog10: readonly number[] | null;
+  /** Columns holding at least one event, with the most severe kind there. */
+  readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
+}
+
+const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3 };
+
+const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
+
+/** max/min ratio of positive finite values above which a series is drawn on a log scale. */
+export const LOG_SPAN = 1000;
+
+/** True when every finite value is > 0 and max/min exceeds `LOG_SPAN`. */
+export function wantsLogScale(values: ArrayLike<number>): boolean {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v <= 0) return false;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return hi / lo > LOG_SPAN;
+}
+
+/** Replaces NaN by the previous finite value (leading NaN by the first finite one); all-NaN stays. */
+export function carryGaps(values: readonly number[]): number[] {
+  const first = values.find(Number.isFinite);
+  if (first === undefined) return [...values];
+  let last = first;
+  return values.map((v) => (Number.isFinite(v) ? (last = v) : last));
+}
+
+/**
+ * Reduces `records` (non-empty, step order) to `width` columns (fewer when there are fewer
+ * records). Norms ≤ 0 and non-finite values drop out of their column.
+ */
+export function buildTerminalCharts(records: readonly StepRecord[], width: number): TerminalRunCharts {
+  const n = records.length;
+  const col = (f: (r: StepRecord) => number): Float64Array => Float64Array.from(records, f);
+  const thresholds = col((r) => r.threshold ?? Number.NaN);
+  const events = new Map<number, EventKind>();
+  const indexOf = new Map(records.map((r, i) => [r.step, i]));
+  records.forEach((r, i) => {
+    for (const e of r.events) {
+      // A divergence is marked where its streak began (the summary's first bad step).
+      const c = columnOf(e.kind === 'divergence' ? indexOf.get(e.since) ?? i : i, n, width);
+      const prev = events.get(c);
+      if (prev === undefined || SEVERITY[e.kind] > SEVERITY[prev]) events.set(c, e.kind);
+    }
+  });
+  const lossRaw = col((r) => r.loss);
+  const lossLog = wantsLogScale(lossRaw);
+  const loss = bucketReduce(lossRaw, width, 'max');
+  const logCols = (f: (r: StepRecord) => number): number[] => carryGaps(bucketReduce(col(f), width, 'max').map(log10OrNaN));
+  return {
+    width: loss.length,
+    firstStep: records[0]!.step,
+    lastStep: records.at(-1)!.step,
+    loss: carryGaps(lossLog ? loss.map(log10OrNaN) : loss),
+    lossLog,
+    preLog10: logCols((r) => r.preClipNorm),
+    postLog10: logCols((r) => r.postClipNorm),
+    thresholdLog10: thresholds.some(Number.isFinite) ? carryGaps(bucketReduce(thresholds, width, 'last').map(log10OrNaN)) : null,
+    eventColumns: [...events.entries()].sort((a, b) => a[0] - b[0]).map(([column, kind]) => ({ column, kind })),
+  };
+}
+
+/** A sweep's final loss against threshold, stretched to terminal columns. */
+export interface TerminalSweepChart {
+  /** One series per strategy; each point repeated `columnsPerPoint` times. Non-finite losses carry (see `carryGaps`). */
+  readonly series: readonly { readonly strategy: string; readonly values: readonly number[] }[];
+  readonly columnsPerPoint: number;
+  /** Thresholds, ascending, shared by every series (the union over strategies). */
+  readonly thresholds: readonly number[];
+  /** Index into `thresholds` of the recommended one, or null. */
+  readonly recommendedIndex: number | null;
+  /** Indices into `thresholds` where some strategy's final loss was not finite (diverged). */
+  readonly divergedIndices: readonly number[];
+  readonly lossLog: boolean;
+}
+
+/**
+ * Lays a sweep chart out on `width` columns: thresholds are spaced evenly (sweep grids are
+ * geometric, so even spacing reads as a log axis), each taking `floor(width / count)` columns.
+ */
+export function buildTerminalSweep(chart: SweepChart, width: number): TerminalSweepChart {
+  const thresholds = [...new Set(chart.series.flatMap((s) => s.thresholds))].sort((a, b) => a - b);
+  const per = Math.max(1, Math.floor(width / Math.max(1, thresholds.length)));
+  const raw = chart.series.map((s) => thresholds.map((t) => {
+    const i = s.thresholds.indexOf(t);
+    return i < 0 ? Number.NaN : s.finalLoss[i] ?? Number.NaN;
+  }));
+  const lossLog = wantsLogScale(raw.flat());
+  const diverged = thresholds.flatMap((t, k) => (chart.series.some((s) => { const i = s.thresholds.indexOf(t); return i >= 0 && s.finalLoss[i] === null; }) ? [k] : []));
+  const rec = chart.recommended ? thresholds.indexOf(chart.recommended.threshold) : -1;
+  return {
+    series: chart.series.map((s, j) => ({
+      strategy: s.strategy,
+      values: carryGaps(raw[j]!.map((v) => (lossLog ? log10OrNaN(v) : v))).flatMap((v) => Array<number>(per).fill(v)),
+    })),
+    columnsPerPoint: per,
+    thresholds,
+    recommendedIndex: rec < 0 ? null : rec,
+    divergedIndices: diverged,
+    lossLog,
+  };
+}
