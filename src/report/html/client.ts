@@ -11,7 +11,8 @@ export const CLIENT_JS = String.raw`(function () {
   var EVENT = { spike: { color: '#d98c00', glyph: '\u25B2' }, divergence: { color: '#9c27b0', glyph: '\u25C6' }, nonfinite: { color: '#d62728', glyph: '\u2716' } };
   var charts = [];
   function fmt(v) {
-    if (v == null || !isFinite(v)) return v == null ? '\u2014' : String(v);
+    if (v == null) return '';
+    if (!isFinite(v)) return String(v);
     var a = Math.abs(v);
     return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(4));
   }
@@ -43,7 +44,7 @@ export const CLIENT_JS = String.raw`(function () {
     charts.push({ u: new uPlot(opts, data, el), el: el });
   }
   function series(label, color, extra) {
-    var s = { label: label, stroke: color, width: 1.5, value: function (u, v) { return fmt(v); } };
+    var s = { label: label, stroke: color, width: 1.5, value: function (u, v) { return v == null ? '\u2014' : fmt(v); } };
     for (var k in extra) s[k] = extra[k];
     return s;
   }
