@@ -67,6 +67,13 @@ function runBody(r: RunReport): string {
   ].join('\n');
 }
 
+function baselineNote(r: SweepReportView): string {
+  const base = r.sweep.points.find((p) => p.threshold === null);
+  if (!base) return '<p class="note">No unclipped baseline in this sweep.</p>';
+  if (r.chart.baselineLoss !== null) return '<p class="note">Dashed grey line: final loss without clipping.</p>';
+  return `<p class="note">The unclipped baseline did not finish with a finite loss (final loss ${escapeHtml(formatNumber(base.finalLoss))}, ${base.stableSeeds}/${base.seeds} seeds stable), so it has no line. Points missing from a curve diverged.</p>`;
+}
+
 function sweepBody(r: SweepReportView): string {
   const rec = r.sweep.recommendation;
   const recText = rec?.maxNorm != null
@@ -79,7 +86,7 @@ function sweepBody(r: SweepReportView): string {
   ]);
   return [
     section('Recommendation', recText, 'recommendation'),
-    section('Final loss vs clip threshold', '<div class="chart" id="chart-sweep"></div>', 'sweep'),
+    section('Final loss vs clip threshold', `<div class="chart" id="chart-sweep"></div>${baselineNote(r)}`, 'sweep'),
     section('Points', htmlTable(['threshold', 'strategy', 'stable seeds', 'final loss', 'clip rate', ''], rows, 'summary'), 'points'),
   ].join('\n');
 }

@@ -41,7 +41,7 @@ export const CLIENT_JS = String.raw`(function () {
     if (!el) return;
     opts.width = chartWidth(el);
     opts.height = opts.height || 300;
-    charts.push({ u: new uPlot(opts, data, el), el: el });
+    charts.push({ u: new uPlot(opts, data, el), el: el, id: id });
   }
   function series(label, color, extra) {
     var s = { label: label, stroke: color, width: 1.5, value: function (u, v) { return v == null ? '\u2014' : fmt(v); } };
@@ -114,6 +114,10 @@ export const CLIENT_JS = String.raw`(function () {
   if (D.kind === 'run') runCharts(D.chart, D.onsets); else sweepChart(D.chart);
   window.addEventListener('resize', function () {
     charts.forEach(function (c) { c.u.setSize({ width: chartWidth(c.el), height: c.u.height }); });
+  });
+  // What was drawn, for tests and for anyone poking at the page: axis labels live on the canvas.
+  window.gclipCharts = charts.map(function (c) {
+    return { id: c.id, points: c.u.data[0].length, series: c.u.series.slice(1).map(function (s) { return s.label; }), axes: c.u.axes.map(function (a) { return a.label; }) };
   });
   document.body.setAttribute('data-charts-ready', String(charts.length));
 })();
