@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runReport } from './harness.js';
 import { writeLongRun } from './long-run.js';
@@ -27,7 +28,7 @@ describe('gclip report on run directories and sweeps', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/threshold\s+│ 1\s/);
     expect(r.out).toContain('── threshold');
-    expect(r.out).not.toMatch(/\x1b\[/);
+    expect(r.out).toBe(stripVTControlCharacters(r.out));
   });
 
   it('shows a sweep: points, the recommended threshold marked, extra fields ignored', async () => {
@@ -41,11 +42,11 @@ describe('gclip report on run directories and sweeps', () => {
 
 describe('malformed input exits 2 naming file and line, without a stack trace', () => {
   it.each([
-    ['fixtures/runs/missing', /✖ nothing to report at fixtures\/runs\/missing: no such file or directory\n  at fixtures\/runs\/missing/],
-    ['fixtures/runs/malformed/bad-json-line3.jsonl', /✖ line 3 is not valid JSON: .*\n  at fixtures\/runs\/malformed\/bad-json-line3\.jsonl:3\n/],
-    ['fixtures/runs/malformed/empty.jsonl', /✖ the log has no step records\n  at fixtures\/runs\/malformed\/empty\.jsonl\n/],
-    ['fixtures/runs/malformed/no-steps-dir', /has no steps\.jsonl or sweep\.json\n  at fixtures\/runs\/malformed\/no-steps-dir/],
-    ['fixtures/runs/malformed/sweep.json', /✖ not valid JSON: .* at 4:54\n  at fixtures\/runs\/malformed\/sweep\.json:4\n/],
+    ['fixtures/runs/missing', /✖ nothing to report at fixtures\/runs\/missing: no such file or directory\n {2}at fixtures\/runs\/missing/],
+    ['fixtures/runs/malformed/bad-json-line3.jsonl', /✖ line 3 is not valid JSON: .*\n {2}at fixtures\/runs\/malformed\/bad-json-line3\.jsonl:3\n/],
+    ['fixtures/runs/malformed/empty.jsonl', /✖ the log has no step records\n {2}at fixtures\/runs\/malformed\/empty\.jsonl\n/],
+    ['fixtures/runs/malformed/no-steps-dir', /has no steps\.jsonl or sweep\.json\n {2}at fixtures\/runs\/malformed\/no-steps-dir/],
+    ['fixtures/runs/malformed/sweep.json', /✖ not valid JSON: .* at 4:54\n {2}at fixtures\/runs\/malformed\/sweep\.json:4\n/],
   ])('%s', async (path, message) => {
     const r = await runReport([path]);
     expect(r.code).toBe(2);
