@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""PyTorch reference for gclip's benchmark (issue #9).
+
+Trains the benchmark's models with the shapes gclip's bench uses (src/bench/cases.ts):
+batch 64, Adam lr 1e-3, float32, one CPU thread, and times one optimizer step:
+zero_grad -> forward -> loss -> backward -> clip_grad_norm_(max_norm=1.0) -> step.
+A second copy of each model is trained without clipping, interleaved step by step with
+the first, to show what the clip itself costs in PyTorch.
+
+  MLP   32 -> 64 -> 64 -> 1 (ReLU), MSE on 2048 x 32 regression data
+  RNN   nn.RNN(2, 32, tanh), last state -> Linear(32, 1), MSE, adding problem T=20
+  LSTM  nn.LSTM(2, 32), same; GRU nn.GRU(2, 32), same
+  CNN   Conv2d(1, 8, 3, padding=1) + ReLU + MaxPool2d(2) -> Linear(512, 4), cross-entropy
+        on 16 x 16 x 1 images
+
+Usage: python3 bench/pytorch_reference.py [--json] [--steps N] [--models mlp,rnn,...]
+Prints a table, or with --json one JSON line: {"available": true, "torchVersion": ...,
+"threads": 1, "models": {"mlp": {"stepMs": ..., "plainStepMs": ...}, ...}}.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+
+BATCH = 64
+LR = 1e-3
+MAX_NORM = 1.0
+WARMUP = 5
+
+
+class LastState(nn.Module):
+    """A recurrent layer (batch_first) whose last output feeds a linear head."""
+
+    def __init__(self, rnn: nn.Module, units: int):
+        super().__init__()
+        self.rnn = rnn
+        self.head = nn.Linear(units, 1)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1, :])
+
+
+def make_case(kind: str, gen: torch.Generator):
+    """Model factory, data (x, y) and loss of one benchmark model."""
+    if kind == "mlp":
+        x = torch.randn(2048, 32, generator=gen)
+        y = torch.randn(2048, 1, generator=gen)
+        return (lambda: nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1))), x, y, nn.MSELoss()
+    if kind in ("rnn", "lstm", "gru"):
+        x = torch.rand(2048, 20, 2, generator=gen)
+        y = torch.rand(2048, 1, generator=gen)
+        cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
+        return (lambda: LastState(cls(2, 32, batch_first=True), 32)), x, y, nn.MSELoss()
+    if kind == "cnn":
+        x = torch.randn(1024, 1, 16, 16, generator=gen)
+        y = torch.randint(0, 4, (1024,), generator=gen)
+        model = lambda: nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 8 * 8, 4))
+        return model, x, y, nn.CrossEntropyLoss()
+    raise ValueError(f"unknown model {kind}")
+
+
+def step(model, opt, loss_fn, xb, yb, clip: bool) -> float:
+    """One timed optimizer step; returns its wall time in ms."""
+    t0 = time.perf_counter()
+    opt.zero_grad(set_to_none=True)
+    loss = loss_fn(model(xb), yb)
+    loss.backward()
+    if clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_NORM)
+    opt.step()
+    return (time.perf_counter() - t0) * 1000
+
+
+def bench(kind: str, steps: int) -> dict:
+    """Median ms per step with and without clip_grad_norm_, interleaved step by step."""
+    gen = torch.Generator().manual_seed(7)
+    factory, x, y, loss_fn = make_case(kind, gen)
+    torch.manual_seed(7)
+    clipped, plain = factory(), factory()
+    opt_c = torch.optim.Adam(clipped.parameters(), lr=LR)
+    opt_p = torch.optim.Adam(plain.parameters(), lr=LR)
+    times_c, times_p = [], []
+    for i in range(WARMUP + steps):
+        idx = torch.randint(0, x.shape[0], (BATCH,), generator=gen)
+        xb, yb = x[idx], y[idx]
+        tc = step(clipped, opt_c, loss_fn, xb, yb, True)
+        tp = step(plain, opt_p, loss_fn, xb, yb, False)
+        if i >= WARMUP:
+            times_c.append(tc)
+            times_p.append(tp)
+    return {"stepMs": statistics.median(times_c), "plainStepMs": statistics.median(times_p)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--steps", type=int, default=200, help="timed steps per model")
+    parser.add_argument("--models", default="mlp,rnn,lstm,gru,cnn")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    results = {kind: bench(kind, args.steps) for kind in args.models.split(",") if kind}
+    if args.json:
+        print(json.dumps({"available": True, "torchVersion": torch.__version__, "threads": torch.get_num_threads(), "models": results}))
+        return
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s), batch {BATCH}, Adam lr {LR}")
+    for kind, r in results.items():
+        print(f"{kind:5s} clip_grad_norm_ {r['stepMs']:7.3f} ms/step   no clip {r['plainStepMs']:7.3f} ms/step")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

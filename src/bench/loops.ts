@@ -1,0 +1,119 @@
+/**
+ * The two loops the benchmark compares, timed step by step in this process:
+ * - plain: what a user writes by hand in tfjs — `optimizer.minimize` on the same model,
+ *   data, batch order and optimizer, no diagnostics and no host readback;
+ * - gclip: `train()` itself with global-norm clipping, the default detectors (finiteness,
+ *   spike, divergence), per-layer pre/post norms and the JSONL run log in a temp dir.
+ * Both build their plan with `buildPlan`, so they start from the same weights.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunConfig } from '../config/schema.js';
+import { createJsonlSink } from '../report/sinks/jsonl.js';
+import type { Sink } from '../report/sinks/types.js';
+import { tf, type Tensor, type Variable } from '../runtime/tf.js';
+import { train } from '../train/run.js';
+import { buildPlan } from '../train/setup.js';
+import { deltas } from './stats.js';
+
+/** Per-step wall times (ms) of one timed run, warm-up steps dropped. */
+export interface LoopTiming {
+  readonly stepMs: number[];
+  /** gclip only: the run's status (a halted run times fewer steps). */
+  readonly status?: string;
+}
+
+/**
+ * Runs `config.train.steps` steps of the hand-written loop and returns the durations of
+ * the steps after the first `warmup`. Each step: batch tensors → minimize → dispose.
+ */
+export function timePlain(config: RunConfig, warmup: number): LoopTiming {
+  const plan = buildPlan(config);
+  const stamps = [performance.now()];
+  try {
+    for (let step = 0; step < plan.totalSteps; step++) {
+      plainStep(plan, step);
+      stamps.push(performance.now());
+    }
+  } finally {
+    plan.dispose();
+  }
+  return { stepMs: deltas(stamps).slice(warmup) };
+}
+
+/** A sink that stamps the clock at every record (after the JSONL sink wrote it). */
+function timerSink(stamps: number[]): Sink {
+  return { name: 'bench-timer', open: async () => {}, write: async () => void stamps.push(performance.now()), close: async () => {} };
+}
+
+/**
+ * Runs gclip's `train()` with a JSONL sink in a fresh temp dir and returns the durations
+ * of the steps after the first `warmup` (the time between successive records, so each
+ * includes the readback, detectors, policy, update and the JSONL write).
+ */
+export async function timeGclip(config: RunConfig, backend: string, warmup: number): Promise<LoopTiming> {
+  const dir = mkdtempSync(join(tmpdir(), 'gclip-bench-'));
+  const stamps: number[] = [];
+  try {
+    const summary = await train(config, { backend, runDir: dir, sinks: [createJsonlSink(dir), timerSink(stamps)] });
+    // stamps[i] is the end of step i, so delta j is step j + 1: drop warmup − 1 of them.
+    return { stepMs: deltas(stamps).slice(Math.max(0, warmup - 1)), status: summary.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Paired per-step times of the two loops, run step by step in turn. */
+export interface PairedTiming {
+  readonly plainMs: number[];
+  readonly gclipMs: number[];
+  readonly status: string;
+}
+
+/**
+ * Interleaves the two loops step by step, so that both see the same machine load (the
+ * benchmark shares its cores with whatever else runs): gclip's `train()` runs with a
+ * JSONL sink and, last, a sink that on each record runs and times one plain step on its
+ * own copy of the model. A gclip step is the time from that sink's return to its next
+ * call (a full iteration: batch, forward/backward, norms, clip, readback, detectors,
+ * update, JSONL write); the plain step is timed inside the sink. `warmup` steps of each
+ * are dropped.
+ */
+export async function timeInterleaved(config: RunConfig, backend: string, warmup: number): Promise<PairedTiming> {
+  const dir = mkdtempSync(join(tmpdir(), 'gclip-bench-'));
+  const plan = buildPlan(config);
+  const plainMs: number[] = [];
+  const gclipMs: number[] = [];
+  let resumed = NaN;
+  let step = 0;
+  const pairing: Sink = {
+    name: 'bench-pairing',
+    open: async () => {},
+    write: async () => {
+      const t0 = performance.now();
+      if (!Number.isNaN(resumed)) gclipMs.push(t0 - resumed);
+      plainStep(plan, step++);
+      const t1 = performance.now();
+      plainMs.push(t1 - t0);
+      resumed = performance.now();
+    },
+    close: async () => {},
+  };
+  try {
+    const summary = await train(config, { backend, runDir: dir, sinks: [createJsonlSink(dir), pairing] });
+    // gclipMs[j] is step j + 1 (step 0 has no start stamp).
+    return { plainMs: plainMs.slice(warmup), gclipMs: gclipMs.slice(Math.max(0, warmup - 1)), status: summary.status };
+  } finally {
+    plan.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One step of the hand-written loop. */
+function plainStep(plan: ReturnType<typeof buildPlan>, step: number): void {
+  tf.tidy(() => {
+    const { xs, ys } = plan.batch(step);
+    plan.optimizer.minimize(() => plan.loss(ys, plan.model.apply(xs, { training: true }) as Tensor), false, plan.vars as Variable[]);
+  });
+}

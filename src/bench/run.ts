@@ -1,0 +1,92 @@
+/**
+ * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node] [--models mlp,rnn,…]
+ * [--no-pytorch] [--no-sweep] [--no-startup]`: gclip's loop against a hand-written tfjs
+ * loop per model and backend (each backend in its own process), PyTorch's reference, the
+ * CLI's startup and sweep throughput. Prints a Markdown table; `--out` writes the JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_MODELS, type BenchModel } from './cases.js';
+import { runPytorch, type PytorchResult } from './pytorch.js';
+import { renderReport, type BenchResult } from './report.js';
+import { lastJsonLine, runChild } from './spawn.js';
+import { timeFirstStep, timeHelp } from './startup.js';
+import { timeSweep, type SweepTiming } from './sweep.js';
+import type { BackendResult, WorkerRequest } from './worker.js';
+import { packageVersion } from '../runtime/backend.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    backends: { type: 'string', default: 'wasm,cpu,node' },
+    models: { type: 'string', default: BENCH_MODELS.join(',') },
+    'no-pytorch': { type: 'boolean', default: false },
+    'no-sweep': { type: 'boolean', default: false },
+    'no-startup': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick!;
+const models = values.models!.split(',').filter((m): m is BenchModel => (BENCH_MODELS as readonly string[]).includes(m));
+const backends = values.backends!.split(',') as WorkerRequest['backend'][];
+const settings = quick
+  ? { rounds: 2, warmup: 3, budgetMs: 300, minSteps: 5, maxSteps: 60, helpRuns: 5, firstStepRuns: 3, torchSteps: 30 }
+  : { rounds: 6, warmup: 5, budgetMs: 1500, minSteps: 15, maxSteps: 300, helpRuns: 11, firstStepRuns: 5, torchSteps: 200 };
+const sweepArgs = ['--model', 'mlp', '--data', 'regression', '--backend', 'wasm', '--seeds', '1', '--steps', quick ? '150' : '400', '--thresholds', quick ? '0.5,1,2,5' : '0.25,0.5,1,2,3,5'];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
+  log(`backend ${backend}…`);
+  const request: WorkerRequest = { backend, models, ...settings };
+  const r = await runChild(process.execPath, [join(root, 'dist/bench/worker.js'), JSON.stringify(request)], { cwd: root, echo: true });
+  return lastJsonLine<BackendResult>(r.stdout) ?? { backend, available: false, error: `worker exited ${r.code}`, models: [] };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let help: { helpMs: number } | null = null;
+  let first: Awaited<ReturnType<typeof timeFirstStep>> | null = null;
+  if (!values['no-startup']) {
+    log('startup…');
+    help = await timeHelp(root, settings.helpRuns);
+    first = await timeFirstStep(root, 'wasm', settings.firstStepRuns);
+  }
+  const perBackend: BackendResult[] = [];
+  for (const b of backends) perBackend.push(await runBackend(b));
+  for (const b of perBackend.filter((x) => !x.available)) log(`backend ${b.backend}: not available (${b.error})`);
+  let pytorch: PytorchResult | null = null;
+  if (!values['no-pytorch']) {
+    log('pytorch…');
+    pytorch = await runPytorch(root, models, settings.torchSteps);
+  }
+  let sweep: SweepTiming | null = null;
+  if (!values['no-sweep']) {
+    log('sweep…');
+    sweep = await timeSweep(root, sweepArgs, Math.max(2, availableParallelism()));
+  }
+  const result: BenchResult = {
+    version: 1,
+    quick,
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: packageVersion('@tensorflow/tfjs') },
+    settings: { ...settings, models, backends },
+    results: perBackend.flatMap((b) => b.models),
+    backends: perBackend.map(({ models: _m, ...rest }) => rest),
+    helpMs: help?.helpMs ?? null,
+    firstStepMs: first?.firstStepMs ?? null,
+    firstStep: first ? { importMs: first.importMs, backendMs: first.backendMs, firstStepMs: first.firstStepMs } : null,
+    sweepJobs1Ms: sweep?.sweepJobs1Ms ?? null,
+    sweepJobsNMs: sweep?.sweepJobsNMs ?? null,
+    sweep,
+    pytorch,
+  };
+  process.stdout.write(renderReport(result) + '\n');
+  if (values.out) writeFileSync(resolve(values.out), JSON.stringify(result, null, 2) + '\n');
+  log(`bench done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await main();
