@@ -1,0 +1,65 @@
+/** The pure report view: onset attribution, summary folding, sweep parsing and chart bounds. */
+import { describe, expect, it } from 'vitest';
+import { buildRunChart, buildSweepChart, parseSweep, spikeOnsets, summarizeRecords } from '../../src/report/view/index.js';
+import { makeLongRun, nanStep, spikeSteps } from './long-run.js';
+
+describe('spikeOnsets', () => {
+  it('names the layer that rose before the spike, with its rise step', () => {
+    const records = makeLongRun(2000);
+    const onsets = spikeOnsets(records);
+    // makeLongRun multiplies rnn by 8 for the 5 steps before each spike; dense only jumps at the spike.
+    expect(onsets.slice(0, 3).map((o) => [o.step, o.leader, o.layers[0]?.riseStep])).toEqual(spikeSteps(2000).map((s) => [s, 'rnn', s - 5]));
+    expect(onsets[3]).toMatchObject({ step: nanStep(2000), kind: 'nonfinite', leader: null });
+  });
+
+  it('returns nothing for records without per-layer norms', () => {
+    const records = makeLongRun(300).map((r) => ({ ...r, layerNorms: {} }));
+    expect(spikeOnsets(records)).toEqual([]);
+  });
+});
+
+describe('summarizeRecords', () => {
+  it('counts non-finite steps, events and the max norm step', () => {
+    const s = summarizeRecords(makeLongRun(1000));
+    expect(s.steps).toBe(1000);
+    expect(s.events).toEqual({ spike: 3, nonfinite: 1 });
+    expect(s.nonfiniteSteps).toBe(1);
+    expect(s.firstBadStep).toBe(nanStep(1000));
+    expect(spikeSteps(1000)).toContain(s.preClipNorm.maxStep);
+    expect(s.threshold).toEqual({ min: 1, max: 1 });
+  });
+});
+
+describe('buildRunChart', () => {
+  it('bounds a 100k-step run to at most 9 points per bucket and keeps every spike step', () => {
+    const c = buildRunChart(makeLongRun(100_000), { buckets: 1000 });
+    expect(c.steps.length).toBeLessThanOrEqual(9000);
+    for (const s of spikeSteps(100_000)) expect(c.steps).toContain(s);
+    expect(c.events.map((e) => e.kind)).toEqual(['spike', 'spike', 'spike', 'nonfinite']);
+    expect(c.preClipNorm[c.steps.indexOf(nanStep(100_000))]).toBeNull();
+  });
+});
+
+describe('parseSweep', () => {
+  it('reads the documented fields, decodes "NaN" and ignores extra fields', () => {
+    const sweep = parseSweep(JSON.stringify({
+      future: true,
+      recommendation: { maxNorm: 2, reason: 'stable', extra: 1 },
+      points: [
+        { threshold: null, strategy: 'none', seeds: 2, stableSeeds: 0, finalLoss: 'NaN', clipRate: 0 },
+        { threshold: 2, strategy: 'norm', seeds: 2, stableSeeds: 2, finalLoss: 0.5, clipRate: 0.3, histogram: [1, 2] },
+        { threshold: 1, strategy: 'norm', seeds: 2, stableSeeds: 2, finalLoss: 0.6, clipRate: 0.6 },
+      ],
+    }), 'sweep.json');
+    expect(sweep.points[0]?.finalLoss).toBeNaN();
+    expect(sweep.recommendation).toEqual({ maxNorm: 2, reason: 'stable' });
+    const chart = buildSweepChart(sweep);
+    expect(chart.series).toEqual([{ strategy: 'norm', thresholds: [1, 2], finalLoss: [0.6, 0.5], stableRate: [1, 1] }]);
+    expect(chart.baselineLoss).toBeNull();
+    expect(chart.recommended).toEqual({ threshold: 2, finalLoss: 0.5 });
+  });
+
+  it('names the first bad field', () => {
+    expect(() => parseSweep('{"points":[{"threshold":1,"strategy":"norm","seeds":"three","stableSeeds":1}]}', 's.json')).toThrow(/points\.0\.seeds/);
+  });
+});
