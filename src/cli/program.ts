@@ -7,6 +7,7 @@ import type { CliIO } from './io.js';
 import { registerTrain } from './commands/train.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerReport } from './commands/report.js';
 import { renderError, exitCodeOf } from './render/errors.js';
 import { createColor } from './render/color.js';
 
@@ -36,6 +37,7 @@ export function createProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err });
   registerTrain(program, ctx);
   registerSweep(program, ctx);
+  registerReport(program, ctx);
   registerDoctor(program, ctx);
   return program;
 }
