@@ -1,7 +1,7 @@
 /**
  * Loads a TensorFlow.js LayersModel from `model.json` and its weight shards through an
- * injected reader and `tf.io.fromMemory`, so no tfjs-node and no `file://` handler is
- * needed. Both layouts load: tfjs `model.save()` (`modelTopology` is the model config,
+ * injected reader: the topology goes to `tf.models.modelFromJSON`, the shards to
+ * `tf.io.decodeWeights`, so no tfjs-node and no `file://` handler is needed. Both layouts load: tfjs `model.save()` (`modelTopology` is the model config,
  * `trainingConfig` at the top level) and the converter's Keras layout (`modelTopology`
  * holds `keras_version`, `model_config` and `training_config`).
  */
@@ -9,7 +9,7 @@ import JSON5 from 'json5';
 import { inputError, type GclipError } from '../errors.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { isNotFound, type FileReader } from './files.js';
-import { loadWeightsManifest } from './manifest.js';
+import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './manifest.js';
 import { lossFromTrainingConfig, type LossName } from './loss.js';
 
 /** A model loaded from disk and what gclip needs to know about it. */
@@ -94,13 +94,51 @@ function splitLayouts(doc: unknown, file: string): Parsed {
   return { topology: top, topologyPath: 'modelTopology', layout: 'tfjs', trainingConfig: doc.trainingConfig };
 }
 
-async function build(parsed: Parsed, weights: { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }, file: string): Promise<LayersModel> {
+/** Variables tfjs has registered, by name: a failed build leaves its half-made layers' weights here. */
+function registeredVariables(): Record<string, tf.Variable> {
+  return (tf.engine() as unknown as { state: { registeredVariables: Record<string, tf.Variable> } }).state.registeredVariables;
+}
+
+async function fromTopology(parsed: Parsed, file: string): Promise<LayersModel> {
+  const before = new Set(Object.keys(registeredVariables()));
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.topology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: weights.specs, weightData: weights.data }), { strict: true });
+    return await tf.models.modelFromJSON({ modelTopology: parsed.topology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
   } catch (e) {
+    // tfjs does not clean up a model it failed to finish; release the weights it made.
+    for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name)) v.dispose();
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw modelError('model_unsupported', file, parsed.topologyPath, `TensorFlow.js could not build this model: ${message}`, 'gclip loads Keras 2 / tfjs layer models with one input and one output; check that the weight names match the layers, or re-export the model.');
+    throw modelError('model_unsupported', file, parsed.topologyPath, `TensorFlow.js could not build this model: ${message}`, 'gclip loads Keras 2 / tfjs layer models with one input and one output; re-export the model with tensorflowjs_converter.');
   }
+}
+
+/** The first difference between the manifest's weights and the model's, or null. */
+function weightMismatch(model: LayersModel, specs: readonly WeightSpec[]): string | null {
+  const expected = new Map(model.weights.map((w) => [w.originalName, w.shape]));
+  const given = new Set(specs.map((s) => s.name));
+  for (const spec of specs) {
+    const shape = expected.get(spec.name);
+    if (!shape) return `weight '${spec.name}' in the manifest belongs to no layer (the model's weights: ${[...expected.keys()].join(', ')})`;
+    if (shape.join() !== spec.shape.join()) return `weight '${spec.name}' has shape [${spec.shape.join(', ')}] in the manifest, the layer expects [${shape.join(', ')}]`;
+  }
+  const missing = [...expected.keys()].find((n) => !given.has(n));
+  return missing ? `the manifest has no values for weight '${missing}'` : null;
+}
+
+/** Builds the model from its topology, checks the manifest's names and shapes against it, then sets the weights; disposes it on any failure. */
+async function build(parsed: Parsed, weights: LoadedWeights, file: string): Promise<LayersModel> {
+  const model = await fromTopology(parsed, file);
+  const mismatch = weightMismatch(model, weights.specs);
+  if (mismatch) {
+    model.dispose();
+    throw modelError('model_weights_mismatch', file, 'weightsManifest', mismatch, 'The shards belong to another version of this model; export model.json and its shards together.');
+  }
+  const named = tf.io.decodeWeights(weights.data, weights.specs);
+  try {
+    model.loadWeights(named, true);
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+  return model;
 }
 
 function outputKind(model: LayersModel): 'logits' | 'probabilities' {
@@ -113,14 +151,16 @@ function outputKind(model: LayersModel): 'logits' | 'probabilities' {
 /**
  * Reads `file` (model.json) and its shards with `read`, validates the manifest (see
  * `loadWeightsManifest`) and the layer classes before creating any tensor, and builds
- * the model with `tf.loadLayersModel(tf.io.fromMemory(...))`. Layers saved with
+ * the model from its topology, checks the manifest's weight names and shapes against it
+ * and only then sets the weights (the model is disposed on any failure). Layers saved with
  * `trainable: false` stay frozen (they are absent from `model.trainableWeights`).
  * The file's training config is read for its loss only; its optimizer is ignored.
  *
  * Throws exit-2 GclipErrors naming `file` and the field: `model_not_found`,
  * `model_bad_json` (with the line), `model_bad_topology`, `model_unknown_layer`,
- * manifest errors, `model_unsupported` (tfjs refused the config, the weights do not match
- * the layers, or the model has several inputs or outputs).
+ * manifest errors, `model_weights_mismatch` (a manifest weight that no layer has, or of
+ * another shape), `model_unsupported` (tfjs refused the config, or the model has several
+ * inputs or outputs).
  */
 export async function loadModelJson(file: string, read: FileReader): Promise<LoadedModel> {
   let text: string;
