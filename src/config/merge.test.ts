@@ -148,10 +148,17 @@ describe('resolveConfig clip strategy flags', () => {
     expect(config.clip).toMatchObject({ kind: 'agc', excludeFinal: true });
   });
 
-  it('switches a file\'s norm block to zclip, keeping normType and dropping maxNorm-only semantics', async () => {
+  it('switches a file\'s norm block to zclip without turning maxNorm into a ZClip cap', async () => {
     const { config } = await resolve('clip:\n  kind: norm\n  maxNorm: 1\n  normType: 1\n  semantics: exact\n', { clip: 'zclip' });
     expect(config.clip).toMatchObject({ kind: 'zclip', normType: 1 });
     expect(config.clip).not.toHaveProperty('semantics');
+    expect(config.clip).not.toHaveProperty('maxNorm');
+  });
+
+  it('carries a required shared field over: a norm block\'s maxNorm becomes tensor-norm\'s', async () => {
+    const { config, provenance } = await resolve('clip:\n  kind: norm\n  maxNorm: 0.5\n', { clip: 'tensor-norm' });
+    expect(config.clip).toEqual({ kind: 'tensor-norm', maxNorm: 0.5, normType: 2 });
+    expect(provenance['clip.maxNorm']).toBe('file');
   });
 
   it('keeps the file\'s options of the same kind under a flag for another of its options', async () => {

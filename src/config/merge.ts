@@ -113,8 +113,10 @@ interface Override {
  * `runConfigSchema` and returns it deeply frozen with per-field provenance.
  *
  * A flag that selects a different block kind (`--clip-norm` over a file's
- * `clip: {kind: value, clipValue: 2}`) drops the file's fields that the new kind does not
- * accept and keeps shared ones such as `normType`.
+ * `clip: {kind: value, clipValue: 2}`) drops the file's fields the new kind does not accept
+ * and keeps shared ones such as `normType`, except a field the old kind requires that is
+ * only an optional switch of the new one (`--clip zclip` over a norm block does not inherit
+ * `maxNorm` as ZClip's cap).
  *
  * A relative plugin path in the file (`clip.module`, also inside a chain) is relative to
  * the file; it is rewritten relative to the working directory, as flags are.
@@ -219,7 +221,7 @@ function selectsKind(flag: string): boolean {
   return Object.values(FLAGS).some((spec) => spec.flag === flag && spec.selects !== undefined);
 }
 
-/** For each flag that changes a block's kind, drop the file fields only the old kind accepts. */
+/** For each flag that changes a block's kind, drop the file fields the new kind does not carry over. */
 function withKindsFrom(schema: JsonSchema, data: unknown, overrides: readonly Override[]): unknown {
   for (const o of overrides.filter((x) => x.path.at(-1) === 'kind')) {
     const blockPath = o.path.slice(0, -1);
@@ -227,9 +229,11 @@ function withKindsFrom(schema: JsonSchema, data: unknown, overrides: readonly Ov
     const node = schemaAt(schema, blockPath, data);
     if (!isRecord(block) || block.kind === o.value || node?.oneOf === undefined) continue;
     // An unknown kind (`--clip nrom`) drops nothing: zod reports the kind instead.
-    if (variantOf(node, { kind: o.value }) === undefined) continue;
-    const newKeys = new Set(allowedKeys(node, { kind: o.value }));
-    for (const key of allowedKeys(node, block)) if (!newKeys.has(key)) delete block[key];
+    const target = variantOf(node, { kind: o.value });
+    if (target === undefined) continue;
+    const source = variantOf(node, block);
+    const kept = new Set(allowedKeys(target, { kind: o.value }).filter((key) => carriesOver(key, source, target)));
+    for (const key of allowedKeys(node, block)) if (key !== 'kind' && !kept.has(key)) delete block[key];
   }
   return data;
 }
@@ -243,6 +247,18 @@ function rebaseModules(data: unknown, file: string): void {
     if (isAbsolute(block.module) || block.module.startsWith('file:')) continue;
     block.module = join(dirname(file), block.module);
   }
+}
+
+/**
+ * Whether a file field accepted by both kinds survives a flag that switches its block from
+ * `source` to `target`: not when the old kind requires it and the new kind merely allows it
+ * (no default): that is an optional switch of the new kind, and it stays opt-in, so
+ * `--clip zclip` over `clip: {kind: norm, maxNorm: 1}` does not turn on ZClip's hard cap.
+ */
+function carriesOver(key: string, source: JsonSchema | undefined, target: JsonSchema): boolean {
+  const requiredBefore = (source?.required ?? []).includes(key);
+  const optionalAfter = !(target.required ?? []).includes(key) && target.properties?.[key]?.default === undefined;
+  return !(requiredBefore && optionalAfter);
 }
 
 interface IssueContext {
