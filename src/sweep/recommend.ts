@@ -46,6 +46,12 @@ export interface Recommendation {
 export interface CrossChecks {
   /** Steps (pooled over baseline seeds) the statistics describe. */
   readonly steps: number;
+  /**
+   * False when the baseline failed in some seed: its norms then cover only the steps
+   * before the loss diverged, which may already include the blow-up, so read them as an
+   * upper bound.
+   */
+  readonly baselineStable: boolean;
   /** Median over seeds of the mean pre-clip norm: Pascanu et al. 2013 suggest a threshold near it. */
   readonly meanNorm: number;
   /** Medians over seeds of the 10th/50th/90th percentiles; AutoClip's default picks p10. */
@@ -144,10 +150,12 @@ function noneStable(points: readonly PointResult[]): Recommendation {
 
 /** Cross-checks from the baseline's per-seed norm statistics (medians over seeds), or null without a baseline. */
 export function crossChecks(points: readonly PointResult[]): CrossChecks | null {
-  const stats = points.find((p) => p.strategy === 'none')?.runs.map((r) => r.norms).filter((n): n is NormStats => n !== null) ?? [];
-  if (stats.length === 0) return null;
+  const baseline = points.find((p) => p.strategy === 'none');
+  const stats = baseline?.runs.map((r) => r.norms).filter((n): n is NormStats => n !== null) ?? [];
+  if (baseline === undefined || stats.length === 0) return null;
   return {
     steps: stats.reduce((a, s) => a + s.count, 0),
+    baselineStable: isStable(baseline),
     meanNorm: median(stats.map((s) => s.mean)),
     p10: median(stats.map((s) => s.p10)),
     p50: median(stats.map((s) => s.p50)),

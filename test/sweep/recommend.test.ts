@@ -71,6 +71,6 @@ describe('recommendation rule', () => {
     const norms = (m: number) => ({ count: 10, mean: m, p10: m / 2, p50: m, p90: 2 * m });
     const runs = [1, 2, 4].map((m, i) => seed('baseline', i, 0.1, { norms: norms(m) }));
     const x = crossChecks([aggregatePoint({ id: 'baseline', threshold: null, strategy: 'none' }, runs)]);
-    expect(x).toEqual({ steps: 30, meanNorm: 2, p10: 1, p50: 2, p90: 4 });
+    expect(x).toEqual({ steps: 30, baselineStable: true, meanNorm: 2, p10: 1, p50: 2, p90: 4 });
   });
 });

@@ -62,7 +62,9 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
     .description('combine the directories of sharded sweeps into one report (the same as an unsharded sweep)')
     .option('-o, --out <dir>', 'where to write sweep.json (default: the first directory)')
     .option('--json', 'print the report as one JSON object on stdout, nothing else')
-    .action(async (dirs: string[], flags: { out?: string; json?: boolean }) => {
+    .action(async (dirs: string[], own: { out?: string; json?: boolean }) => {
+      // Without positional options on the program, `sweep` parses --out/--json after `merge` itself.
+      const flags = { ...cmd.opts<{ out?: string; json?: boolean }>(), ...own };
       const core = await import('../../sweep/index.js');
       const render = await import('../render/sweep.js');
       const outDir = resolve(ctx.io.cwd, flags.out ?? dirs[0]!);

@@ -90,7 +90,8 @@ export function renderRecommendation(report: SweepReport, c: ChalkInstance): str
   const lines = [head, `  ${r.reason}`];
   const x = report.crossChecks;
   if (x) {
-    lines.push(c.dim(`  cross-checks from the unclipped baseline's pre-clip norms (${x.steps} steps before any instability):`));
+    const caveat = x.baselineStable ? '' : '; the baseline failed, so these steps may include the blow-up: read them as upper bounds';
+    lines.push(c.dim(`  cross-checks from the unclipped baseline's pre-clip norms (${x.steps} steps before any instability${caveat}):`));
     lines.push(c.dim(`    mean ${num(x.meanNorm)} (Pascanu et al. 2013: a threshold near the average norm); p10 ${num(x.p10)} (AutoClip's default percentile), p50 ${num(x.p50)}, p90 ${num(x.p90)}`));
   }
   for (const s of r.suggestions) lines.push(c.yellow(`  → ${s}`));
