@@ -68,7 +68,16 @@ export async function timeGclip(config: RunConfig, backend: string, warmup: numb
 export interface PairedTiming {
   readonly plainMs: number[];
   readonly gclipMs: number[];
+  /** The same steps in process CPU time (ms): immune to preemption by other processes. */
+  readonly plainCpuMs: number[];
+  readonly gclipCpuMs: number[];
   readonly status: string;
+}
+
+/** Process CPU time (user + system, all threads) in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**
@@ -77,33 +86,43 @@ export interface PairedTiming {
  * JSONL sink and, last, a sink that on each record runs and times one plain step on its
  * own copy of the model. A gclip step is the time from that sink's return to its next
  * call (a full iteration: batch, forward/backward, norms, clip, readback, detectors,
- * update, JSONL write); the plain step is timed inside the sink. `warmup` steps of each
- * are dropped.
+ * update, JSONL write); the plain step is timed inside the sink. Wall and CPU time are
+ * both kept; `warmup` steps of each are dropped.
  */
 export async function timeInterleaved(config: RunConfig, backend: string, warmup: number): Promise<PairedTiming> {
   const dir = mkdtempSync(join(tmpdir(), 'gclip-bench-'));
   const plan = buildPlan(config);
-  const plainMs: number[] = [];
-  const gclipMs: number[] = [];
-  let resumed = NaN;
+  const t = { plainMs: [] as number[], gclipMs: [] as number[], plainCpuMs: [] as number[], gclipCpuMs: [] as number[] };
+  let resumed: [number, number] | null = null;
   let step = 0;
   const pairing: Sink = {
     name: 'bench-pairing',
     open: async () => {},
     write: async () => {
-      const t0 = performance.now();
-      if (!Number.isNaN(resumed)) gclipMs.push(t0 - resumed);
+      const [w0, c0] = [performance.now(), cpuMs()];
+      if (resumed) {
+        t.gclipMs.push(w0 - resumed[0]);
+        t.gclipCpuMs.push(c0 - resumed[1]);
+      }
       plainStep(plan, step++);
-      const t1 = performance.now();
-      plainMs.push(t1 - t0);
-      resumed = performance.now();
+      const [w1, c1] = [performance.now(), cpuMs()];
+      t.plainMs.push(w1 - w0);
+      t.plainCpuMs.push(c1 - c0);
+      resumed = [performance.now(), cpuMs()];
     },
     close: async () => {},
   };
   try {
     const summary = await train(config, { backend, runDir: dir, sinks: [createJsonlSink(dir), pairing] });
-    // gclipMs[j] is step j + 1 (step 0 has no start stamp).
-    return { plainMs: plainMs.slice(warmup), gclipMs: gclipMs.slice(Math.max(0, warmup - 1)), status: summary.status };
+    // gclip times [j] are step j + 1 (step 0 has no start stamp).
+    const g = Math.max(0, warmup - 1);
+    return {
+      plainMs: t.plainMs.slice(warmup),
+      gclipMs: t.gclipMs.slice(g),
+      plainCpuMs: t.plainCpuMs.slice(warmup),
+      gclipCpuMs: t.gclipCpuMs.slice(g),
+      status: summary.status,
+    };
   } finally {
     plan.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ export interface PytorchResult {
   readonly reason?: string;
   readonly torchVersion?: string;
   readonly threads?: number;
-  readonly models?: Record<string, { stepMs: number; plainStepMs: number }>;
+  readonly models?: Record<string, { stepMs: number; plainStepMs: number; stepCpuMs: number; plainStepCpuMs: number }>;
 }
 
 /** Runs the reference script for `models` with `steps` timed steps each. */

@@ -29,7 +29,7 @@ const pct = (x: number | undefined) => (x === undefined ? '—' : `${x >= 0 ? '+
 function cell(r: ModelResult | undefined): string[] {
   if (!r) return ['—', '—', '—'];
   if (!r.available) return ['not available', '—', '—'];
-  return [fmt(r.plainMs), fmt(r.gclipMs), pct(r.overhead)];
+  return [fmt(r.plainMs), fmt(r.gclipMs), `${pct(r.overhead)} (cpu ${pct(r.overheadCpu)})`];
 }
 
 /** Markdown table: a row per model, plain / gclip / overhead per backend, then PyTorch. */
@@ -43,8 +43,10 @@ export function renderTable(b: BenchResult): string {
     const byBackend = backends.flatMap((be) => cell(b.results.find((r) => r.model === m && r.backend === be)));
     const t = torch[m]?.stepMs;
     const wasm = b.results.find((r) => r.model === m && r.backend === 'wasm');
+    const tc = torch[m]?.stepCpuMs;
     const ratio = t && wasm?.gclipMs ? `${(wasm.gclipMs / t).toFixed(1)}×` : '—';
-    return [label, ...byBackend, fmt(t), ratio];
+    const ratioCpu = tc && wasm?.gclipCpuMs ? ` (cpu ${(wasm.gclipCpuMs / tc).toFixed(1)}×)` : '';
+    return [label, ...byBackend, fmt(t), ratio + ratioCpu];
   });
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');

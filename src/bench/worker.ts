@@ -34,7 +34,12 @@ export interface ModelResult {
   readonly gclipMs?: number;
   /** gclipMs / plainMs − 1. */
   readonly overhead?: number;
-  /** The same ratio per round (its spread shows the noise). */
+  /** Medians of process CPU time per step (robust when other processes share the cores). */
+  readonly plainCpuMs?: number;
+  readonly gclipCpuMs?: number;
+  /** gclipCpuMs / plainCpuMs − 1. */
+  readonly overheadCpu?: number;
+  /** The wall-time ratio per round (its spread shows the noise). */
   readonly roundOverheads?: number[];
   readonly stepsPerRound?: number;
   /** Host readbacks and tfjs kernels per step (difference of two probed runs). */
@@ -76,6 +81,8 @@ async function benchModel(model: BenchModel, r: WorkerRequest): Promise<ModelRes
     const config = benchConfig(c, r.warmup + steps, r.backend);
     const plain: number[] = [];
     const gclip: number[] = [];
+    const plainCpu: number[] = [];
+    const gclipCpu: number[] = [];
     const roundOverheads: number[] = [];
     let status = 'ok';
     for (let round = 0; round < r.rounds; round++) {
@@ -83,12 +90,15 @@ async function benchModel(model: BenchModel, r: WorkerRequest): Promise<ModelRes
       if (t.status !== 'ok') status = t.status;
       plain.push(...t.plainMs);
       gclip.push(...t.gclipMs);
+      plainCpu.push(...t.plainCpuMs);
+      gclipCpu.push(...t.gclipCpuMs);
       roundOverheads.push(median(t.gclipMs) / median(t.plainMs) - 1);
     }
     const [plainMs, gclipMs] = [median(plain), median(gclip)];
-    log(`  ${r.backend} ${model}: plain ${plainMs.toFixed(2)} ms, gclip ${gclipMs.toFixed(2)} ms (${((gclipMs / plainMs - 1) * 100).toFixed(1)}%)`);
+    const [plainCpuMs, gclipCpuMs] = [median(plainCpu), median(gclipCpu)];
+    log(`  ${r.backend} ${model}: plain ${plainMs.toFixed(2)} ms, gclip ${gclipMs.toFixed(2)} ms (${((gclipMs / plainMs - 1) * 100).toFixed(1)}%); cpu ${plainCpuMs.toFixed(2)} / ${gclipCpuMs.toFixed(2)} ms (${((gclipCpuMs / plainCpuMs - 1) * 100).toFixed(1)}%)`);
     const counts = await perStepCounts(model, r.backend);
-    return { ...base, available: true, plainMs, gclipMs, overhead: gclipMs / plainMs - 1, roundOverheads, stepsPerRound: steps, gclipStatus: status, ...counts };
+    return { ...base, available: true, plainMs, gclipMs, overhead: gclipMs / plainMs - 1, plainCpuMs, gclipCpuMs, overheadCpu: gclipCpuMs / plainCpuMs - 1, roundOverheads, stepsPerRound: steps, gclipStatus: status, ...counts };
   } catch (e) {
     const error = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     log(`  ${r.backend} ${model}: not available (${error})`);
