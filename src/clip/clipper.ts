@@ -25,8 +25,11 @@ export interface Clipper<S = unknown> {
   clip(grads: NamedTensorMap, vars?: readonly Tensor[]): ClipResult;
   /** The current state (plain JSON data: checkpoint it with JSON.stringify). */
   readonly state: S;
-  /** Replaces the state (resume from a checkpoint). */
-  restore(state: S): void;
+  /**
+   * Replaces the state (resume from a checkpoint). Pass `step` too (the `step` saved with
+   * the state) when the strategy reads `ctx.step`; by default the step count is unchanged.
+   */
+  restore(state: S, step?: number): void;
   /** Steps clipped so far (the `step` given to the strategy). */
   readonly step: number;
 }
@@ -77,8 +80,9 @@ export function createClipper<S>(strategy: ClipStrategy<S>, options: ClipperOpti
     get state() {
       return (state ??= strategy.init([]));
     },
-    restore(s) {
+    restore(s, at) {
       state = s;
+      if (at !== undefined) step = at;
     },
     get step() {
       return step;
