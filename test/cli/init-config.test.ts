@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { gclip, ROOT, stripAnsi } from '../helpers/cli.js';
@@ -140,5 +141,34 @@ describe('gclip config print', () => {
     const r = gclip(['config', 'print', '--clip-norm', '-3']);
     expect(r.code).toBe(2);
     expect(stripAnsi(r.stderr)).toMatch(/--clip-norm/);
+  });
+});
+
+describe('startup stays light', () => {
+  /** NODE_OPTIONS that report every @tensorflow import on stderr (a module resolve hook). */
+  function tfjsSpy(): Record<string, string> {
+    const dir = tmp();
+    const hook = join(dir, 'hook.mjs');
+    writeFileSync(hook, "export async function resolve(s, c, next) { if (s.includes('@tensorflow')) process.stderr.write(`TFJS ${s}\\n`); return next(s, c); }\n");
+    const register = join(dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+    return { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` };
+  }
+
+  it.each([
+    [['check', '--help']],
+    [['init', '--out', join(tmpdir(), `gclip-spy-${process.pid}.yaml`), '--force']],
+    [['config', 'print']],
+    [['config', 'validate', 'configs/ci-check.yaml']],
+    [['check', '--log', 'fixtures/logs/metrics-pass.csv']],
+  ])('gclip %j never imports tfjs', (args) => {
+    const r = gclip(args, { env: tfjsSpy() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('TFJS');
+  });
+
+  it('the spy sees tfjs when a config is trained (so the test above can fail)', () => {
+    const r = gclip(['check', '--config', 'configs/ci-check.yaml', '--steps', '5', '--quiet'], { env: tfjsSpy() });
+    expect(r.stderr).toMatch(/^TFJS @tensorflow\/tfjs/m);
   });
 });
