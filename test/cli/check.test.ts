@@ -23,6 +23,7 @@ interface JsonResult {
   passed: boolean;
   steps: number;
   format: string;
+  notes: string[];
   criteria: JsonCriterion[];
 }
 
@@ -209,6 +210,8 @@ describe('gclip check --config: train, then judge', () => {
     expect(r.code).toBe(1);
     expect(result.format).toBe('run');
     expect(failed.some((n) => n === 'nonfinite' || n === 'divergence')).toBe(true);
+    // The halt itself is reported as a note (a ::warning under GitHub Actions).
+    expect(result.notes).toEqual([expect.stringMatching(/^training halted at step \d+: /)]);
   });
 
   it('fails the baseline criteria when the run is worse than the baseline', () => {
