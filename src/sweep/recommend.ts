@@ -119,7 +119,7 @@ function clipReason(chosen: PointResult, best: PointResult, band: number, points
   const failed = baseline.seeds - baseline.stableSeeds;
   const second = failed > 0
     ? ` Unclipped, ${failed}/${baseline.seeds} seeds failed${baseline.firstBadStep !== null ? ` (first bad step ${baseline.firstBadStep})` : ''}.`
-    : ` Unclipped training was stable but its final loss ${num(baseline.finalLoss)} is worse by more than the tolerance.`;
+    : ` Unclipped training was stable too (${baseline.seeds}/${baseline.seeds} seeds), so clipping is not needed for stability; it is recommended because the unclipped final loss ${num(baseline.finalLoss)} is ${pct(baseline.finalLoss / chosen.finalLoss - 1)} worse, beyond the band.`;
   return first + second;
 }
 

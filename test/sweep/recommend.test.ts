@@ -38,6 +38,13 @@ describe('recommendation rule', () => {
     expect(r.reason).toMatch(/max_norm 1 is the largest threshold stable in all 3 seeds.*0\.205.*clips 60% of steps.*Unclipped, 3\/3 seeds failed \(first bad step 12\)/);
   });
 
+  it('recommends a threshold over a stable baseline only when the baseline is clearly worse, and says so', () => {
+    // best 0.15 at 0.5 (band 0.0075); the baseline's 0.2 is 33% worse than the chosen 0.15.
+    const r = recommend([point(null, [0.2, 0.2, 0.2]), point(0.5, [0.15, 0.15, 0.15], 0.4), point(5, [0.2, 0.2, 0.2])], 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.5 });
+    expect(r.reason).toMatch(/stable too \(3\/3 seeds\), so clipping is not needed for stability; .* 0\.2 is 33% worse/);
+  });
+
   it('never recommends a stable threshold above one that failed', () => {
     const points = [point(null, [NaN, NaN, NaN]), point(0.5, [0.2, 0.2, 0.2]), point(1, [0.2, NaN, 0.2]), point(2, [0.2, 0.2, 0.2])];
     expect(recommend(points, 0.05).maxNorm).toBe(0.5);
