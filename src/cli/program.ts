@@ -8,6 +8,9 @@ import { registerTrain } from './commands/train.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerReport } from './commands/report.js';
+import { registerCheck } from './commands/check.js';
+import { registerInit } from './commands/init.js';
+import { registerConfig } from './commands/config.js';
 import { renderError, exitCodeOf } from './render/errors.js';
 import { createColor } from './render/color.js';
 
@@ -37,7 +40,10 @@ export function createProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err });
   registerTrain(program, ctx);
   registerSweep(program, ctx);
+  registerCheck(program, ctx);
   registerReport(program, ctx);
+  registerInit(program, ctx);
+  registerConfig(program, ctx);
   registerDoctor(program, ctx);
   return program;
 }
