@@ -5,9 +5,9 @@
  * Transpose and BatchMatMul (XNNPACK), as an im2col followed by one matrix product.
  */
 import { tf } from '../tf.js';
+import { withKernels, type KernelBackend, type RunKernel } from './run-kernel.js';
 
 type TensorInfo = tf.TensorInfo;
-type Backend = tf.KernelBackend & { disposeData(dataId: object): boolean };
 type Pair = [number, number];
 
 /** Attributes of the kernel: tfjs's own, plus optional `dilations` (tfjs's op never passes it). */
@@ -19,17 +19,6 @@ export interface Conv2DBackpropFilterAttrs {
   readonly filterShape: [number, number, number, number];
   /** Filter dilation; 1 by default. tfjs's Conv2D gradient rejects dilations > 1 before it gets here. */
   readonly dilations?: number | Pair;
-}
-
-/** Runs one registered wasm kernel and records its output for disposal. */
-function runner(backend: Backend, temps: TensorInfo[]) {
-  return (name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo => {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (!kernel) throw new Error(`wasm kernel ${name} is missing`);
-    const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
-    temps.push(out);
-    return out;
-  };
 }
 
 const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
@@ -44,56 +33,51 @@ const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
  *
  * Supports strides, dilations, 'same'/'valid'/explicit padding, `dimRoundingMode`, and
  * NHWC or NCHW (NCHW is transposed to NHWC first). Memory: the patch matrix holds
- * B·OH·OW·KH·KW·C floats. Every intermediate is disposed before returning.
+ * B·OH·OW·KH·KW·C floats. Every intermediate is disposed before returning (also on a throw).
  */
 export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): TensorInfo {
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const backend = args.backend as Backend;
-  const temps: TensorInfo[] = [];
-  const run = runner(backend, temps);
-  try {
+  return withKernels(args.backend as KernelBackend, 'wasm', (run) => {
     const nchw = attrs.dataFormat === 'NCHW';
     const x = nchw ? run('Transpose', { x: args.inputs.x! }, { perm: [0, 2, 3, 1] }) : args.inputs.x!;
     const dy = nchw ? run('Transpose', { x: args.inputs.dy! }, { perm: [0, 2, 3, 1] }) : args.inputs.dy!;
     const [kh, kw, cin, cout] = attrs.filterShape;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      attrs.filterShape,
-      pair(attrs.strides),
-      pair(attrs.dilations ?? 1),
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const { top, bottom, left, right } = info.padInfo;
-    const padded = top + bottom + left + right === 0 ? x : run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
-    const taps: TensorInfo[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const r0 = i * info.dilationHeight;
-        const c0 = j * info.dilationWidth;
-        taps.push(
-          run('StridedSlice', { x: padded }, {
-            begin: [0, r0, c0, 0],
-            end: [info.batchSize, r0 + (info.outHeight - 1) * info.strideHeight + 1, c0 + (info.outWidth - 1) * info.strideWidth + 1, cin],
-            strides: [1, info.strideHeight, info.strideWidth, 1],
-            beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-          }),
-        );
-      }
-    }
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, pair(attrs.strides), pair(attrs.dilations ?? 1), attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const taps = filterTaps(run, x, info);
     const rows = info.batchSize * info.outHeight * info.outWidth;
     const patches = taps.length === 1 ? taps[0]! : run('Concat', taps, { axis: 3 });
     const p3 = run('Reshape', { x: patches }, { shape: [1, rows, kh * kw * cin] });
     const dy3 = run('Reshape', { x: dy }, { shape: [1, rows, cout] });
     const prod = run('BatchMatMul', { a: p3, b: dy3 }, { transposeA: true, transposeB: false });
-    const out = run('Reshape', { x: prod }, { shape: [kh, kw, cin, cout] });
-    temps.pop();
-    return out;
-  } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
+    return run('Reshape', { x: prod }, { shape: [kh, kw, cin, cout] });
+  });
+}
+
+/**
+ * The im2col taps of a convolution: for each filter position (i, j), in row-major order,
+ * the [B, OH, OW, C] strided slice of the zero-padded NHWC input `x` that tap multiplies.
+ * Shared with the depthwise filter gradient.
+ */
+export function filterTaps(run: RunKernel, x: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo[] {
+  const { top, bottom, left, right } = info.padInfo;
+  const cin = x.shape[3]!;
+  const padded = top + bottom + left + right === 0 ? x : run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  const taps: TensorInfo[] = [];
+  for (let i = 0; i < info.filterHeight; i++) {
+    for (let j = 0; j < info.filterWidth; j++) {
+      const r0 = i * info.dilationHeight;
+      const c0 = j * info.dilationWidth;
+      taps.push(
+        run('StridedSlice', { x: padded }, {
+          begin: [0, r0, c0, 0],
+          end: [info.batchSize, r0 + (info.outHeight - 1) * info.strideHeight + 1, c0 + (info.outWidth - 1) * info.strideWidth + 1, cin],
+          strides: [1, info.strideHeight, info.strideWidth, 1],
+          beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+        }),
+      );
+    }
   }
+  return taps;
 }
 
 /** The kernel config registered by {@link registerWasmKernels}. */
