@@ -80,11 +80,11 @@ export async function loadPluginStrategy(config: ModuleConfig, o: ResolveStrateg
   if (exported === undefined) {
     bad(file, 'exports nothing gclip can use', `found ${describeKeys(mod, 'no exports')}`, 'Add `export default function create({ tf, options }) { return { kind, init, apply, next }; }`.');
   }
-  const strategy = typeof exported === 'function' ? callFactory(file, exported, config.options) : exported;
+  const strategy = typeof exported === 'function' ? callFactory(file, exported as (args: PluginFactoryArgs) => unknown, config.options) : exported;
   return guardPlugin(file, checkShape(file, strategy));
 }
 
-function callFactory(file: string, factory: Function, options: Readonly<Record<string, unknown>>): unknown {
+function callFactory(file: string, factory: (args: PluginFactoryArgs) => unknown, options: Readonly<Record<string, unknown>>): unknown {
   try {
     return factory({ tf, options: structuredClone(options) });
   } catch (error) {

@@ -11,8 +11,7 @@ import { tf } from '../../src/runtime/tf.js';
 import { train } from '../../src/train/run.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const plugin = (module: string, options: Record<string, unknown> = {}) =>
-  ({ kind: 'module', module, options, normType: 2 }) as const;
+const plugin = (module: string, options: Record<string, number> = {}) => ({ kind: 'module' as const, module, options, normType: 2 });
 
 /** The GclipError `run` rejects with. */
 async function failure(run: () => Promise<unknown>): Promise<GclipError> {
