@@ -73,6 +73,40 @@ function checkLayerClasses(topology: Record<string, unknown>, at: string, file: 
   }
 }
 
+/** Keras 3 `inbound_nodes` ({args, kwargs} with `keras_history`) in the Keras 2 form tfjs reads. */
+function keras2Nodes(nodes: unknown[]): unknown[] {
+  const history = (v: unknown, out: unknown[][]): void => {
+    if (Array.isArray(v)) v.forEach((e) => history(e, out));
+    else if (isRecord(v) && isRecord(v.config) && Array.isArray(v.config.keras_history)) out.push([...v.config.keras_history, {}]);
+  };
+  return nodes.map((node) => {
+    if (!isRecord(node) || !('args' in node)) return node;
+    const tensors: unknown[][] = [];
+    history(node.args, tensors);
+    return tensors;
+  });
+}
+
+/**
+ * Rewrites the few Keras 3 spellings tfjs 4.22 does not read, in place: `batch_shape` →
+ * `batch_input_shape`, a `DTypePolicy` object → its name, and `{args, kwargs}` inbound
+ * nodes → `[[name, node, tensor, {}]]`. Keras 2 and tfjs configs pass unchanged.
+ */
+export function normalizeKeras3(config: unknown): void {
+  if (Array.isArray(config)) return config.forEach(normalizeKeras3);
+  if (!isRecord(config)) return;
+  const inner = config.config;
+  if (isRecord(inner)) {
+    if (Array.isArray(inner.batch_shape) && inner.batch_input_shape === undefined) {
+      inner.batch_input_shape = inner.batch_shape;
+      delete inner.batch_shape;
+    }
+    if (isRecord(inner.dtype) && isRecord(inner.dtype.config) && typeof inner.dtype.config.name === 'string') inner.dtype = inner.dtype.config.name;
+  }
+  if (Array.isArray(config.inbound_nodes)) config.inbound_nodes = keras2Nodes(config.inbound_nodes);
+  for (const v of Object.values(config)) if (typeof v === 'object' && v !== null) normalizeKeras3(v);
+}
+
 interface Parsed {
   readonly topology: Record<string, unknown>;
   readonly topologyPath: string;
@@ -173,6 +207,7 @@ export async function loadModelJson(file: string, read: FileReader): Promise<Loa
   const doc = parseJson(text, file);
   const parsed = splitLayouts(doc, file);
   checkLayerClasses(parsed.topology, parsed.topologyPath, file);
+  normalizeKeras3(parsed.topology);
   const weights = await loadWeightsManifest((doc as Record<string, unknown>).weightsManifest, file, read);
   const model = await build(parsed, weights, file);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {

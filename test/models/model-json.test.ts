@@ -117,3 +117,24 @@ describe('saveModel', () => {
     plan.dispose();
   });
 });
+
+describe('Keras 3 spellings', () => {
+  it('loads a converter file that uses batch_shape, DTypePolicy objects and {args, kwargs} inbound nodes', async () => {
+    const { kerasModel } = await import('./fixtures.js');
+    const { memoryFiles } = await import('../../src/models/files.js');
+    const files = kerasModel();
+    const doc = JSON.parse(files['models/keras/model.json'] as string);
+    const layers = doc.modelTopology.model_config.config.layers;
+    layers[0].config.batch_shape = layers[0].config.batch_input_shape;
+    delete layers[0].config.batch_input_shape;
+    for (const l of layers.slice(1)) {
+      l.config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+      const [[[src, node, tensor]]] = l.inbound_nodes;
+      l.inbound_nodes = [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: [src, node, tensor] } }], kwargs: {} }];
+    }
+    const read = memoryFiles({ 'k/model.json': JSON.stringify(doc), 'k/group1-shard1of1.bin': files['models/keras/group1-shard1of1.bin']! });
+    const loaded = await loadModelJson('k/model.json', read);
+    expect(loaded.model.layers.map((l) => l.name)).toEqual(['features', 'embed', 'hidden', 'price']);
+    loaded.model.dispose();
+  });
+});
