@@ -2,12 +2,19 @@
  * One training step's tensor work, inside a single `tf.tidy`: forward, backward, norms,
  * clip, finiteness, all packed into one float32 vector so that the loop reads the step
  * back with exactly one `data()` call. No host sync happens here.
+ *
+ * The telemetry is kept to a handful of kernel dispatches (issue #9): every pre-clip norm
+ * and the weights checksum come from one fused kernel (`stepNorms`), post-clip norms of
+ * uniformly scaling strategies are the pre-clip norms times `coef` (one op), and the pack
+ * is one kernel on wasm/cpu.
  */
 import { tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
-import type { ClipStrategy } from '../clip/types.js';
+import type { ClipOutput, ClipStrategy } from '../clip/types.js';
 import type { NormType } from '../config/schema.js';
-import { layerNorms, measureNorms } from '../clip/norms.js';
+import { stepNorms, type StepNorms } from '../clip/fused-norms.js';
+import { scalesUniformly } from '../clip/uniform-scale.js';
 import type { RunPlan } from './plan.js';
+import { packParts } from './pack.js';
 
 /** Where each quantity sits in the packed readback vector. */
 export interface PackLayout {
@@ -21,31 +28,32 @@ export interface PackLayout {
 
 /** The tensors a step hands back to the loop, which owns and disposes them. */
 export interface StepTensors {
-  /** [loss, pre, preLayer×L, post, postLayer×L, weightsSum, val?, readback×R]. */
+  /** [loss, pre, preLayer×L, post, postLayer×L, weightsSum, val?, readback×R, histograms…]. */
   readonly packed: tf.Tensor1D;
   /** Clipped gradients, in `plan.vars` order. */
   readonly grads: Tensor[];
   readonly layout: PackLayout;
 }
 
-function scalarVec(x: Scalar | Tensor): Tensor {
-  return x.reshape([1]);
-}
-
-/** The sum of every weight: finite iff all weights are (|sum| < 3.4e38 in practice). */
-function weightsSum(plan: RunPlan): Tensor {
-  return tf.addN(plan.vars.map((v) => tf.sum(v)));
-}
-
 function validationLoss(plan: RunPlan): Tensor | null {
   if (!plan.val) return null;
   const preds = plan.model.apply(plan.val.xs, { training: false }) as Tensor;
-  return scalarVec(plan.loss(plan.val.ys, preds));
+  return plan.loss(plan.val.ys, preds);
 }
 
-function postClipNorms(grads: readonly Tensor[], normType: NormType, plan: RunPlan): { total: Tensor; layers: Tensor } {
-  const { tensorNorms, totalNorm } = measureNorms(grads, normType);
-  return { total: scalarVec(totalNorm), layers: layerNorms(tensorNorms, plan.groups, normType) };
+/**
+ * `[post, postLayer×L]`. No clipping: the pre-clip summary itself. A uniform scale by
+ * `coef ≥ 0`: `pre × coef` (‖c·g‖ = c·‖g‖; differs from re-measuring only in float32
+ * rounding, and for an infinite pre-clip norm whose coef is 0: NaN here, 0 re-measured).
+ * Anything else: the norms of the clipped gradients, measured again.
+ */
+function postClipSummary(strategy: ClipStrategy, clipped: ClipOutput, pre: StepNorms, plan: RunPlan, normType: NormType): Tensor {
+  if (strategy.kind === 'none') return pre.summary;
+  const coef = clipped.readback.coef;
+  if (coef && scalesUniformly(strategy)) return tf.mul(pre.summary, coef);
+  const post = stepNorms(clipped.grads, [], plan.groups, normType);
+  tf.dispose([post.tensorNorms, post.totalNorm, post.weightsSum]);
+  return post.summary;
 }
 
 /**
@@ -60,35 +68,31 @@ export function computeStep<S>(
   opts: { step: number; normType: NormType; evaluate: boolean; histograms?: boolean },
 ): StepTensors {
   return tf.tidy(() => {
-    const weights = weightsSum(plan);
     const { xs, ys } = plan.batch(opts.step);
     const { value, grads: named } = tf.variableGrads(
       () => plan.loss(ys, plan.model.apply(xs, { training: true }) as Tensor),
       plan.vars as Variable[],
     );
     const grads = plan.vars.map((v) => named[v.name]!);
-    const { tensorNorms, totalNorm } = measureNorms(grads, opts.normType);
-    const preLayers = layerNorms(tensorNorms, plan.groups, opts.normType);
+    // The weights have not been updated yet: their checksum is this step's starting point.
+    const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
+    const { tensorNorms, totalNorm } = pre;
     const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms, totalNorm };
     const clipped = strategy.apply(grads, state, ctx);
-    const post =
-      strategy.kind === 'none'
-        ? { total: scalarVec(totalNorm), layers: preLayers }
-        : postClipNorms(clipped.grads, opts.normType, plan);
+    const post = postClipSummary(strategy as ClipStrategy, clipped, pre, plan, opts.normType);
     const readbackKeys = Object.keys(clipped.readback).sort();
     const val = opts.evaluate ? validationLoss(plan) : null;
-    const parts = [scalarVec(value), scalarVec(totalNorm), preLayers, post.total, post.layers, scalarVec(weights)];
+    const parts: Tensor[] = [value, pre.summary, post, pre.weightsSum];
     if (val) parts.push(val);
-    for (const key of readbackKeys) parts.push(scalarVec(clipped.readback[key]!));
-    // Histogram steps ride on the same readback: the flattened gradients of each layer
-    // are appended, so a step still costs exactly one data() call.
-    const histograms = opts.histograms ? plan.groups.map((g) => tf.concat(g.map((i) => grads[i]!.reshape([-1])))) : [];
-    parts.push(...histograms);
-    const packed = tf.concat(parts) as tf.Tensor1D;
+    for (const key of readbackKeys) parts.push(clipped.readback[key] as Scalar);
+    // Histogram steps ride on the same readback: each layer's gradients are appended
+    // (flattened by the pack), so a step still costs exactly one data() call.
+    const histogramSizes = opts.histograms ? plan.groups.map((g) => g.reduce((n, i) => n + grads[i]!.size, 0)) : [];
+    if (opts.histograms) for (const g of plan.groups) parts.push(...g.map((i) => grads[i]!));
     return {
-      packed,
+      packed: packParts(parts),
       grads: clipped.grads,
-      layout: { layers: plan.groups.length, readbackKeys, hasVal: val !== null, histogramSizes: histograms.map((h) => h.size) },
+      layout: { layers: plan.groups.length, readbackKeys, hasVal: val !== null, histogramSizes },
     };
   });
 }

@@ -1,0 +1,138 @@
+/**
+ * Every norm a training step logs, in one kernel dispatch on backends that keep tensors in
+ * host memory (wasm's heap, cpu's typed arrays), instead of ~3 tfjs ops per gradient.
+ *
+ * On small models the telemetry's cost is op dispatch, not arithmetic (tens of µs per op,
+ * issue #9): `measureNorms` + `layerNorms` + a weights checksum cost 3k + 12 dispatches for
+ * k gradients; `GclipStepNorms` costs one, reading each element once in a JS loop. On any
+ * other backend (tfjs-node keeps data in libtensorflow) the same numbers come from the op
+ * kernels of `norms.ts`.
+ */
+import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
+import { ensureHostKernel, hostIo, indexedInputs, type HostBackendName } from '../runtime/host-kernels.js';
+import { layerNorms, measureNorms, normOrderValue, type NormOrder } from './norms.js';
+
+/** The kernel's registry name. */
+export const STEP_NORMS_KERNEL = 'GclipStepNorms';
+
+/** What `stepNorms` returns; all tensors are new and owned by the caller. */
+export interface StepNorms {
+  /** `n_j = ‖g_j‖_p` per gradient, shape [k]. */
+  readonly tensorNorms: tf.Tensor1D;
+  /** `N = ‖(n_1 … n_k)‖_p`, the total norm. */
+  readonly totalNorm: Scalar;
+  /** `[N, L_1 … L_G]`: the total then each group's norm `‖(n_j, j ∈ group)‖_p`, shape [1 + G]. */
+  readonly summary: tf.Tensor1D;
+  /** Σ of every entry of `weights` (float64, then float32): finite iff every weight is; shape [1]. 0 without weights. */
+  readonly weightsSum: tf.Tensor1D;
+}
+
+interface Attrs {
+  readonly p: number;
+  readonly groups: readonly (readonly number[])[];
+  readonly grads: number;
+}
+
+const f32 = Math.fround;
+
+/**
+ * The additive part of the p-norm of `x` (Σx², Σ|x|, Σ|x|^p) or max|x| for p = ∞, with
+ * float32 semantics at the edges: the sum is accumulated in float64 and rounded to float32
+ * once (more accurate than a float32 sum). It overflows to inf exactly when the true sum
+ * exceeds float32, which covers the float32 overflow of single squares (|x| ≳ 1.8e19 at
+ * p=2, as in tfjs and torch): a sum is at least each of its terms.
+ * NaN anywhere gives NaN.
+ */
+function reducePart(x: ArrayLike<number>, p: number): number {
+  let acc = 0;
+  const n = x.length;
+  if (p === 2) for (let i = 0; i < n; i++) acc += x[i]! * x[i]!;
+  else if (p === 1) for (let i = 0; i < n; i++) acc += Math.abs(x[i]!);
+  else if (p === Infinity) {
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(x[i]!);
+      if (!(a <= acc)) acc = a; // also takes NaN, which then sticks (NaN <= y is false)
+      if (acc !== acc) break;
+    }
+  } else for (let i = 0; i < n; i++) acc += Math.abs(x[i]!) ** p;
+  return f32(acc);
+}
+
+/** `reducePart`'s result → the norm, rounded to float32. */
+function finish(part: number, p: number): number {
+  if (p === 2) return f32(Math.sqrt(part));
+  if (p === 1 || p === Infinity) return part;
+  return f32(part ** (1 / p));
+}
+
+/** The p-norm of a list of norms (a total or a group), as `measureNorms` defines it. */
+function normOfNorms(norms: readonly number[], p: number): number {
+  return finish(reducePart(norms, p), p);
+}
+
+/** Host arithmetic of the kernel: from element arrays to the four outputs' values. */
+export function stepNormsHost(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], attrs: Attrs) {
+  const p = attrs.p;
+  const tensorNorms = grads.map((g) => finish(reducePart(g, p), p));
+  const total = normOfNorms(tensorNorms, p);
+  const groupNorms = attrs.groups.map((g) => normOfNorms(g.map((j) => tensorNorms[j]!), p));
+  let sum = 0;
+  for (const w of weights) for (let i = 0; i < w.length; i++) sum += w[i]!;
+  return { tensorNorms, total, summary: [total, ...groupNorms], weightsSum: f32(sum) };
+}
+
+function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
+  return {
+    kernelName: STEP_NORMS_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as Attrs;
+      const io = hostIo(backend as tf.KernelBackend, backendName);
+      const all = indexedInputs(inputs).map((t) => io.read(t));
+      const r = stepNormsHost(all.slice(0, a.grads), all.slice(a.grads), a);
+      return [
+        io.write([r.tensorNorms.length], r.tensorNorms),
+        io.write([], [r.total]),
+        io.write([r.summary.length], r.summary),
+        io.write([1], [r.weightsSum]),
+      ];
+    },
+  };
+}
+
+function opsFallback(grads: readonly Tensor[], weights: readonly Tensor[], groups: Attrs['groups'], normType: NormOrder): StepNorms {
+  return tf.tidy(() => {
+    const { tensorNorms, totalNorm } = measureNorms(grads, normType);
+    const summary = tf.concat([tf.reshape(totalNorm, [1]), layerNorms(tensorNorms, groups, normType)]) as tf.Tensor1D;
+    const weightsSum = (weights.length ? tf.reshape(tf.addN(weights.map((w) => tf.sum(w))), [1]) : tf.zeros([1])) as tf.Tensor1D;
+    return { tensorNorms, totalNorm, summary, weightsSum };
+  });
+}
+
+/**
+ * The norms a step logs, from one kernel where the backend keeps data in host memory.
+ *
+ * Formula (as `measureNorms` and `layerNorms`): `n_j = ‖g_j‖_p`, `N = ‖(n_j)‖_p`, group
+ * norms `L_i = ‖(n_j, j ∈ groups[i])‖_p`; plus `Σ weights` as a finiteness checksum.
+ * Differs from the op kernels only in rounding: sums accumulate in float64 and are rounded
+ * to float32 once (float32 overflow of single squares and of the sum is kept). NaN/inf
+ * propagate as there. `normType` must be ≥ 1 or 'inf'. No host sync: on wasm/cpu the
+ * kernel reads memory that is already on the host.
+ * @returns new tensors owned by the caller; inputs are neither disposed nor changed.
+ */
+export function stepNorms(
+  grads: readonly Tensor[],
+  weights: readonly Tensor[],
+  groups: readonly (readonly number[])[],
+  normType: NormOrder,
+): StepNorms {
+  const p = normOrderValue(normType);
+  if (!(p >= 1) || !ensureHostKernel(STEP_NORMS_KERNEL, kernelConfig) || grads.length === 0 || [...grads, ...weights].some((t) => t.dtype !== 'float32')) {
+    return opsFallback(grads, weights, groups, normType);
+  }
+  const inputs: tf.NamedTensorMap = {};
+  [...grads, ...weights].forEach((t, i) => (inputs[`t${i}`] = t));
+  const attrs = { p, groups: groups.map((g) => [...g]), grads: grads.length };
+  const [tensorNorms, totalNorm, summary, weightsSum] = tf.engine().runKernel(STEP_NORMS_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
+  return { tensorNorms: tensorNorms as tf.Tensor1D, totalNorm: totalNorm as Scalar, summary: summary as tf.Tensor1D, weightsSum: weightsSum as tf.Tensor1D };
+}

@@ -1,0 +1,64 @@
+/**
+ * Kernels written in plain JS for the two backends that keep tensor data in host memory:
+ * wasm (a view of the module's heap) and cpu (typed arrays). Reading an input there is a
+ * memory view, not a device sync, so such a kernel can fold many small tfjs ops into one
+ * dispatch (issue #9: on small models the cost is op dispatch, not arithmetic).
+ */
+import { tf } from './tf.js';
+
+type Info = tf.TensorInfo;
+type HostBackend = tf.KernelBackend & {
+  typedArrayFromHeap?(t: Info): Float32Array;
+  makeOutput?(shape: number[], dtype: 'float32'): Info;
+  data?: { get(id: object): { values?: ArrayLike<number> } };
+  makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): Info;
+};
+
+/** The backends whose data lives in host memory. */
+export type HostBackendName = 'wasm' | 'cpu';
+
+/** Input views and output allocation inside a host kernel (float32 only). */
+export interface HostIo {
+  /** The values of a float32 input, without a copy. Read-only by contract. */
+  read(t: Info): ArrayLike<number>;
+  /** A new float32 output of `shape` holding `values`. */
+  write(shape: number[], values: ArrayLike<number>): Info;
+}
+
+/** `HostIo` for `backend`, which must be the named backend. */
+export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo {
+  const b = backend as HostBackend;
+  if (name === 'wasm') {
+    return {
+      read: (t) => b.typedArrayFromHeap!(t),
+      write: (shape, values) => {
+        const out = b.makeOutput!(shape, 'float32');
+        b.typedArrayFromHeap!(out).set(values);
+        return out;
+      },
+    };
+  }
+  return {
+    read: (t) => b.data!.get(t.dataId).values!,
+    write: (shape, values) => b.makeTensorInfo!(shape, 'float32', Float32Array.from(values)),
+  };
+}
+
+/** The inputs of a kernel called with `{ t0, t1, … }`, in index order. */
+export function indexedInputs(inputs: tf.NamedTensorInfoMap): Info[] {
+  return Object.keys(inputs)
+    .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
+    .map((key) => inputs[key]!);
+}
+
+/**
+ * Registers `kernelName` on the active backend from `make(backendName)` if that backend
+ * keeps data on the host and has no such kernel yet. Returns whether the active backend
+ * can run it (false on tfjs-node, webgl, …: callers fall back to tfjs ops).
+ */
+export function ensureHostKernel(kernelName: string, make: (name: HostBackendName) => tf.KernelConfig): boolean {
+  const name = tf.getBackend();
+  if (name !== 'wasm' && name !== 'cpu') return false;
+  if (!tf.getKernel(kernelName, name)) tf.registerKernel(make(name));
+  return true;
+}
