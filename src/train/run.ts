@@ -22,6 +22,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Gradient values for histogram sinks every N steps (0 = never; same single readback). */
   readonly histogramEvery?: number;
+  /** Directory that relative plugin paths (`clip.module`) resolve against; default process.cwd(). */
+  readonly cwd?: string;
   /** ISO timestamp of the start, for sink metadata. */
   readonly startedAt?: string;
 }
@@ -38,7 +40,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   const sinks = options.sinks ?? [];
   const runDir = options.runDir ?? null;
   const now = options.now ?? (() => performance.now());
-  const strategy = await resolveStrategy(config.clip);
+  const strategy = await resolveStrategy(config.clip, { cwd: options.cwd ?? process.cwd() });
   const plan = buildPlan(config);
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {

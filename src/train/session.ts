@@ -63,6 +63,7 @@ export async function runSession(config: RunConfig, o: SessionOptions): Promise<
     : [];
   return train(config, {
     runDir,
+    cwd: o.cwd,
     sinks: [createJsonlSink(runDir), ...tensorboard, ...(o.sinks ?? [])],
     histogramEvery: tensorboard.length ? config.log.histogramEvery : 0,
     backend: o.backend,
