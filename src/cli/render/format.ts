@@ -1,16 +1,2 @@
-/** Number formatting shared by every renderer. */
-
-/** 4 significant digits, plain for mid-range values, exponent for tiny/huge; NaN/Infinity named. */
-export function num(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  if (abs >= 1e5 || abs < 1e-3) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
-
-/** A fraction as a percentage with one decimal. */
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
+/** Short names for the shared number formatting (`src/format.ts`) in terminal renderers. */
+export { formatNumber as num, formatPercent as pct } from '../../format.js';

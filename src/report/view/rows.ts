@@ -2,25 +2,10 @@
  * The summary table of a report as label/value text pairs, shared by the terminal and the
  * HTML report so both show the same facts in the same words.
  */
+import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './summary.js';
 
-/**
- * 4 significant digits, plain for mid-range values, exponent for tiny/huge; NaN/Infinity
- * named; null → '—'. Same rule as the CLI's `num` (report cannot import the CLI).
- */
-export function formatNumber(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  if (abs >= 1e5 || abs < 1e-3) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
-
-/** A fraction as a percentage with one decimal. */
-export function formatPercent(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
+export { formatNumber, formatPercent };
 
 /** The summary rows, in display order. `status` leads when summary.json was read. */
 export function summaryRows(s: RunReportSummary): [string, string][] {
