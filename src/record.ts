@@ -87,4 +87,6 @@ export interface RunSummary {
   readonly backend: string;
   readonly stepsPerSec: number;
   readonly runDir: string | null;
+  /** Diagnoses that are not failures: unnormalised inputs, huge first gradients. */
+  readonly hints: readonly string[];
 }

@@ -9,7 +9,10 @@ import type { RunSummary } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { runLoop } from './loop.js';
-import { buildPlan } from './setup.js';
+import { join } from 'node:path';
+import { diagnoseGradientScale } from '../data/scale.js';
+import { saveModel } from '../models/save.js';
+import { loadPlan, type LoadedPlan } from './setup.js';
 import { wrapSinkError } from './sink-errors.js';
 
 export interface TrainOptions {
@@ -34,6 +37,16 @@ function fixedThreshold(clip: RunConfig['clip']): number | null {
   return null;
 }
 
+/** Pre-clip norms of this many first steps feed the gradient-scale diagnosis. */
+const GRADIENT_SCALE_STEPS = 10;
+/** Sub-directory of the run directory holding the trained model (model.json + weights). */
+export const MODEL_DIR = 'model';
+
+function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConfig['data']): string[] {
+  const normalized = data.kind === 'file' && data.normalize;
+  return [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized })].map((h) => `${h.message}; ${h.hint}`);
+}
+
 /** Trains `config` to the end or a halt and returns the run's summary. */
 export async function train(config: RunConfig, options: TrainOptions = {}): Promise<RunSummary> {
   const backend = options.backend ?? (await initBackend(config.backend)).name;
@@ -41,17 +54,24 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   const runDir = options.runDir ?? null;
   const now = options.now ?? (() => performance.now());
   const strategy = await resolveStrategy(config.clip, { cwd: options.cwd ?? process.cwd() });
-  const plan = buildPlan(config);
+  const plan = await loadPlan(config, { cwd: options.cwd ?? process.cwd() });
+  const firstNorms: number[] = [];
+  const watch: Sink = {
+    name: 'scale-watch',
+    open: async () => {},
+    write: async (r) => void (firstNorms.length < GRADIENT_SCALE_STEPS && firstNorms.push(r.preClipNorm)),
+    close: async () => {},
+  };
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
     for (const sink of sinks) await wrapSinkError(sink, 'open', () => sink.open(meta));
-    const summary = await runLoop({
+    const looped = await runLoop({
       plan,
       strategy,
       normType: config.clip.normType,
       detect: config.detect,
       evalEvery: config.train.evalEvery,
-      sinks,
+      sinks: [watch, ...sinks],
       backend,
       runDir,
       now,
@@ -59,6 +79,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       histogramEvery: options.histogramEvery ?? 0,
       fixedThreshold: fixedThreshold(config.clip),
     });
+    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data) };
+    if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;
   } finally {

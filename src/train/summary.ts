@@ -56,6 +56,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         backend,
         stepsPerSec: totalMs > 0 ? (steps * 1000) / totalMs : 0,
         runDir,
+        hints: [],
       };
     },
   };

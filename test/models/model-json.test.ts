@@ -23,7 +23,8 @@ const houses = (model: string, extra: object = {}) =>
 
 /** tf.loadLayersModel through tfjs's own HTTP handler, with a fetch that serves files from disk. */
 async function tfjsReload(dir: string): Promise<LayersModel> {
-  const fetchFunc = async (url: string): Promise<Response> => {
+  const fetchFunc = async (input: string | URL | Request): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
     const bytes = await readFile(join(dir, new URL(url).pathname.replace('/run/', '')));
     return new Response(bytes, { status: 200, headers: { 'content-type': url.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
   };

@@ -32,5 +32,6 @@ export function renderRunSummary(s: RunSummary, c: ChalkInstance): string {
   ];
   table.push(...rows.map(([k, v]) => ({ [c.bold(k)]: v })));
   const dir = s.runDir ? `\n${c.dim(`run directory: ${s.runDir}`)}` : '';
-  return `${table.toString()}\n${statusLine(s, c)}${dir}\n`;
+  const hints = s.hints.map((h) => `\n${c.yellow(`hint: ${h}`)}`).join('');
+  return `${table.toString()}\n${statusLine(s, c)}${hints}${dir}\n`;
 }
