@@ -67,6 +67,23 @@ describe('resolveConfig precedence', () => {
     expect(config.data).not.toHaveProperty('seqLength');
   });
 
+  it('reads --data file.csv and --model path/model.json as files, with the column flags', async () => {
+    const text = 'data:\n  kind: regression\n  features: 8\n  batchSize: 16\n';
+    const flags = { data: 'fixtures/data/houses.csv', model: 'fixtures/models/keras/model.json', features: 'sqft, rooms,age', target: 'price', normalize: true, loss: 'huber' };
+    const { config, provenance } = await resolve(text, flags);
+    // The synthetic `features: 8` (a count) must not leak into the file's column list.
+    expect(config.data).toMatchObject({ kind: 'file', path: 'fixtures/data/houses.csv', features: ['sqft', 'rooms', 'age'], target: 'price', normalize: true, batchSize: 16 });
+    expect(config.model).toEqual({ kind: 'file', path: 'fixtures/models/keras/model.json' });
+    expect(config.train.loss).toBe('huber');
+    expect(provenance['data.path']).toBe('flag');
+  });
+
+  it('keeps --data and --model plain words as kinds', async () => {
+    const { config } = await resolve(undefined, { data: 'adding', model: 'lstm' });
+    expect(config.data.kind).toBe('adding');
+    expect(config.model.kind).toBe('lstm');
+  });
+
   it('fills a block missing from the file with its default kind before applying a flag', async () => {
     const { config } = await resolve(undefined, { normType: '1' });
     expect(config.clip).toEqual({ kind: 'none', normType: 1 });

@@ -42,7 +42,7 @@ export interface ResolvedConfig {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-type FlagValue = 'string' | 'number' | 'normType' | 'boolean' | 'json' | 'strategy';
+type FlagValue = 'string' | 'number' | 'normType' | 'boolean' | 'json' | 'list';
 
 interface FlagSpec {
   readonly flag: string;
@@ -50,6 +50,11 @@ interface FlagSpec {
   readonly value: FlagValue;
   /** The block `kind` this flag selects (`--clip-norm` selects clip kind 'norm'). */
   readonly selects?: string;
+  /**
+   * A `kind` flag that also accepts a path: when `test` matches the value, the block
+   * becomes `{ kind, [key]: value }` (`--model path/model.json` → `{ kind: 'file', path }`).
+   */
+  readonly orPath?: { readonly test: (raw: string) => boolean; readonly kind: string; readonly key: string };
 }
 
 /** A strategy option flag: `--<kind>-<kebab key>` sets `clip.<key>` and selects clip kind `kind`. */
@@ -65,14 +70,19 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   name: { flag: '--name', path: ['name'], value: 'string' },
   seed: { flag: '--seed', path: ['seed'], value: 'number' },
   backend: { flag: '--backend', path: ['backend'], value: 'string' },
-  model: { flag: '--model', path: ['model', 'kind'], value: 'string' },
-  data: { flag: '--data', path: ['data', 'kind'], value: 'string' },
+  model: { flag: '--model', path: ['model', 'kind'], value: 'string', orPath: { test: (raw) => looksLikePath(raw, /\.json$/i), kind: 'file', key: 'path' } },
+  data: { flag: '--data', path: ['data', 'kind'], value: 'string', orPath: { test: (raw) => looksLikePath(raw, /\.(csv|tsv|json)$/i), kind: 'file', key: 'path' } },
+  features: { flag: '--features', path: ['data', 'features'], value: 'list' },
+  target: { flag: '--target', path: ['data', 'target'], value: 'string' },
+  task: { flag: '--task', path: ['data', 'task'], value: 'string' },
+  normalize: { flag: '--normalize', path: ['data', 'normalize'], value: 'boolean' },
+  loss: { flag: '--loss', path: ['train', 'loss'], value: 'string' },
   batchSize: { flag: '--batch-size', path: ['data', 'batchSize'], value: 'number' },
   steps: { flag: '--steps', path: ['train', 'steps'], value: 'number' },
   epochs: { flag: '--epochs', path: ['train', 'epochs'], value: 'number' },
   lr: { flag: '--lr', path: ['train', 'lr'], value: 'number' },
   optimizer: { flag: '--optimizer', path: ['train', 'optimizer'], value: 'string' },
-  clip: { flag: '--clip', path: ['clip', 'kind'], value: 'strategy' },
+  clip: { flag: '--clip', path: ['clip', 'kind'], value: 'string', orPath: { test: isModulePath, kind: 'module', key: 'module' } },
   clipNorm: { flag: '--clip-norm', path: ['clip', 'maxNorm'], value: 'number', selects: 'norm' },
   clipValue: { flag: '--clip-value', path: ['clip', 'clipValue'], value: 'number', selects: 'value' },
   normType: { flag: '--norm-type', path: ['clip', 'normType'], value: 'normType' },
@@ -147,9 +157,10 @@ function overridesOf(flags: RawFlags): Override[] {
     if (given === undefined) continue;
     const raw = String(given);
     const typed = given === true ? spec.flag : given === false ? `--no-${spec.flag.slice(2)}` : `${spec.flag} ${raw}`;
-    if (spec.value === 'strategy' && isModulePath(raw)) {
-      overrides.push({ flag: spec.flag, path: spec.path, raw: 'module', value: 'module', typed });
-      overrides.push({ flag: spec.flag, path: [...spec.path.slice(0, -1), 'module'], raw, value: raw, typed });
+    if (spec.orPath?.test(raw)) {
+      const { kind, key } = spec.orPath;
+      overrides.push({ flag: spec.flag, path: spec.path, raw: kind, value: kind, typed });
+      overrides.push({ flag: spec.flag, path: [...spec.path.slice(0, -1), key], raw, value: raw, typed });
       continue;
     }
     if (spec.selects !== undefined) {
@@ -160,6 +171,11 @@ function overridesOf(flags: RawFlags): Override[] {
     overrides.push({ flag: spec.flag, path: spec.path, raw, value, typed });
   }
   return overrides;
+}
+
+/** `--data ./x.csv`, `--model m/model.json`: a path separator or a known extension means a file. */
+function looksLikePath(raw: string, extension: RegExp): boolean {
+  return /[\\/]/.test(raw) || extension.test(raw);
 }
 
 /** `--clip ./my-clip.js`: a path or `file:` URL names a plugin module, anything else a kind. */
@@ -174,12 +190,13 @@ function convert(raw: string, spec: FlagSpec): unknown {
   const text = raw.trim();
   switch (spec.value) {
     case 'string':
-    case 'strategy':
       return raw;
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : raw;
     case 'json':
       return parseJsonFlag(raw, spec);
+    case 'list':
+      return text.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
     case 'normType':
       if (text.toLowerCase() === 'inf') return 'inf';
   }
@@ -258,7 +275,9 @@ function rebaseModules(data: unknown, file: string): void {
 function carriesOver(key: string, source: JsonSchema | undefined, target: JsonSchema): boolean {
   const requiredBefore = (source?.required ?? []).includes(key);
   const optionalAfter = !(target.required ?? []).includes(key) && target.properties?.[key]?.default === undefined;
-  return !(requiredBefore && optionalAfter);
+  // Same name, different meaning: regression's `features: 8` (a count) is not a file's column list.
+  const typeOf = (s: JsonSchema | undefined) => JSON.stringify(s?.properties?.[key]?.type ?? null);
+  return !(requiredBefore && optionalAfter) && typeOf(source) === typeOf(target);
 }
 
 interface IssueContext {

@@ -15,8 +15,13 @@ export interface TrainFlags extends Record<string, unknown> {
 export function addTrainingFlags(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'run config (YAML or JSON); default: the built-in demo')
-    .option('--model <kind>', 'built-in model: mlp | rnn')
-    .option('--data <kind>', 'synthetic task: regression | classification | adding')
+    .option('--model <kind|path>', 'built-in model (mlp | rnn | lstm | gru | cnn) or a tfjs model.json')
+    .option('--data <kind|file>', 'synthetic task (regression | classification | adding | images) or a CSV/JSON file')
+    .option('--features <cols>', 'feature columns of the data file, comma-separated (default: all but the target)')
+    .option('--target <col>', 'target column of the data file')
+    .option('--task <task>', 'auto | regression | classification (for data files)')
+    .option('--normalize', 'standardise features (and a regression target) with training-split statistics')
+    .option('--loss <name>', 'auto | mse | mae | huber | binary-crossentropy | categorical-crossentropy')
     .option('--clip <strategy>', 'none | norm | value | tensor-norm | agc | autoclip | zclip, or a plugin module ./my-clip.js')
     .option('--clip-norm <x>', 'clip by global norm at x (PyTorch clip_grad_norm_ semantics)')
     .option('--clip-value <x>', 'clamp each gradient element to [-x, x]')
