@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node] [--models mlp,rnn,…]
+ * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node (empty: none)] [--models mlp,rnn,…]
  * [--no-pytorch] [--no-sweep] [--no-startup]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
  * CLI's startup and sweep throughput. Prints a Markdown table; `--out` writes the JSON.
@@ -32,11 +32,13 @@ const { values } = parseArgs({
 });
 const quick = values.quick!;
 const models = values.models!.split(',').filter((m): m is BenchModel => (BENCH_MODELS as readonly string[]).includes(m));
-const backends = values.backends!.split(',') as WorkerRequest['backend'][];
+const backends = values.backends!.split(',').filter((b) => b !== '') as WorkerRequest['backend'][];
 const settings = quick
   ? { rounds: 2, warmup: 3, budgetMs: 300, minSteps: 5, maxSteps: 60, helpRuns: 5, firstStepRuns: 3, torchSteps: 30 }
   : { rounds: 6, warmup: 5, budgetMs: 1500, minSteps: 15, maxSteps: 300, helpRuns: 11, firstStepRuns: 5, torchSteps: 200 };
-const sweepArgs = ['--model', 'mlp', '--data', 'regression', '--backend', 'wasm', '--seeds', '1', '--steps', quick ? '150' : '400', '--thresholds', quick ? '0.5,1,2,5' : '0.25,0.5,1,2,3,5'];
+// A sweep of realistic size (the default 8 thresholds × 3 seeds in full): with only a few
+// sub-second points, worker start-up (Node + tfjs + wasm) would dominate the comparison.
+const sweepArgs = ['--model', 'mlp', '--data', 'regression', '--backend', 'wasm', '--steps', '200', ...(quick ? ['--seeds', '2', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
