@@ -4,11 +4,12 @@
  * `N passed, N failed, N skipped`. Exit code 1 when any case failed.
  *
  * The file is `$GCLIP_GOLDEN`, default `../shared/golden/clip-public.json` resolved from the
- * project root (the current directory). Uses the pure-JS cpu backend (deterministic, always
- * available).
+ * project root (the current directory). Runs on the pure-JS cpu backend (deterministic,
+ * always available) unless `$GCLIP_BACKEND` names another (wasm, node).
  */
 import { readFileSync } from 'node:fs';
-import { tf } from '../runtime/tf.js';
+import { initBackend } from '../runtime/backend.js';
+import { backendSchema } from '../config/schema.js';
 import { checkCase, summarise } from './cases.js';
 import { parseGoldenFile } from './format.js';
 import { goldenPath } from './paths.js';
@@ -17,9 +18,17 @@ import { goldenPath } from './paths.js';
 const MAX_DETAILS = 8;
 
 async function main(): Promise<number> {
-  await tf.setBackend('cpu');
+  const backend = await initBackend(backendSchema.parse(process.env.GCLIP_BACKEND ?? 'cpu'));
   const path = goldenPath(process.env, process.cwd());
-  const file = parseGoldenFile(readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    console.error(`cannot read the golden file ${path}: ${(e as Error).message}. Set GCLIP_GOLDEN to a golden JSON file.`);
+    return 2;
+  }
+  console.log(`golden file ${path} on backend ${backend.name}`);
+  const file = parseGoldenFile(text);
   const results = file.cases.map(checkCase);
   for (const r of results) {
     if (r.status !== 'fail') continue;
