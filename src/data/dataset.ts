@@ -27,6 +27,8 @@ export interface HostDataset {
   readonly featureNames?: readonly string[];
   /** Classification only, when loaded from a file: the label of each one-hot column. */
   readonly classNames?: readonly string[];
+  /** Columns left out of the features because they are not numeric (only when features were not named). */
+  readonly droppedColumns?: readonly string[];
 }
 
 /** Number of values in one sample: the product of `inputShape` (1 for `[]`). */

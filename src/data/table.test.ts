@@ -25,6 +25,16 @@ describe('parseCsvData', () => {
     expect([ds.samples, ds.inputShape, ds.outputDim, ds.featureNames]).toEqual([2, [2], 1, ['b, quoted', 'a']]);
   });
 
+  it('leaves text columns out of the default features and names them; a typo in a numeric column stays an error', () => {
+    const ds = parseCsvData('size,city,y\n1,"Austin, TX",2\n3,Boston,4\n5,,6\n', 'd.csv', { task: 'regression', target: 'y' });
+    expect(ds.featureNames).toEqual(['size']);
+    expect(ds.droppedColumns).toEqual(['city']);
+    expect(Array.from(ds.x)).toEqual([1, 3, 5]);
+    // 1 of 3 cells is text: a numeric column with a typo, reported at its line.
+    expect(failure(() => parseCsvData('a,y\n1,2\n2,3\noops,4\n', 'd.csv', { task: 'regression', target: 'y' }))).toMatchObject({ code: 'data_non_numeric', source: 'd.csv:4', path: 'a' });
+    expect(failure(() => parseCsvData('name,y\nx,1\nz,2\n', 'd.csv', { task: 'regression', target: 'y' }))).toMatchObject({ code: 'data_no_features', source: 'd.csv:1' });
+  });
+
   it('one-hot encodes a categorical target with sorted class names', () => {
     const ds = parseCsvData('x,label\n1,dog\n2,cat\n3,dog\n', 'd.csv', { task: 'classification', target: 'label' });
     expect(ds.classNames).toEqual(['cat', 'dog']);

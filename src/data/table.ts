@@ -11,7 +11,11 @@ export interface TableOptions {
   readonly task: Task;
   /** Target column name. */
   readonly target: string;
-  /** Feature column names, in order; default every column except the target. */
+  /**
+   * Feature column names, in order; default every column except the target and text
+   * columns (most non-empty cells non-numeric: left out and listed in `droppedColumns`).
+   * A mostly numeric column keeps strict parsing, so a typo in one cell is still an error.
+   */
   readonly features?: readonly string[];
 }
 
@@ -64,18 +68,36 @@ export function numericCell(value: unknown, file: string, row: TableRow, column:
 export function tableToDataset(header: readonly string[], rows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
   if (rows.length === 0) throw dataError('data_empty', file, undefined, '', 'the file has no data rows', 'Add a header row and at least one data row.');
   const targetCol = columnIndex(header, options.target, file, 'target');
-  const featureNames = options.features ?? header.filter((h) => h !== options.target);
+  const candidates = options.features ?? header.filter((h) => h !== options.target);
+  const dropped = options.features ? [] : candidates.filter((h) => isTextColumn(rows, header.indexOf(h)));
+  const featureNames = candidates.filter((h) => !dropped.includes(h));
+  if (featureNames.length === 0) {
+    throw dataError('data_no_features', file, { cells: [], line: 1 }, '', `no numeric feature columns besides the target '${options.target}' (left out: ${dropped.join(', ') || 'none'})`, 'Name numeric feature columns with --features, or encode text columns as numbers.');
+  }
   const featureCols = featureNames.map((f) => columnIndex(header, f, file, 'feature'));
   const d = featureCols.length;
   const x = new Float32Array(rows.length * d);
   rows.forEach((row, r) => featureCols.forEach((c, j) => (x[r * d + j] = numericCell(row.cells[c], file, row, featureNames[j]!))));
-  const base = { x, inputShape: [d], samples: rows.length, featureNames };
+  const base = { x, inputShape: [d], samples: rows.length, featureNames, ...(dropped.length ? { droppedColumns: dropped } : {}) };
   if (options.task === 'regression') {
     const y = Float32Array.from(rows, (row) => numericCell(row.cells[targetCol], file, row, options.target));
     return { task: 'regression', y, outputDim: 1, ...base };
   }
   const { y, classNames } = oneHot(rows, targetCol, file, options.target);
   return { task: 'classification', y, outputDim: classNames.length, classNames, ...base };
+}
+
+/** True when more than half of the non-empty cells of column `col` are not numbers. */
+function isTextColumn(rows: readonly TableRow[], col: number): boolean {
+  let text = 0;
+  let filled = 0;
+  for (const row of rows) {
+    const v = row.cells[col];
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+    filled++;
+    if (typeof v !== 'number' && Number.isNaN(Number(String(v).trim()))) text++;
+  }
+  return text * 2 > filled;
 }
 
 function oneHot(rows: readonly TableRow[], col: number, file: string, name: string): { y: Float32Array; classNames: string[] } {

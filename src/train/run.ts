@@ -44,7 +44,8 @@ export const MODEL_DIR = 'model';
 
 function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConfig['data']): string[] {
   const normalized = data.kind === 'file' && data.normalize;
-  return [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized })].map((h) => `${h.message}; ${h.hint}`);
+  const scale = [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized })].map((h) => `${h.message}; ${h.hint}`);
+  return [...plan.dataNotes, ...scale];
 }
 
 /** Trains `config` to the end or a halt and returns the run's summary. */

@@ -54,6 +54,8 @@ export interface LoadedPlan extends RunPlan {
   readonly normalization: Normalization | null;
   /** Input-scale findings on the raw training split, for the summary; [] when fine. */
   readonly scaleHints: readonly ScaleHint[];
+  /** Facts about the data worth a line in the summary (columns left out, ...). */
+  readonly dataNotes: readonly string[];
 }
 
 /** Where files come from: the reader (default the local file system) and the directory relative paths start from. */
@@ -129,7 +131,7 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
     const lossName = chooseLoss(config, loaded, ds.task);
     const built = modelFor(config, loaded, split, lossName, rng);
     const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
-    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints };
+    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: droppedNote(ds.droppedColumns) };
   } catch (e) {
     loaded?.model.dispose();
     throw e;
@@ -175,6 +177,11 @@ function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, lo
  * Kept for callers that cannot await; {@link loadPlan} handles every config. Throws an
  * internal error for `model.kind: file` or `data.kind: file`.
  */
+function droppedNote(columns: readonly string[] | undefined): string[] {
+  if (!columns?.length) return [];
+  return [`non-numeric column${columns.length > 1 ? 's' : ''} ${columns.map((c) => `\`${c}\``).join(', ')} left out of the features; name the features with --features to choose them yourself`];
+}
+
 export function buildPlan(config: RunConfig): RunPlan {
   if (config.model.kind === 'file' || config.data.kind === 'file') {
     throw internalError('plan_needs_files', 'this config reads files: build its plan with `await loadPlan(config, { cwd })`');
