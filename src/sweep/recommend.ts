@@ -15,6 +15,9 @@
  *    range of its seeds' final losses: a difference smaller than seed noise is no evidence.
  * 4. Among safe points with final loss ≤ best + band, the least intervention wins: the
  *    baseline (status `not_needed`, maxNorm null), else the largest threshold (`clip`).
+ *    A baseline stable in every seed always gives `not_needed`: clipping is a stability
+ *    tool, and a threshold that only lowers the loss is reported in the reason as a tuning
+ *    option, not recommended as a fix for a problem the run does not have.
  * 5. No stable fixed point: status `none_stable`, maxNorm null, exit 1, with suggestions.
  * 6. An adaptive row that is stable and beats the chosen point by more than the band is
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
@@ -100,6 +103,11 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
     suggestions: [],
   };
   const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than every eligible fixed threshold by more than the tolerance.` : '';
+  const baseline = points.find((p) => p.strategy === 'none');
+  if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
+    const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (final loss ${num(baseline.finalLoss)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${num(chosen.finalLoss)} (${pct(1 - chosen.finalLoss / baseline.finalLoss)} lower), clipping ${pct(chosen.clipRate)} of steps.`;
+    return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base, pointId: baseline.id };
+  }
   if (chosen.strategy === 'none') {
     const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${num(band)} of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
