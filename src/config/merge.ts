@@ -108,6 +108,17 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   out: { flag: '--out', path: ['log', 'out'], value: 'string' },
 };
 
+/**
+ * The flags among `flags` that set something in the `clip:` block other than its norm
+ * type (`--clip-norm`, `--clip`, `--agc-clipping`, ...), as typed names. Commands that own
+ * the clip block themselves (`gclip sweep`) reject them instead of ignoring them.
+ */
+export function clipSettingFlags(flags: RawFlags): string[] {
+  return Object.entries(FLAGS)
+    .filter(([key, spec]) => flags[key] !== undefined && spec.path[0] === 'clip' && spec.path[1] !== 'normType')
+    .map(([, spec]) => spec.flag);
+}
+
 /** One field set by a flag: the value zod sees and the text the user typed. */
 interface Override {
   readonly flag: string;

@@ -70,6 +70,7 @@ describe('gclip train (spawned)', () => {
     [['train', '--backend', 'gpu'], /--backend/],
     [['train', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['sweep', '--clip-norm', '1', '--out', '/nonexistent/sweep'], /--clip-norm cannot be used with gclip sweep/],
   ])('bad input %j exits 2 with a message and no stack trace', (args, message) => {
     const r = gclip(args);
     expect(r.code).toBe(2);

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { createColor } from '../render/color.js';
 import { loadRunConfig } from '../load-run-config.js';
+import { clipSettingFlags } from '../../config/merge.js';
+import { inputError } from '../../errors.js';
 import type { SweepFlags } from '../../sweep/flags.js';
 import { addTrainingFlags } from './train.js';
 
@@ -21,6 +23,18 @@ function colors(program: Command, ctx: CommandContext) {
     err: createColor({ env: ctx.io.env, isTTY: ctx.io.errIsTTY, flag }),
     out: createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag }),
   };
+}
+
+/** The grid decides the clip block of every point: a clip flag would be silently ignored. */
+function rejectClipFlags(flags: SweepCliFlags): void {
+  const given = clipSettingFlags(flags);
+  if (given.length === 0) return;
+  throw inputError('flag_not_applicable', {
+    path: 'clip',
+    message: `${given.join(', ')} cannot be used with gclip sweep: the sweep sets the clip block of every point itself`,
+    hint: 'Choose thresholds with --thresholds or --range, adaptive rows with --strategies; keep --norm-type to sweep another norm order.',
+    source: given.join(', '),
+  });
 }
 
 /** Registers `sweep` (and its `merge` subcommand) on the program. */
@@ -40,6 +54,7 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the report as one JSON object on stdout, nothing else')
     .option('-q, --quiet', 'no progress output')
     .action(async (flags: SweepCliFlags) => {
+      rejectClipFlags(flags);
       const { config } = await loadRunConfig(flags, ctx.io);
       const core = await import('../../sweep/index.js');
       const render = await import('../render/sweep.js');
