@@ -23,6 +23,7 @@ export { createDetectors, createNonfiniteDetector, createSpikeDetector, createDi
 export type { Detector, StepObservation } from './detect/index.js';
 export { evaluate, loadLog, parseLog, toJUnitXml, annotations, stepSummary } from './check/index.js';
 export type { CheckCriteria, CheckResult, CriterionResult, ParsedLog } from './check/index.js';
+export { sweep, buildSweepPlan, recommend, mergeSweepDirs, type SweepReport, type Recommendation } from './sweep/index.js';
 export { GclipError, EXIT, type Issue } from './errors.js';
 export type { StepRecord, RunEvent, RunSummary, RunStatus } from './record.js';
 export { encodeRecord, decodeRecord } from './report/codec.js';
@@ -30,5 +31,8 @@ export { createJsonlSink, RUN_FILES } from './report/sinks/jsonl.js';
 export type { Sink, RunMeta } from './report/sinks/types.js';
 export { createTensorBoardSink } from './report/sinks/tensorboard.js';
 export { initBackend, type BackendChoice } from './runtime/backend.js';
-export { train, type TrainOptions } from './train/run.js';
+export { train, MODEL_DIR, type TrainOptions } from './train/run.js';
+export { loadPlan, buildPlan } from './train/setup.js';
+export { loadModelJson } from './models/model-json.js';
+export { saveModel } from './models/save.js';
 export { runSession, type SessionOptions } from './train/session.js';
