@@ -11,6 +11,7 @@ import type { ClipContext, ClipOutput, ClipStrategy } from './types.js';
 import { measureNorms, sameNormOrder, type NormOrder } from './norms.js';
 import { invalidOption, normTypeOption, positiveFinite } from './options.js';
 import { stateless, type EmptyState } from './stateless.js';
+import { fusedGlobalClip, fusedScale } from './fused-clip.js';
 
 /** PyTorch's epsilon added to the total norm before dividing. */
 export const TORCH_NORM_EPS = 1e-6;
@@ -67,9 +68,12 @@ export function globalClipCoef(totalNorm: Scalar, maxNorm: number, semantics: Gl
   return tf.tidy(() => torchClipCoef(totalNorm, maxNorm).clamped);
 }
 
-/** Multiplies every gradient by the scalar `coef` (always, even when it is 1: no branch, no sync). */
+/**
+ * Multiplies every gradient by the scalar `coef` (always, even when it is 1: no branch, no
+ * sync). One kernel on wasm/cpu (`fusedScale`, bit-identical), one `mul` per gradient elsewhere.
+ */
 export function scaleGrads(grads: readonly Tensor[], coef: Scalar): Tensor[] {
-  return grads.map((g) => tf.mul(g, coef));
+  return fusedScale(grads, coef) ?? grads.map((g) => tf.mul(g, coef));
 }
 
 /** Options of `clipByGlobalNorm`. */
@@ -101,6 +105,8 @@ export function totalNormFor(grads: readonly Tensor[], ctx: ClipContext, normTyp
  * equals `ctx.normType`.
  *
  * Readback: `coef` (applied coefficient; exactly 1 when untouched), `threshold` (= maxNorm).
+ * Cost: one kernel dispatch on wasm/cpu (`fusedGlobalClip`: coefficient and every product,
+ * bit-identical to the ops), else 4 scalar ops plus one `mul` per gradient.
  * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0.
  */
 export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy<EmptyState> {
@@ -112,8 +118,11 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy
   }
   return stateless('norm', { maxNorm, normType, semantics }, (grads, ctx): ClipOutput =>
     tf.tidy(() => {
-      const coef = globalClipCoef(totalNormFor(grads, ctx, normType), maxNorm, semantics);
-      return { grads: scaleGrads(grads, coef), readback: { coef, threshold: tf.scalar(maxNorm) } };
+      const totalNorm = totalNormFor(grads, ctx, normType);
+      const fused = fusedGlobalClip(grads, totalNorm, { rule: semantics, maxNorm, eps: TORCH_NORM_EPS });
+      if (fused) return { grads: fused.grads, readback: { coef: fused.coef, threshold: tf.scalar(maxNorm) } };
+      const coef = globalClipCoef(totalNorm, maxNorm, semantics);
+      return { grads: grads.map((g) => tf.mul(g, coef)), readback: { coef, threshold: tf.scalar(maxNorm) } };
     }),
   );
 }

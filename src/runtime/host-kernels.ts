@@ -23,6 +23,14 @@ export interface HostIo {
   read(t: Info): ArrayLike<number>;
   /** A new float32 output of `shape` holding `values`. */
   write(shape: number[], values: ArrayLike<number>): Info;
+  /**
+   * A new float32 output of `shape` with unspecified contents, to be filled through `view`.
+   * On wasm an allocation may grow the heap, which detaches every view taken before it:
+   * allocate all outputs first, then take the views of inputs and outputs.
+   */
+  alloc(shape: number[]): Info;
+  /** A writable view of a float32 tensor's values (an output from `alloc`); see `alloc`. */
+  view(t: Info): Float32Array;
 }
 
 /** `HostIo` for `backend`, which must be the named backend. */
@@ -36,11 +44,15 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
         b.typedArrayFromHeap!(out).set(values);
         return out;
       },
+      alloc: (shape) => b.makeOutput!(shape, 'float32'),
+      view: (t) => b.typedArrayFromHeap!(t),
     };
   }
   return {
     read: (t) => b.data!.get(t.dataId).values!,
     write: (shape, values) => b.makeTensorInfo!(shape, 'float32', Float32Array.from(values)),
+    alloc: (shape) => b.makeTensorInfo!(shape, 'float32', new Float32Array(shape.reduce((n, d) => n * d, 1))),
+    view: (t) => b.data!.get(t.dataId).values as Float32Array,
   };
 }
 
