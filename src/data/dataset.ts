@@ -29,6 +29,8 @@ export interface HostDataset {
   readonly classNames?: readonly string[];
   /** Columns left out of the features because they are not numeric (only when features were not named). */
   readonly droppedColumns?: readonly string[];
+  /** Rows left out because a used column was empty (`NA`, `null`, ...): their count and the columns at fault. */
+  readonly droppedRows?: { readonly rows: number; readonly byColumn: Readonly<Record<string, number>> };
 }
 
 /** Number of values in one sample: the product of `inputShape` (1 for `[]`). */

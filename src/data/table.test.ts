@@ -35,6 +35,15 @@ describe('parseCsvData', () => {
     expect(failure(() => parseCsvData('name,y\nx,1\nz,2\n', 'd.csv', { task: 'regression', target: 'y' }))).toMatchObject({ code: 'data_no_features', source: 'd.csv:1' });
   });
 
+  it('leaves out rows with missing values in used columns and counts them per column', () => {
+    const ds = parseCsvData('a,b,y\n1,2,3\n,5,6\n7,NA,9\n10,11,null\n12,13,14\n', 'd.csv', { task: 'regression', target: 'y' });
+    expect(Array.from(ds.y)).toEqual([3, 14]);
+    expect(ds.droppedRows).toEqual({ rows: 3, byColumn: { a: 1, b: 1, y: 1 } });
+    // A missing cell in an unused column does not cost the row.
+    expect(parseCsvData('a,skip,y\n1,,3\n', 'd.csv', { task: 'regression', target: 'y', features: ['a'] }).samples).toBe(1);
+    expect(failure(() => parseCsvData('a,y\n,1\n2,\n', 'd.csv', { task: 'regression', target: 'y' }))).toMatchObject({ code: 'data_empty' });
+  });
+
   it('one-hot encodes a categorical target with sorted class names', () => {
     const ds = parseCsvData('x,label\n1,dog\n2,cat\n3,dog\n', 'd.csv', { task: 'classification', target: 'label' });
     expect(ds.classNames).toEqual(['cat', 'dog']);
@@ -47,7 +56,6 @@ describe('parseCsvData', () => {
     { name: 'ragged row', text: 'a,y\n1,2\n3,4,5\n', code: 'data_bad_csv', source: 'd.csv:3' },
     { name: 'unclosed quote', text: 'a,y\n1,"2\n', code: 'data_bad_csv' },
     { name: 'non-numeric cell', text: 'a,y\n1,2\noops,4\n', code: 'data_non_numeric', source: 'd.csv:3', path: 'a' },
-    { name: 'empty cell', text: 'a,y\n1,2\n3,\n', code: 'data_non_numeric', source: 'd.csv:3', path: 'y' },
     { name: 'infinite value', text: 'a,y\nInfinity,2\n', code: 'data_non_numeric', source: 'd.csv:2', path: 'a' },
     { name: 'missing target column', text: 'a,b\n1,2\n', code: 'data_missing_column', source: 'd.csv:1', path: 'y' },
     { name: 'empty file', text: '', code: 'data_empty' },

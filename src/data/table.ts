@@ -28,6 +28,19 @@ export interface TableRow {
   readonly at?: string;
 }
 
+/**
+ * Cell texts read as a missing value (pandas' default `na_values`, the common ones).
+ * Rows with a missing value in a used column are dropped and counted, not fatal.
+ */
+const MISSING = new Set(['', 'na', 'n/a', '#n/a', 'nan', '-nan', 'null', 'none', '<na>']);
+
+/** True when a cell holds no value (empty, or one of the usual missing-value markers). */
+export function isMissing(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'number') return Number.isNaN(value);
+  return typeof value === 'string' && MISSING.has(value.trim().toLowerCase());
+}
+
 /** Where a cell is: `file:line` or `file` plus a JSON path, and the column. */
 function where(file: string, row: TableRow | undefined, column: string): { source: string; path: string } {
   if (row?.line !== undefined) return { source: `${file}:${row.line}`, path: column };
@@ -65,7 +78,8 @@ export function numericCell(value: unknown, file: string, row: TableRow, column:
  * is one-hot. Throws exit-2 errors: `data_empty` (no rows), `data_missing_column`,
  * `data_non_numeric`, `data_one_class` (a classification target with a single value).
  */
-export function tableToDataset(header: readonly string[], rows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
+export function tableToDataset(header: readonly string[], allRows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
+  let rows = allRows;
   if (rows.length === 0) throw dataError('data_empty', file, undefined, '', 'the file has no data rows', 'Add a header row and at least one data row.');
   const targetCol = columnIndex(header, options.target, file, 'target');
   const candidates = options.features ?? header.filter((h) => h !== options.target);
@@ -75,10 +89,24 @@ export function tableToDataset(header: readonly string[], rows: readonly TableRo
     throw dataError('data_no_features', file, { cells: [], line: 1 }, '', `no numeric feature columns besides the target '${options.target}' (left out: ${dropped.join(', ') || 'none'})`, 'Name numeric feature columns with --features, or encode text columns as numbers.');
   }
   const featureCols = featureNames.map((f) => columnIndex(header, f, file, 'feature'));
+  const used = [...featureCols, targetCol];
+  const complete = rows.filter((row) => used.every((c) => !isMissing(row.cells[c])));
+  if (complete.length === 0) {
+    throw dataError('data_empty', file, undefined, '', `every row has a missing value in the columns used (${[...featureNames, options.target].join(', ')})`, 'Fill the missing values, or leave the emptiest columns out of --features.');
+  }
+  const missing = missingCounts(rows, used.map((c) => header[c]!), used);
+  rows = complete;
   const d = featureCols.length;
   const x = new Float32Array(rows.length * d);
   rows.forEach((row, r) => featureCols.forEach((c, j) => (x[r * d + j] = numericCell(row.cells[c], file, row, featureNames[j]!))));
-  const base = { x, inputShape: [d], samples: rows.length, featureNames, ...(dropped.length ? { droppedColumns: dropped } : {}) };
+  const base = {
+    x,
+    inputShape: [d],
+    samples: rows.length,
+    featureNames,
+    ...(dropped.length ? { droppedColumns: dropped } : {}),
+    ...(missing.rows > 0 ? { droppedRows: missing } : {}),
+  };
   if (options.task === 'regression') {
     const y = Float32Array.from(rows, (row) => numericCell(row.cells[targetCol], file, row, options.target));
     return { task: 'regression', y, outputDim: 1, ...base };
@@ -87,13 +115,26 @@ export function tableToDataset(header: readonly string[], rows: readonly TableRo
   return { task: 'classification', y, outputDim: classNames.length, classNames, ...base };
 }
 
+/** How many rows have a missing value in the used columns, and how many per column. */
+function missingCounts(rows: readonly TableRow[], names: readonly string[], cols: readonly number[]): { rows: number; byColumn: Record<string, number> } {
+  const byColumn: Record<string, number> = {};
+  let count = 0;
+  for (const row of rows) {
+    const gaps = cols.filter((c) => isMissing(row.cells[c]));
+    if (gaps.length === 0) continue;
+    count++;
+    for (const c of gaps) byColumn[names[cols.indexOf(c)]!] = (byColumn[names[cols.indexOf(c)]!] ?? 0) + 1;
+  }
+  return { rows: count, byColumn };
+}
+
 /** True when more than half of the non-empty cells of column `col` are not numbers. */
 function isTextColumn(rows: readonly TableRow[], col: number): boolean {
   let text = 0;
   let filled = 0;
   for (const row of rows) {
     const v = row.cells[col];
-    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+    if (isMissing(v)) continue;
     filled++;
     if (typeof v !== 'number' && Number.isNaN(Number(String(v).trim()))) text++;
   }

@@ -60,7 +60,8 @@ export function fitDataToModel(ds: HostDataset, model: ModelShape, loss: LossNam
   }
   const fitted = loss === 'binary-crossentropy' && model.outputDim === 1 ? toBinaryTarget(ds) : ds;
   if (fitted.outputDim !== model.outputDim) {
-    const what = ds.task === 'classification' ? `${ds.outputDim} classes (${(ds.classNames ?? []).join(', ')})` : `${ds.outputDim} target column`;
+    const names = ds.classNames?.length ? ` (${ds.classNames.join(', ')})` : '';
+    const what = ds.task === 'classification' ? `${ds.outputDim} classes${names}` : `${ds.outputDim} target column`;
     throw inputError('model_data_mismatch', {
       path: 'data.target',
       message: `the model has ${model.outputDim} outputs, but the target has ${what}`,

@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/schema.js';
 import type { RunSummary } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
+import { inputError, isGclipError } from '../errors.js';
 import { runLoop } from './loop.js';
 import { join } from 'node:path';
 import { diagnoseGradientScale } from '../data/scale.js';
@@ -48,6 +49,24 @@ function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConf
   return [...plan.dataNotes, ...scale];
 }
 
+/**
+ * Runs `fn`; when a user's model fails inside tfjs (an op without a gradient on this
+ * backend, a layer tfjs cannot differentiate), that is a fact about the model, reported as
+ * bad input (exit 2) with the backend named, not as a gclip bug (exit 3).
+ */
+async function untrainable<T>(plan: LoadedPlan, backend: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (plan.modelSource === 'builtin' || isGclipError(e) || !(e instanceof Error)) throw e;
+    throw inputError('model_not_trainable', {
+      path: 'model.path',
+      message: `TensorFlow.js cannot train this model on the ${backend} backend: ${e.message.split('\n')[0]}`,
+      hint: 'Try --backend cpu (tfjs\'s reference backend), or replace the layer the message names.',
+    });
+  }
+}
+
 /** Trains `config` to the end or a halt and returns the run's summary. */
 export async function train(config: RunConfig, options: TrainOptions = {}): Promise<RunSummary> {
   const backend = options.backend ?? (await initBackend(config.backend)).name;
@@ -66,7 +85,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
     for (const sink of sinks) await wrapSinkError(sink, 'open', () => sink.open(meta));
-    const looped = await runLoop({
+    const looped = await untrainable(plan, backend, () => runLoop({
       plan,
       strategy,
       normType: config.clip.normType,
@@ -79,7 +98,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       signal: options.signal,
       histogramEvery: options.histogramEvery ?? 0,
       fixedThreshold: fixedThreshold(config.clip),
-    });
+    }));
     const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data) };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));

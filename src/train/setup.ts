@@ -131,7 +131,7 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
     const lossName = chooseLoss(config, loaded, ds.task);
     const built = modelFor(config, loaded, split, lossName, rng);
     const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
-    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: droppedNote(ds.droppedColumns) };
+    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: dataNotes(ds) };
   } catch (e) {
     loaded?.model.dispose();
     throw e;
@@ -177,9 +177,16 @@ function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, lo
  * Kept for callers that cannot await; {@link loadPlan} handles every config. Throws an
  * internal error for `model.kind: file` or `data.kind: file`.
  */
-function droppedNote(columns: readonly string[] | undefined): string[] {
-  if (!columns?.length) return [];
-  return [`non-numeric column${columns.length > 1 ? 's' : ''} ${columns.map((c) => `\`${c}\``).join(', ')} left out of the features; name the features with --features to choose them yourself`];
+function dataNotes(ds: HostDataset): string[] {
+  const notes: string[] = [];
+  const columns = ds.droppedColumns ?? [];
+  if (columns.length) notes.push(`non-numeric column${columns.length > 1 ? 's' : ''} ${columns.map((c) => `\`${c}\``).join(', ')} left out of the features; name the features with --features to choose them yourself`);
+  const rows = ds.droppedRows;
+  if (rows) {
+    const where = Object.entries(rows.byColumn).map(([c, n]) => `\`${c}\` ${n}`).join(', ');
+    notes.push(`${rows.rows} row${rows.rows > 1 ? 's' : ''} with missing values left out (${where}); fill them in the file to use those rows`);
+  }
+  return notes;
 }
 
 export function buildPlan(config: RunConfig): RunPlan {

@@ -8,7 +8,7 @@
  * uniformly scaling strategies are the pre-clip norms times `coef` (one op), and the pack
  * is one kernel on wasm/cpu.
  */
-import { tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
+import { releaseGradientTape, tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
 import type { ClipOutput, ClipStrategy } from '../clip/types.js';
 import type { NormType } from '../config/schema.js';
 import { stepNorms, type StepNorms } from '../clip/fused-norms.js';
@@ -24,6 +24,16 @@ export interface PackLayout {
   readonly hasVal: boolean;
   /** Values per layer of the flattened pre-clip gradients appended at the end (histogram steps), else []. */
   readonly histogramSizes: readonly number[];
+}
+
+/** What one step needs besides the plan and the strategy. */
+export interface StepOptions {
+  readonly step: number;
+  readonly normType: NormType;
+  /** Also compute the validation loss (same readback). */
+  readonly evaluate: boolean;
+  /** Append the flattened pre-clip gradients per layer (same readback). */
+  readonly histograms?: boolean;
 }
 
 /** The tensors a step hands back to the loop, which owns and disposes them. */
@@ -65,7 +75,21 @@ export function computeStep<S>(
   plan: RunPlan,
   strategy: ClipStrategy<S>,
   state: S,
-  opts: { step: number; normType: NormType; evaluate: boolean; histograms?: boolean },
+  opts: StepOptions,
+): StepTensors {
+  try {
+    return stepInTidy(plan, strategy, state, opts);
+  } catch (e) {
+    releaseGradientTape();
+    throw e;
+  }
+}
+
+function stepInTidy<S>(
+  plan: RunPlan,
+  strategy: ClipStrategy<S>,
+  state: S,
+  opts: StepOptions,
 ): StepTensors {
   return tf.tidy(() => {
     const { xs, ys } = plan.batch(opts.step);
