@@ -44,7 +44,8 @@ const GRADIENT_SCALE_STEPS = 10;
 export const MODEL_DIR = 'model';
 
 function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConfig['data']): string[] {
-  const normalized = data.kind === 'file' && data.normalize;
+  // Synthetic tasks are generated at unit scale: only a data file can be "not normalised".
+  const normalized = data.kind !== 'file' || data.normalize;
   const scale = [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized })].map((h) => `${h.message}; ${h.hint}`);
   return [...plan.dataNotes, ...scale];
 }
