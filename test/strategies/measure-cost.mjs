@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, URL, performance */
 // Per-step cost of each clip strategy relative to `none`, on the wasm backend.
 //   npm run build && node test/strategies/measure-cost.mjs [repeats=5]
 // For every model, one unrecorded run of every strategy warms up the kernels; then each

@@ -1,4 +1,3 @@
-/* global process */
 // Runs the compiled CLI with `sweep` registered (whether or not program.ts registers it yet),
 // as a real process: argv from the command line, stdout/stderr, exit code.
 import { createProgram } from '../../../dist/cli/program.js';

@@ -1,4 +1,3 @@
-/* global process */
 // A stand-in for dist/sweep/worker.js that speaks the same protocol without tfjs: it
 // answers each task with a synthetic result, and dies (exit 7) on a task with maxNorm 1.
 process.on('message', (m) => {
