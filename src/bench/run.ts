@@ -36,9 +36,10 @@ const backends = values.backends!.split(',').filter((b) => b !== '') as WorkerRe
 const settings = quick
   ? { rounds: 2, warmup: 3, budgetMs: 300, minSteps: 5, maxSteps: 60, helpRuns: 5, firstStepRuns: 3, torchSteps: 30 }
   : { rounds: 6, warmup: 5, budgetMs: 1500, minSteps: 15, maxSteps: 300, helpRuns: 11, firstStepRuns: 5, torchSteps: 200 };
-// A sweep of realistic size (the default 8 thresholds × 3 seeds in full): with only a few
-// sub-second points, worker start-up (Node + tfjs + wasm) would dominate the comparison.
-const sweepArgs = ['--model', 'mlp', '--data', 'regression', '--backend', 'wasm', '--steps', '200', ...(quick ? ['--seeds', '2', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
+// A sweep of realistic size: the shipped exploding RNN (300 steps, ~1.5 s a run), the
+// default 8 thresholds + baseline × 3 seeds in full. With sub-second points (the demo MLP),
+// dispatch and worker start-up would dominate and say nothing about parallel throughput.
+const sweepArgs = ['--config', 'configs/exploding-rnn.yaml', '--backend', 'wasm', ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
