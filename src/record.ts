@@ -77,6 +77,8 @@ export interface RunSummary {
   readonly steps: number;
   readonly finalLoss: number | null;
   readonly bestLoss: number | null;
+  /** Last validation loss measured (`train.evalEvery`), or null. */
+  readonly finalValLoss: number | null;
   readonly firstBadStep: number | null;
   /** Layer whose gradient norm jumped most at the first bad step. */
   readonly firstBadLayer: string | null;

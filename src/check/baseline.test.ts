@@ -16,6 +16,7 @@ const summary = {
   events: {},
   backend: 'cpu',
   stepsPerSec: 120,
+  finalValLoss: null,
   hints: [],
   runDir: 'runs/x',
   someFutureField: { nested: true },

@@ -23,7 +23,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
   const norms: number[] = [];
   const events: Record<string, number> = {};
   let steps = 0, clipped = 0, skipped = 0;
-  let finalLoss: number | null = null, bestLoss: number | null = null;
+  let finalLoss: number | null = null, bestLoss: number | null = null, finalValLoss: number | null = null;
   let firstBad: RunEvent | null = null;
   return {
     add(record) {
@@ -32,6 +32,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       if (record.skipped) skipped++;
       if (Number.isFinite(record.preClipNorm)) norms.push(record.preClipNorm);
       finalLoss = record.loss;
+      if (record.valLoss !== null) finalValLoss = record.valLoss;
       if (Number.isFinite(record.loss) && (bestLoss === null || record.loss < bestLoss)) bestLoss = record.loss;
       for (const e of record.events) {
         events[e.kind] = (events[e.kind] ?? 0) + 1;
@@ -47,6 +48,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         steps,
         finalLoss,
         bestLoss,
+        finalValLoss,
         firstBadStep: bad === null ? null : bad.kind === 'divergence' ? bad.since : bad.step,
         firstBadLayer: bad?.layer ?? null,
         preClipNorm: { median: percentile(norms, 50), p90: percentile(norms, 90), max: norms.length ? norms.reduce((a, b) => Math.max(a, b)) : null },

@@ -23,6 +23,7 @@ export const summary: RunSummary = {
   events: {},
   backend: 'cpu',
   stepsPerSec: 0,
+  finalValLoss: null,
   hints: [],
   runDir: null,
 };

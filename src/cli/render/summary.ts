@@ -18,11 +18,13 @@ function eventsText(events: RunSummary['events']): string {
 
 /** Renders the summary table followed by the status line and the run directory. */
 export function renderRunSummary(s: RunSummary, c: ChalkInstance): string {
-  const table = new Table({ style: { head: [], border: [] } });
+  // No rule between rows: a key/value summary reads better dense.
+  const table = new Table({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   const rows: [string, string][] = [
     ['steps', String(s.steps)],
     ['final loss', num(s.finalLoss)],
     ['best loss', num(s.bestLoss)],
+    ...(s.finalValLoss !== null ? [['final validation loss', num(s.finalValLoss)] as [string, string]] : []),
     ['pre-clip norm median / p90 / max', `${num(s.preClipNorm.median)} / ${num(s.preClipNorm.p90)} / ${num(s.preClipNorm.max)}`],
     ['steps clipped', pct(s.clipRate)],
     ['steps skipped', String(s.skippedSteps)],
