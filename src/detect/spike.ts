@@ -8,7 +8,8 @@
  */
 import type { DetectConfig } from '../config/schema.js';
 import { layerThatJumped, type Detector } from './types.js';
-import { MAD_TO_SIGMA, mad, median } from './stats.js';
+import { MAD_TO_SIGMA } from './stats.js';
+import { madOfSorted, medianOfSorted, pushWindow, sortedWindow } from './sorted-window.js';
 
 export interface SpikeState {
   /** Most recent finite pre-clip norms, oldest first, at most `window` long. */
@@ -19,6 +20,7 @@ export interface SpikeState {
 export type SpikeOptions = Pick<DetectConfig['spike'], 'window' | 'warmup' | 'zThreshold' | 'minRatio'>;
 
 export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState> {
+  const sized = Number.isInteger(options.window) && options.window >= 1;
   return {
     kind: 'spike',
     init: () => ({ window: [], previousLayerNorms: null }),
@@ -26,10 +28,12 @@ export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState>
       const norm = record.preClipNorm;
       const next = (window: readonly number[]): SpikeState => ({ window, previousLayerNorms: record.layerNorms });
       if (!Number.isFinite(norm)) return { state: next(state.window), events: [] };
-      const window = [...state.window, norm].slice(-options.window);
+      const window = sized ? pushWindow(state.window, norm, options.window) : [...state.window, norm].slice(-options.window);
       if (state.window.length < options.warmup) return { state: next(window), events: [] };
-      const med = median(state.window);
-      const z = (norm - med) / (MAD_TO_SIGMA * mad(state.window, med) + 1e-12);
+      // median and mad of detect/stats, from the window's incrementally kept sorted copy.
+      const sorted = sortedWindow(state.window);
+      const med = medianOfSorted(sorted);
+      const z = (norm - med) / (MAD_TO_SIGMA * madOfSorted(sorted, med) + 1e-12);
       if (!(z > options.zThreshold && norm > options.minRatio * med)) return { state: next(window), events: [] };
       const layer = layerThatJumped(record.layerNorms, state.previousLayerNorms);
       return { state: next(window), events: [{ kind: 'spike', step: record.step, preClipNorm: norm, median: med, z, layer }] };
