@@ -23,9 +23,30 @@ export function decodeNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value in NONFINITE ? NONFINITE[value] : value;
 }
 
-/** Any value → JSON text with non-finite numbers kept (see module doc). */
+/**
+ * True when `value` certainly holds no non-finite number that JSON.stringify would visit,
+ * so the replacer is a no-op for it. Conservative: an object with `toJSON` (whose result
+ * is what gets serialised) or nesting deeper than `depth` answers false.
+ */
+function finiteOnly(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth === 0 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!finiteOnly(value[i], depth - 1)) return false;
+    return true;
+  }
+  for (const key in value) if (!finiteOnly((value as Record<string, unknown>)[key], depth - 1)) return false;
+  return true;
+}
+
+/**
+ * Any value → JSON text with non-finite numbers kept (see module doc). When every number
+ * is finite the replacer changes nothing, and plain `JSON.stringify` (V8's fast path, ~5×
+ * quicker on a step record; issue #9) gives the same bytes.
+ */
 export function stringifyWithNonFinite(value: unknown, space?: number): string {
-  return JSON.stringify(value, encodeNumbers, space);
+  return finiteOnly(value, 64) ? JSON.stringify(value, null, space) : JSON.stringify(value, encodeNumbers, space);
 }
 
 /** Encodes one record as a JSON line (no trailing newline). */
