@@ -5,8 +5,8 @@
  *
  * The telemetry is kept to a handful of kernel dispatches (issue #9): every pre-clip norm
  * and the weights checksum come from one fused kernel (`stepNorms`), post-clip norms of
- * uniformly scaling strategies are the pre-clip norms times `coef` (one op), and the pack
- * is one kernel on wasm/cpu.
+ * uniformly scaling strategies are the pre-clip norms times `coef`, multiplied by the pack,
+ * which is one kernel on wasm/cpu.
  */
 import { releaseGradientTape, tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
 import type { ClipOutput, ClipStrategy } from '../clip/types.js';
@@ -14,7 +14,7 @@ import type { NormType } from '../config/schema.js';
 import { stepNorms, type StepNorms } from '../clip/fused-norms.js';
 import { scalesUniformly } from '../clip/uniform-scale.js';
 import type { RunPlan } from './plan.js';
-import { packParts } from './pack.js';
+import { packParts, type PackPart } from './pack.js';
 
 /** Where each quantity sits in the packed readback vector. */
 export interface PackLayout {
@@ -55,12 +55,13 @@ function validationLoss(plan: RunPlan): Tensor | null {
  * `[post, postLayer×L]`. No clipping: the pre-clip summary itself. A uniform scale by
  * `coef ≥ 0`: `pre × coef` (‖c·g‖ = c·‖g‖; differs from re-measuring only in float32
  * rounding, and for an infinite pre-clip norm whose coef is 0: NaN here, 0 re-measured).
- * Anything else: the norms of the clipped gradients, measured again.
+ * Anything else: the norms of the clipped gradients, measured again. The product is left to
+ * the pack, which multiplies as it copies (one dispatch fewer than a `mul`).
  */
-function postClipSummary(strategy: ClipStrategy, clipped: ClipOutput, pre: StepNorms, plan: RunPlan, normType: NormType): Tensor {
+function postClipSummary(strategy: ClipStrategy, clipped: ClipOutput, pre: StepNorms, plan: RunPlan, normType: NormType): PackPart {
   if (strategy.kind === 'none') return pre.summary;
   const coef = clipped.readback.coef;
-  if (coef && scalesUniformly(strategy)) return tf.mul(pre.summary, coef);
+  if (coef && scalesUniformly(strategy)) return { tensor: pre.summary, by: coef };
   const post = stepNorms(clipped.grads, [], plan.groups, normType);
   tf.dispose([post.tensorNorms, post.totalNorm, post.weightsSum]);
   return post.summary;
@@ -106,7 +107,7 @@ function stepInTidy<S>(
     const post = postClipSummary(strategy as ClipStrategy, clipped, pre, plan, opts.normType);
     const readbackKeys = Object.keys(clipped.readback).sort();
     const val = opts.evaluate ? validationLoss(plan) : null;
-    const parts: Tensor[] = [value, pre.summary, post, pre.weightsSum];
+    const parts: PackPart[] = [value, pre.summary, post, pre.weightsSum];
     if (val) parts.push(val);
     for (const key of readbackKeys) parts.push(clipped.readback[key] as Scalar);
     // Histogram steps ride on the same readback: each layer's gradients are appended
