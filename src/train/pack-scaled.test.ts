@@ -21,7 +21,7 @@ describe.each(['wasm', 'cpu'] as const)('packParts with scaled parts on %s', (ba
         const head = tf.scalar(4);
         const packed = packParts([head, { tensor: x, by }, tf.tensor2d([[1, 2]])]);
         const reference = tf.concat([head.reshape([1]), tf.mul(x, by), tf.tensor1d([1, 2])]);
-        return { packed: packed.dataSync(), reference: reference.dataSync() };
+        return { packed: packed.dataSync<'float32'>(), reference: reference.dataSync<'float32'>() };
       });
       // NaN payloads may differ; compare NaN-ness, else exact bits.
       const canon = (a: Float32Array) => bits(a).map((b, i) => (Number.isNaN(a[i]) ? 'nan' : b));
