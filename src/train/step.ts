@@ -6,7 +6,8 @@
  * The telemetry is kept to a handful of kernel dispatches (issue #9): every pre-clip norm
  * and the weights checksum come from one fused kernel (`stepNorms`), post-clip norms of
  * uniformly scaling strategies are the pre-clip norms times `coef`, multiplied by the pack,
- * which is one kernel on wasm/cpu.
+ * which is one kernel on wasm/cpu. Under the built-in global-norm clip, norms, clip and
+ * pack are a single kernel there (`fused-step.ts`).
  */
 import { releaseGradientTape, tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
 import type { ClipOutput, ClipStrategy } from '../clip/types.js';
@@ -15,6 +16,7 @@ import { stepNorms, type StepNorms } from '../clip/fused-norms.js';
 import { scalesUniformly } from '../clip/uniform-scale.js';
 import type { RunPlan } from './plan.js';
 import { packParts, type PackPart } from './pack.js';
+import { fusedNormStep } from './fused-step.js';
 
 /** Where each quantity sits in the packed readback vector. */
 export interface PackLayout {
@@ -99,6 +101,10 @@ function stepInTidy<S>(
       plan.vars as Variable[],
     );
     const grads = plan.vars.map((v) => named[v.name]!);
+    // The built-in global-norm clip: norms, clip and pack in one kernel where possible
+    // (its readback keys, sorted: coef, threshold).
+    const fused = opts.evaluate || opts.histograms ? null : fusedNormStep(strategy as ClipStrategy, value, grads, plan.vars, plan.groups, opts.normType);
+    if (fused) return { ...fused, layout: { layers: plan.groups.length, readbackKeys: ['coef', 'threshold'], hasVal: false, histogramSizes: [] } };
     // The weights have not been updated yet: their checksum is this step's starting point.
     const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
     const { tensorNorms, totalNorm } = pre;

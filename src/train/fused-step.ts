@@ -1,0 +1,143 @@
+/**
+ * A step's telemetry under the built-in global-norm clip (`kind: norm`, the default and
+ * the benchmark's strategy) in ONE host kernel on wasm/cpu: every pre-clip norm and the
+ * weights checksum, the clip coefficient, `g · coef` for every gradient, and the packed
+ * readback vector. The general path costs three dispatches for the same work (norms,
+ * clip, pack) plus the strategy's own tidy scope, a threshold scalar and 11 intermediate
+ * tensors; on the MLP that plumbing, not the arithmetic, was most of the telemetry's cost
+ * (issue #9).
+ *
+ * Bit for bit the general path by construction: the norms come from `stepNormsHost` (the
+ * arithmetic of `GclipStepNorms`), the coefficient from `fusedClipCoef` (that of
+ * `GclipGlobalClip`, with the same per-backend `minimum`), each product `g · coef` and
+ * `pre · coef` is one float32 multiplication as in those kernels and the pack, and the
+ * vector has `PackLayout`'s order. `fusedNormStep` returns null (the caller takes the
+ * general path) for any other strategy, another norm order than the run's, a non-float32
+ * tensor, a backend without host memory, or validation/histogram steps.
+ */
+import { stepNormsHost } from '../clip/fused-norms.js';
+import { fusedClipCoef, type FusedClipAttrs } from '../clip/fused-clip.js';
+import { TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
+import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
+import type { ClipStrategy } from '../clip/types.js';
+import type { NormType } from '../config/schema.js';
+import { ensureHostKernel, hostIo, type HostBackendName } from '../runtime/host-kernels.js';
+import { tf, type Tensor } from '../runtime/tf.js';
+
+/** The kernel's registry name. */
+export const FUSED_STEP_KERNEL = 'GclipNormClipPack';
+
+interface Attrs extends FusedClipAttrs {
+  readonly p: number;
+  readonly groups: readonly (readonly number[])[];
+  readonly grads: number;
+}
+
+/** `tf.minimum` on one float32 pair per backend, exactly as in `fused-clip.ts`. */
+const MINIMUM: Readonly<Record<HostBackendName, (a: number, b: number) => number>> = {
+  wasm: (a, b) => (b < a ? b : a),
+  cpu: Math.min,
+};
+
+function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
+  const min = MINIMUM[backendName];
+  return {
+    kernelName: FUSED_STEP_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as Attrs;
+      const io = hostIo(backend as tf.KernelBackend, backendName);
+      // Inputs: t0 = loss, t1…tk = gradients, then the weights (named in index order).
+      const k = a.grads;
+      const n = Object.keys(inputs).length;
+      const info = (i: number) => inputs[`t${i}`]!;
+      // Allocate every output before taking any view (a wasm heap growth detaches views).
+      const outs: tf.TensorInfo[] = [];
+      for (let j = 1; j <= k; j++) outs.push(io.alloc([...info(j).shape]));
+      const L = a.groups.length;
+      const packed = io.alloc([2 * (L + 1) + 4]);
+      const grads: ArrayLike<number>[] = [];
+      const weights: ArrayLike<number>[] = [];
+      for (let j = 1; j <= k; j++) grads.push(io.read(info(j)));
+      for (let j = k + 1; j < n; j++) weights.push(io.read(info(j)));
+      const r = stepNormsHost(grads, weights, a);
+      const c = fusedClipCoef(r.total, a, min);
+      for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
+      // [loss, pre, preLayer×L, post, postLayer×L, weightsSum, coef, threshold]
+      const v = io.view(packed);
+      v[0] = io.read(info(0))[0]!;
+      for (let i = 0; i <= L; i++) {
+        v[1 + i] = r.summary[i]!;
+        v[2 + L + i] = r.summary[i]! * c;
+      }
+      v[3 + 2 * L] = r.weightsSum;
+      v[4 + 2 * L] = c;
+      v[5 + 2 * L] = a.maxNorm;
+      outs.push(packed);
+      return outs;
+    },
+  };
+}
+
+/** `dst[i] = fl(src[i] · c)`, a copy when c = 1: `scaleInto` of `fused-clip.ts`. */
+function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array): void {
+  if (c === 1 && src instanceof Float32Array) return dst.set(src);
+  const n = dst.length;
+  const end = n - (n % 4);
+  let i = 0;
+  for (; i < end; i += 4) {
+    const x0 = src[i]!, x1 = src[i + 1]!, x2 = src[i + 2]!, x3 = src[i + 3]!;
+    dst[i] = x0 * c;
+    dst[i + 1] = x1 * c;
+    dst[i + 2] = x2 * c;
+    dst[i + 3] = x3 * c;
+  }
+  for (; i < n; i++) dst[i] = src[i]! * c;
+}
+
+/** The options of a built-in `norm` strategy (`clipByGlobalNorm`), or null for anything else. */
+function globalNormOptions(strategy: ClipStrategy): { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics } | null {
+  if (strategy.kind !== 'norm') return null;
+  const o = strategy.options;
+  const keys = Object.keys(o).sort().join();
+  if (keys !== 'maxNorm,normType,semantics') return null;
+  const { maxNorm, normType, semantics } = o as { maxNorm: unknown; normType: unknown; semantics: unknown };
+  if (typeof maxNorm !== 'number' || !(maxNorm > 0) || !Number.isFinite(maxNorm)) return null;
+  if (semantics !== 'torch' && semantics !== 'exact' && semantics !== 'tf') return null;
+  if (normType !== 'inf' && typeof normType !== 'number') return null;
+  return { maxNorm, normType: normType as NormOrder, semantics };
+}
+
+/** What `fusedNormStep` hands back: the clipped gradients and the packed readback. */
+export interface FusedStepOutput {
+  readonly grads: Tensor[];
+  readonly packed: tf.Tensor1D;
+}
+
+/**
+ * The built-in global-norm clip's step telemetry in one kernel (see module doc), or null
+ * where the general path must run. `value` is the loss, `weights` the variables (their sum
+ * is the finiteness checksum). Outputs are new tensors owned by the caller.
+ */
+export function fusedNormStep(
+  strategy: ClipStrategy,
+  value: Tensor,
+  grads: readonly Tensor[],
+  weights: readonly Tensor[],
+  groups: readonly (readonly number[])[],
+  normType: NormType,
+): FusedStepOutput | null {
+  const o = globalNormOptions(strategy);
+  if (o === null || !sameNormOrder(o.normType, normType) || grads.length === 0) return null;
+  const p = normOrderValue(normType);
+  if (!(p >= 1) || value.dtype !== 'float32' || value.size !== 1) return null;
+  for (const t of grads) if (t.dtype !== 'float32') return null;
+  for (const t of weights) if (t.dtype !== 'float32') return null;
+  if (!ensureHostKernel(FUSED_STEP_KERNEL, kernelConfig)) return null;
+  const inputs: tf.NamedTensorMap = { t0: value };
+  for (let j = 0; j < grads.length; j++) inputs[`t${j + 1}`] = grads[j]!;
+  for (let j = 0; j < weights.length; j++) inputs[`t${grads.length + 1 + j}`] = weights[j]!;
+  const attrs: Attrs = { p, groups, grads: grads.length, rule: o.semantics, maxNorm: o.maxNorm, eps: TORCH_NORM_EPS };
+  const outs = tf.engine().runKernel(FUSED_STEP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
+  return { grads: outs.slice(0, grads.length), packed: outs[grads.length] as tf.Tensor1D };
+}
