@@ -43,14 +43,16 @@ describe.each(['wasm', 'cpu'] as const)('fusedNormStep on %s', (backend) => {
         it(`matches norms → clip → pack bit for bit (${sem}, p=${String(normType)}, max ${maxNorm})`, () => {
           const strategy = clipByGlobalNorm({ maxNorm, normType, semantics: sem }) as ClipStrategy;
           for (const [name, g] of Object.entries(GRADS)) {
-            const got = tf.tidy(() => {
+            type Bits = { packed: (number | 'nan')[]; grads: (number | 'nan')[][] };
+            let got: { fused: Bits | null; ref: Bits } = { fused: null, ref: { packed: [], grads: [] } };
+            tf.tidy(() => {
               const grads = g.map((v) => tf.tensor1d(v));
               const weights = g.map((v, i) => tf.tensor1d(v.map((x) => (Number.isFinite(x) ? x * 0.5 + i : 1))));
               const value = tf.scalar(0.75);
               const groups = [[0, 1], [2]];
               const fused = fusedNormStep(strategy, value, grads, weights, groups, normType);
               const ref = generalPath(strategy, value, grads, weights, groups, normType);
-              return {
+              got = {
                 fused: fused === null ? null : { packed: bits(fused.packed.dataSync<'float32'>()), grads: fused.grads.map((t) => bits(t.dataSync<'float32'>())) },
                 ref: { packed: bits(ref.packed.dataSync<'float32'>()), grads: ref.grads.map((t) => bits(t.dataSync<'float32'>())) },
               };
