@@ -47,10 +47,12 @@ function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const a = attrs as unknown as Attrs;
       const io = hostIo(backend as tf.KernelBackend, backendName);
-      // Inputs: t0 = loss, t1…tk = gradients, then the weights (named in index order).
+      // Inputs: t0 = loss, t1…tk = gradients, then the weights, inserted in that order
+      // (keys like `t0` are not integer-like, so Object.values keeps insertion order).
       const k = a.grads;
-      const n = Object.keys(inputs).length;
-      const info = (i: number) => inputs[`t${i}`]!;
+      const all = Object.values(inputs);
+      const n = all.length;
+      const info = (i: number) => all[i]!;
       // Allocate every output before taking any view (a wasm heap growth detaches views).
       const outs: tf.TensorInfo[] = [];
       for (let j = 1; j <= k; j++) outs.push(io.alloc([...info(j).shape]));
@@ -95,8 +97,22 @@ function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array): void {
   for (; i < n; i++) dst[i] = src[i]! * c;
 }
 
+type GlobalNormOptions = { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics };
+
+/** Per strategy object: its `norm` options, or null (looked up once per run, not per step). */
+const optionsOf = new WeakMap<ClipStrategy, GlobalNormOptions | null>();
+
 /** The options of a built-in `norm` strategy (`clipByGlobalNorm`), or null for anything else. */
-function globalNormOptions(strategy: ClipStrategy): { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics } | null {
+function globalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
+  let o = optionsOf.get(strategy);
+  if (o === undefined) {
+    o = readGlobalNormOptions(strategy);
+    optionsOf.set(strategy, o);
+  }
+  return o;
+}
+
+function readGlobalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
   if (strategy.kind !== 'norm') return null;
   const o = strategy.options;
   const keys = Object.keys(o).sort().join();
