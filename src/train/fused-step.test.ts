@@ -23,6 +23,7 @@ function generalPath(strategy: ClipStrategy, value: Tensor, grads: Tensor[], wei
 
 const GRADS: Record<string, number[][]> = {
   ordinary: [[0.5, -1.25, 3, 0.001, 2, -2, 7], [0.25], [1e-3, -4e-3, 2e-3]],
+  long: [Array.from({ length: 37 }, (_, i) => Math.sin(i) * 10 ** ((i % 7) - 3)), [0.25, -3], Array.from({ length: 64 }, (_, i) => Math.cos(i))],
   small: [[1e-4, -2e-4, 0, 3e-5], [0], [1e-6, 2e-6, -1e-6]],
   zero: [[0, 0, -0, 0], [0], [0, 0, 0]],
   inf: [[1, Infinity, 2, 3], [0.5], [1, 2, 3]],
@@ -47,7 +48,8 @@ describe.each(['wasm', 'cpu'] as const)('fusedNormStep on %s', (backend) => {
             let got: { fused: Bits | null; ref: Bits } = { fused: null, ref: { packed: [], grads: [] } };
             tf.tidy(() => {
               const grads = g.map((v) => tf.tensor1d(v));
-              const weights = g.map((v, i) => tf.tensor1d(v.map((x) => (Number.isFinite(x) ? x * 0.5 + i : 1))));
+              // Non-finite weights too (the checksum), where the gradients have them.
+              const weights = g.map((v, i) => tf.tensor1d(name === 'inf' || name === 'nan' ? v : v.map((x) => (Number.isFinite(x) ? x * 0.5 + i : 1))));
               const value = tf.scalar(0.75);
               const groups = [[0, 1], [2]];
               const fused = fusedNormStep(strategy, value, grads, weights, groups, normType);

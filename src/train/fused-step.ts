@@ -62,7 +62,7 @@ function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
       const weights: ArrayLike<number>[] = [];
       for (let j = 1; j <= k; j++) grads.push(io.read(info(j)));
       for (let j = k + 1; j < n; j++) weights.push(io.read(info(j)));
-      const r = stepNormsHost(grads, weights, a);
+      const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups) : stepNormsHost(grads, weights, a);
       const c = fusedClipCoef(r.total, a, min);
       for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
       // [loss, pre, preLayer×L, post, postLayer×L, weightsSum, coef, threshold]
@@ -79,6 +79,68 @@ function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
       return outs;
     },
   };
+}
+
+const f32 = Math.fround;
+
+function sameSizes(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[]): boolean {
+  if (grads.length !== weights.length) return false;
+  for (let j = 0; j < grads.length; j++) if (grads[j]!.length !== weights[j]!.length) return false;
+  return true;
+}
+
+/** Σx² in float64 with four accumulators, exactly `sumSquares` of `fused-norms.ts`. */
+function sumSquares(x: ArrayLike<number>): number {
+  let a = 0, b = 0, c = 0, d = 0;
+  const n = x.length;
+  const end = n - (n % 4);
+  for (let i = 0; i < end; i += 4) {
+    a += x[i]! * x[i]!;
+    b += x[i + 1]! * x[i + 1]!;
+    c += x[i + 2]! * x[i + 2]!;
+    d += x[i + 3]! * x[i + 3]!;
+  }
+  for (let i = end; i < n; i++) a += x[i]! * x[i]!;
+  return a + b + c + d;
+}
+
+/**
+ * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
+ * variable in one loop (eight independent add chains instead of two loops of four: ~6.6 →
+ * 4.5 µs on the MLP). Every accumulator receives the same terms in the same order as in
+ * `sumSquares` and `sum` of `fused-norms.ts`, and the results are combined and rounded as
+ * there, so the outputs are the same bits.
+ */
+function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], groups: readonly (readonly number[])[]) {
+  const tensorNorms: number[] = [];
+  let weightsSum = 0;
+  for (let j = 0; j < grads.length; j++) {
+    const x = grads[j]!, y = weights[j]!;
+    let a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
+    const n = x.length;
+    const end = n - (n % 4);
+    for (let i = 0; i < end; i += 4) {
+      const x0 = x[i]!, x1 = x[i + 1]!, x2 = x[i + 2]!, x3 = x[i + 3]!;
+      a += x0 * x0;
+      b += x1 * x1;
+      c += x2 * x2;
+      d += x3 * x3;
+      e += y[i]!;
+      f += y[i + 1]!;
+      g += y[i + 2]!;
+      h += y[i + 3]!;
+    }
+    for (let i = end; i < n; i++) {
+      a += x[i]! * x[i]!;
+      e += y[i]!;
+    }
+    tensorNorms.push(f32(Math.sqrt(f32(a + b + c + d))));
+    weightsSum = weightsSum + (e + f + g + h);
+  }
+  const total = f32(Math.sqrt(f32(sumSquares(tensorNorms))));
+  const summary = [total];
+  for (const group of groups) summary.push(f32(Math.sqrt(f32(sumSquares(group.map((j) => tensorNorms[j]!))))));
+  return { tensorNorms, total, summary, weightsSum: f32(weightsSum) };
 }
 
 /** `dst[i] = fl(src[i] · c)`, a copy when c = 1: `scaleInto` of `fused-clip.ts`. */
