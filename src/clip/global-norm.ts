@@ -109,6 +109,14 @@ export function totalNormFor(grads: readonly Tensor[], ctx: ClipContext, normTyp
  * bit-identical to the ops), else 4 scalar ops plus one `mul` per gradient.
  * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0.
  */
+/** Strategies made by `clipByGlobalNorm`, so a fused step can trust their options. */
+const builtin = new WeakSet<ClipStrategy>();
+
+/** True for a strategy object made by `clipByGlobalNorm` (not merely one with kind 'norm'). */
+export function isBuiltinGlobalNorm(strategy: ClipStrategy): boolean {
+  return builtin.has(strategy);
+}
+
 export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy<EmptyState> {
   const maxNorm = positiveFinite('maxNorm', options.maxNorm, 'Use a positive threshold such as 1.0.');
   const normType = normTypeOption(options.normType ?? 2);
@@ -116,7 +124,7 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy
   if (!['torch', 'exact', 'tf'].includes(semantics)) {
     invalidOption('semantics', '"torch", "exact" or "tf"', semantics, 'Use "torch" (PyTorch) or "exact" (TF/optax).');
   }
-  return stateless('norm', { maxNorm, normType, semantics }, (grads, ctx): ClipOutput =>
+  const strategy = stateless('norm', { maxNorm, normType, semantics }, (grads, ctx): ClipOutput =>
     tf.tidy(() => {
       const totalNorm = totalNormFor(grads, ctx, normType);
       const fused = fusedGlobalClip(grads, totalNorm, { rule: semantics, maxNorm, eps: TORCH_NORM_EPS });
@@ -125,4 +133,6 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy
       return { grads: grads.map((g) => tf.mul(g, coef)), readback: { coef, threshold: tf.scalar(maxNorm) } };
     }),
   );
+  builtin.add(strategy as ClipStrategy);
+  return strategy;
 }

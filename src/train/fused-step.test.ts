@@ -74,6 +74,9 @@ describe.each(['wasm', 'cpu'] as const)('fusedNormStep on %s', (backend) => {
       const value = tf.scalar(1);
       const other = { ...clipByGlobalNorm({ maxNorm: 1 }), kind: 'my-norm' } as ClipStrategy;
       expect(fusedNormStep(other, value, grads, grads, [[0]], 2)).toBeNull();
+      // A look-alike with kind 'norm' and the same options is still not the built-in clip.
+      const lookalike = { ...clipByGlobalNorm({ maxNorm: 1 }) } as ClipStrategy;
+      expect(fusedNormStep(lookalike, value, grads, grads, [[0]], 2)).toBeNull();
       expect(fusedNormStep(clipByGlobalNorm({ maxNorm: 1, normType: 'inf' }) as ClipStrategy, value, grads, grads, [[0]], 2)).toBeNull();
       const ok = fusedNormStep(clipByGlobalNorm({ maxNorm: 1 }) as ClipStrategy, value, grads, grads, [[0]], 2);
       expect(ok?.grads).toHaveLength(1);

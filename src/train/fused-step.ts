@@ -17,7 +17,7 @@
  */
 import { stepNormsHost } from '../clip/fused-norms.js';
 import { fusedClipCoef, type FusedClipAttrs } from '../clip/fused-clip.js';
-import { TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
+import { isBuiltinGlobalNorm, TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
 import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
 import type { ClipStrategy } from '../clip/types.js';
 import type { NormType } from '../config/schema.js';
@@ -175,7 +175,8 @@ function globalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
 }
 
 function readGlobalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
-  if (strategy.kind !== 'norm') return null;
+  // Identity, not shape: a user's own object with kind 'norm' keeps its own apply().
+  if (!isBuiltinGlobalNorm(strategy)) return null;
   const o = strategy.options;
   const keys = Object.keys(o).sort().join();
   if (keys !== 'maxNorm,normType,semantics') return null;
