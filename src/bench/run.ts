@@ -39,7 +39,7 @@ const settings = quick
 // A sweep of realistic size: the shipped exploding RNN (300 steps, ~1.5 s a run), the
 // default 8 thresholds + baseline × 3 seeds in full. With sub-second points (the demo MLP),
 // dispatch and worker start-up would dominate and say nothing about parallel throughput.
-const sweepArgs = ['--config', 'configs/exploding-rnn.yaml', '--backend', 'wasm', ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
+const sweepArgs = ['--config', join(root, 'configs', 'exploding-rnn.yaml'), '--backend', 'wasm', ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
