@@ -69,7 +69,7 @@ export function fusedClipCoef(x: number, a: FusedClipAttrs, min: Minimum = Math.
  * `dst[i] = fl(src[i] · c)`: `tf.mul(g, c)` (the float64 product of two float32 is exact, so
  * one rounding). Unrolled by four (about 1.5× faster in V8 on MLP-sized tensors); a copy when c = 1.
  */
-function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array): void {
+export function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array): void {
   if (c === 1 && src instanceof Float32Array) return dst.set(src);
   const n = dst.length;
   const end = n - (n % 4);

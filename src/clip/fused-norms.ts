@@ -62,7 +62,7 @@ function reducePart(x: ArrayLike<number>, p: number): number {
  * Σx² in float64 with four independent accumulators: one add chain would be bound by the
  * add's latency; four let the CPU overlap them (about 3× faster on 1e4 entries).
  */
-function sumSquares(x: ArrayLike<number>): number {
+export function sumSquares(x: ArrayLike<number>): number {
   let a = 0, b = 0, c = 0, d = 0;
   const n = x.length;
   const end = n - (n % 4);

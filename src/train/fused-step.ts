@@ -15,8 +15,8 @@
  * general path) for any other strategy, another norm order than the run's, a non-float32
  * tensor, a backend without host memory, or validation/histogram steps.
  */
-import { stepNormsHost } from '../clip/fused-norms.js';
-import { fusedClipCoef, type FusedClipAttrs } from '../clip/fused-clip.js';
+import { stepNormsHost, sumSquares } from '../clip/fused-norms.js';
+import { fusedClipCoef, scaleInto, type FusedClipAttrs } from '../clip/fused-clip.js';
 import { isBuiltinGlobalNorm, TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
 import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
 import type { ClipStrategy } from '../clip/types.js';
@@ -89,20 +89,6 @@ function sameSizes(grads: readonly ArrayLike<number>[], weights: readonly ArrayL
   return true;
 }
 
-/** Σx² in float64 with four accumulators, exactly `sumSquares` of `fused-norms.ts`. */
-function sumSquares(x: ArrayLike<number>): number {
-  let a = 0, b = 0, c = 0, d = 0;
-  const n = x.length;
-  const end = n - (n % 4);
-  for (let i = 0; i < end; i += 4) {
-    a += x[i]! * x[i]!;
-    b += x[i + 1]! * x[i + 1]!;
-    c += x[i + 2]! * x[i + 2]!;
-    d += x[i + 3]! * x[i + 3]!;
-  }
-  for (let i = end; i < n; i++) a += x[i]! * x[i]!;
-  return a + b + c + d;
-}
 
 /**
  * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
@@ -143,21 +129,6 @@ function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly Arra
   return { tensorNorms, total, summary, weightsSum: f32(weightsSum) };
 }
 
-/** `dst[i] = fl(src[i] · c)`, a copy when c = 1: `scaleInto` of `fused-clip.ts`. */
-function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array): void {
-  if (c === 1 && src instanceof Float32Array) return dst.set(src);
-  const n = dst.length;
-  const end = n - (n % 4);
-  let i = 0;
-  for (; i < end; i += 4) {
-    const x0 = src[i]!, x1 = src[i + 1]!, x2 = src[i + 2]!, x3 = src[i + 3]!;
-    dst[i] = x0 * c;
-    dst[i + 1] = x1 * c;
-    dst[i + 2] = x2 * c;
-    dst[i + 3] = x3 * c;
-  }
-  for (; i < n; i++) dst[i] = src[i]! * c;
-}
 
 type GlobalNormOptions = { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics };
 
