@@ -35,15 +35,26 @@ export interface LoopOptions {
   readonly fixedThreshold?: number | null;
 }
 
-function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: number | null, wallMs: number) {
+/** A StepRecord the loop fills in place (events, skipped, wallMs) before any sink sees it. */
+type MutableRecord = { -readonly [K in keyof StepRecord]: StepRecord[K] };
+
+/**
+ * The step's record, built once with every StepRecord key in log order (wallMs, events and
+ * skipped are placeholders until the step ends), so no spread copies it afterwards.
+ */
+function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: number | null): MutableRecord {
   const layerNorms: Record<string, number> = {};
   const layerNormsPost: Record<string, number> = {};
-  plan.layerNames.forEach((name, i) => {
-    layerNorms[name] = n.preLayers[i]!;
-    layerNormsPost[name] = n.postLayers[i]!;
-  });
+  const names = plan.layerNames;
+  const values = n.values;
+  const pre = n.preLayersAt, post = n.postLayersAt;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    layerNorms[name] = values[pre + i]!;
+    layerNormsPost[name] = values[post + i]!;
+  }
   // Element-wise strategies read back no coefficient: report the norm ratio instead.
-  const coef = n.readback.coef;
+  const coef = n.measured.coef;
   const clipCoef = coef ?? (n.preClipNorm > 0 ? n.postClipNorm / n.preClipNorm : 1);
   return {
     step,
@@ -52,32 +63,41 @@ function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: n
     postClipNorm: n.postClipNorm,
     clipCoef,
     clipped: coef !== undefined ? coef < 1 : n.postClipNorm < n.preClipNorm,
-    threshold: fixedThreshold ?? n.readback.threshold ?? null,
+    threshold: fixedThreshold ?? n.measured.threshold ?? null,
     layerNorms,
     layerNormsPost,
     lr: plan.lr,
     valLoss: n.valLoss,
-    wallMs,
+    wallMs: 0,
+    events: NO_EVENTS,
+    skipped: false,
   };
 }
 
+const NO_EVENTS: readonly RunEvent[] = [];
+
 function observeAll(detectors: readonly Detector[], states: unknown[], obs: StepObservation): RunEvent[] {
   const events: RunEvent[] = [];
-  detectors.forEach((d, i) => {
-    const r = d.observe(obs, states[i]);
+  for (let i = 0; i < detectors.length; i++) {
+    const r = detectors[i]!.observe(obs, states[i]);
     states[i] = r.state;
-    events.push(...r.events);
-  });
+    const found = r.events;
+    for (let j = 0; j < found.length; j++) events.push(found[j]!);
+  }
   return events;
 }
 
 function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32Array> {
-  return Object.fromEntries(plan.layerNames.map((name, i) => [name, n.histograms[i]!]));
+  const named: Record<string, Float32Array> = {};
+  const names = plan.layerNames;
+  for (let i = 0; i < names.length; i++) named[names[i]!] = n.histograms[i]!;
+  return named;
 }
 
 function applyUpdate(plan: RunPlan, grads: readonly Tensor[]): void {
   const named: NamedTensorMap = {};
-  plan.vars.forEach((v, i) => (named[v.name] = grads[i]!));
+  const vars = plan.vars;
+  for (let i = 0; i < vars.length; i++) named[vars[i]!.name] = grads[i]!;
   plan.optimizer.applyGradients(named);
 }
 
@@ -107,18 +127,29 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
     try {
       const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
       const numbers = unpack(values, out.layout);
-      const partial = toRecord(step, numbers, o.plan, o.fixedThreshold ?? null, 0);
-      const events = observeAll(detectors, detectorStates, { record: partial, weightsFinite: numbers.weightsFinite });
+      const record = toRecord(step, numbers, o.plan, o.fixedThreshold ?? null);
+      const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
       ({ decision, state: policy } = decide(events, policy, o.detect));
       if (decision.action === 'apply') applyUpdate(o.plan, out.grads);
-      strategyState = o.strategy.next(strategyState, { preClipNorm: numbers.preClipNorm, ...numbers.readback });
-      const record: StepRecord = { ...partial, events, skipped: decision.action !== 'apply', wallMs: o.now() - t0 };
+      strategyState = o.strategy.next(strategyState, numbers.measured);
+      record.events = events;
+      record.skipped = decision.action !== 'apply';
+      record.wallMs = o.now() - t0;
       summary.add(record);
       const extra = histograms ? { histograms: namedHistograms(o.plan, numbers) } : undefined;
-      for (const sink of o.sinks) await wrapSinkError(sink, step, () => sink.write(record, extra));
+      const sinks = o.sinks;
+      for (let k = 0; k < sinks.length; k++) {
+        const sink = sinks[k]!;
+        try {
+          await sink.write(record, extra);
+        } catch (e) {
+          await wrapSinkError(sink, step, () => Promise.reject(e));
+        }
+      }
     } finally {
       out.packed.dispose();
-      for (const g of out.grads) if (!g.isDisposed) g.dispose();
+      const grads = out.grads;
+      for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();
     }
   }
   return summary.finish({

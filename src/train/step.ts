@@ -128,42 +128,81 @@ function stepInTidy<S>(
   });
 }
 
-/** The numbers of one step, decoded from the packed readback. */
-export interface StepNumbers {
+/**
+ * The numbers of one step, decoded from the packed readback. Built once per step without
+ * copying: per-layer norms are read from `values` at `preLayersAt` / `postLayersAt`
+ * (L each); `preLayers`, `postLayers` and `readback` are copies made on demand.
+ */
+export class StepNumbers {
   readonly loss: number;
   readonly preClipNorm: number;
-  readonly preLayers: Float32Array;
+  /** Index in `values` of the first of the L pre-clip layer norms. */
+  readonly preLayersAt: number;
   readonly postClipNorm: number;
-  readonly postLayers: Float32Array;
+  /** Index in `values` of the first of the L post-clip layer norms. */
+  readonly postLayersAt: number;
   readonly weightsFinite: boolean;
   readonly valLoss: number | null;
-  readonly readback: Readonly<Record<string, number>>;
+  /**
+   * What `strategy.next` receives: `preClipNorm`, then every strategy readback key in packed
+   * order (the same keys, order and values as `{ preClipNorm, ...readback }`).
+   */
+  readonly measured: Readonly<Record<string, number>>;
   /** Pre-clip gradient values per layer index, on histogram steps only. */
   readonly histograms: readonly Float32Array[];
+
+  /** Splits the packed vector `values` according to `layout`. */
+  constructor(
+    /** The packed readback itself. */
+    readonly values: Float32Array,
+    readonly layout: PackLayout,
+  ) {
+    const L = layout.layers;
+    this.loss = values[0]!;
+    this.preClipNorm = values[1]!;
+    this.preLayersAt = 2;
+    let i = 2 + L;
+    this.postClipNorm = values[i]!;
+    this.postLayersAt = i + 1;
+    i += 1 + L;
+    this.weightsFinite = Number.isFinite(values[i]!);
+    i += 1;
+    this.valLoss = layout.hasVal ? values[i++]! : null;
+    const measured: Record<string, number> = { preClipNorm: this.preClipNorm };
+    const keys = layout.readbackKeys;
+    for (let k = 0; k < keys.length; k++) measured[keys[k]!] = values[i++]!;
+    this.measured = measured;
+    const sizes = layout.histogramSizes;
+    let histograms = NO_HISTOGRAMS;
+    if (sizes.length > 0) {
+      const h: Float32Array[] = [];
+      for (let k = 0; k < sizes.length; k++) h.push(values.subarray(i, (i += sizes[k]!)));
+      histograms = h;
+    }
+    this.histograms = histograms;
+  }
+
+  /** Per-layer pre-clip norms (a copy). */
+  get preLayers(): Float32Array {
+    return this.values.slice(this.preLayersAt, this.preLayersAt + this.layout.layers);
+  }
+
+  /** Per-layer post-clip norms (a copy). */
+  get postLayers(): Float32Array {
+    return this.values.slice(this.postLayersAt, this.postLayersAt + this.layout.layers);
+  }
+
+  /** The strategy's readback keys and values (a copy, without `preClipNorm`). */
+  get readback(): Readonly<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const key of this.layout.readbackKeys) out[key] = this.measured[key]!;
+    return out;
+  }
 }
+
+const NO_HISTOGRAMS: readonly Float32Array[] = [];
 
 /** Splits the packed vector according to `layout`. */
 export function unpack(values: Float32Array, layout: PackLayout): StepNumbers {
-  const L = layout.layers;
-  let i = 2 + L;
-  const postClipNorm = values[i]!;
-  const postLayers = values.slice(i + 1, i + 1 + L);
-  i += 1 + L;
-  const weightsFinite = Number.isFinite(values[i]!);
-  i += 1;
-  const valLoss = layout.hasVal ? values[i++]! : null;
-  const readback: Record<string, number> = {};
-  for (const key of layout.readbackKeys) readback[key] = values[i++]!;
-  const histograms = layout.histogramSizes.map((n) => values.subarray(i, (i += n)));
-  return {
-    loss: values[0]!,
-    preClipNorm: values[1]!,
-    preLayers: values.slice(2, 2 + L),
-    postClipNorm,
-    postLayers,
-    weightsFinite,
-    valLoss,
-    readback,
-    histograms,
-  };
+  return new StepNumbers(values, layout);
 }

@@ -34,7 +34,9 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       finalLoss = record.loss;
       if (record.valLoss !== null) finalValLoss = record.valLoss;
       if (Number.isFinite(record.loss) && (bestLoss === null || record.loss < bestLoss)) bestLoss = record.loss;
-      for (const e of record.events) {
+      const found = record.events;
+      for (let i = 0; i < found.length; i++) {
+        const e = found[i]!;
         events[e.kind] = (events[e.kind] ?? 0) + 1;
         if (firstBad === null && UNSTABLE.has(e.kind)) firstBad = e;
       }
