@@ -17,6 +17,9 @@ export function createNonfiniteDetector(): Detector<NonfiniteState> {
     kind: 'nonfinite',
     init: () => ({ previousLayerNorms: null }),
     observe({ record, weightsFinite }, state) {
+      if (weightsFinite && Number.isFinite(record.loss) && Number.isFinite(record.preClipNorm)) {
+        return { state: { previousLayerNorms: record.layerNorms }, events: [] };
+      }
       const what: ('loss' | 'grad_norm' | 'weights')[] = [];
       if (!Number.isFinite(record.loss)) what.push('loss');
       if (!Number.isFinite(record.preClipNorm)) what.push('grad_norm');

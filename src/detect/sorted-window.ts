@@ -54,8 +54,11 @@ function upperBound(s: Float64Array, n: number, x: number): number {
  */
 export function pushWindow(window: readonly number[], value: number, size: number): number[] {
   const drop = Math.max(0, window.length + 1 - size);
-  const next = window.slice(drop);
-  next.push(value);
+  // Sized once (slice-then-push would grow the copy's backing store every step).
+  const last = window.length - drop;
+  const next = new Array<number>(last + 1);
+  for (let k = 0; k < last; k++) next[k] = window[drop + k]!;
+  next[last] = value;
   if (drop <= 1) {
     const prev = window.length === 0 ? EMPTY : sortedOf.get(window);
     if (prev !== undefined) {

@@ -19,6 +19,10 @@ export interface SpikeState {
 
 export type SpikeOptions = Pick<DetectConfig['spike'], 'window' | 'warmup' | 'zThreshold' | 'minRatio'>;
 
+function next(window: readonly number[], previousLayerNorms: Readonly<Record<string, number>>): SpikeState {
+  return { window, previousLayerNorms };
+}
+
 export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState> {
   const sized = Number.isInteger(options.window) && options.window >= 1;
   return {
@@ -26,17 +30,16 @@ export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState>
     init: () => ({ window: [], previousLayerNorms: null }),
     observe({ record }, state) {
       const norm = record.preClipNorm;
-      const next = (window: readonly number[]): SpikeState => ({ window, previousLayerNorms: record.layerNorms });
-      if (!Number.isFinite(norm)) return { state: next(state.window), events: [] };
+      if (!Number.isFinite(norm)) return { state: next(state.window, record.layerNorms), events: [] };
       const window = sized ? pushWindow(state.window, norm, options.window) : [...state.window, norm].slice(-options.window);
-      if (state.window.length < options.warmup) return { state: next(window), events: [] };
+      if (state.window.length < options.warmup) return { state: next(window, record.layerNorms), events: [] };
       // median and mad of detect/stats, from the window's incrementally kept sorted copy.
       const sorted = sortedWindow(state.window);
       const med = medianOfSorted(sorted);
       const z = (norm - med) / (MAD_TO_SIGMA * madOfSorted(sorted, med) + 1e-12);
-      if (!(z > options.zThreshold && norm > options.minRatio * med)) return { state: next(window), events: [] };
+      if (!(z > options.zThreshold && norm > options.minRatio * med)) return { state: next(window, record.layerNorms), events: [] };
       const layer = layerThatJumped(record.layerNorms, state.previousLayerNorms);
-      return { state: next(window), events: [{ kind: 'spike', step: record.step, preClipNorm: norm, median: med, z, layer }] };
+      return { state: next(window, record.layerNorms), events: [{ kind: 'spike', step: record.step, preClipNorm: norm, median: med, z, layer }] };
     },
   };
 }
