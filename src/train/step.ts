@@ -47,6 +47,19 @@ export interface StepTensors {
   readonly layout: PackLayout;
 }
 
+/** Layouts of fused steps (readback keys, sorted: coef, threshold), one per layer count, shared read-only. */
+// Mutable array types only so that tf.tidy accepts the result as a TensorContainer.
+type FusedLayout = { layers: number; readbackKeys: string[]; hasVal: boolean; histogramSizes: number[] };
+const fusedLayouts = new Map<number, FusedLayout>();
+function fusedLayout(layers: number): FusedLayout {
+  let layout = fusedLayouts.get(layers);
+  if (layout === undefined) {
+    layout = { layers, readbackKeys: ['coef', 'threshold'], hasVal: false, histogramSizes: [] };
+    fusedLayouts.set(layers, layout);
+  }
+  return layout;
+}
+
 function validationLoss(plan: RunPlan): Tensor | null {
   if (!plan.val) return null;
   const preds = plan.model.apply(plan.val.xs, { training: false }) as Tensor;
@@ -104,7 +117,7 @@ function stepInTidy<S>(
     // The built-in global-norm clip: norms, clip and pack in one kernel where possible
     // (its readback keys, sorted: coef, threshold).
     const fused = opts.evaluate || opts.histograms ? null : fusedNormStep(strategy as ClipStrategy, value, grads, plan.vars, plan.groups, opts.normType);
-    if (fused) return { ...fused, layout: { layers: plan.groups.length, readbackKeys: ['coef', 'threshold'], hasVal: false, histogramSizes: [] } };
+    if (fused) return { packed: fused.packed, grads: fused.grads, layout: fusedLayout(plan.groups.length) };
     // The weights have not been updated yet: their checksum is this step's starting point.
     const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
     const { tensorNorms, totalNorm } = pre;
