@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GclipError } from '../errors.js';
+import { thrownGclipError } from '../../test/helpers/errors.js';
 import { parseBaseline } from './baseline.js';
 
 const summary = {
@@ -22,15 +22,7 @@ const summary = {
   someFutureField: { nested: true },
 };
 
-function thrown(fn: () => unknown): GclipError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GclipError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+const thrown = thrownGclipError;
 
 describe('parseBaseline', () => {
   it('takes finalLoss and the norm median/p90 from a RunSummary, ignoring other fields', () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GclipError } from '../errors.js';
+import { thrownGclipError } from '../../test/helpers/errors.js';
 import { encodeRecord } from '../report/codec.js';
 import { foreignRecord, parseNumberCell } from './log-common.js';
 import { detectLogFormat, loadLog, parseLog } from './logs.js';
 
-function thrown(fn: () => unknown): GclipError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GclipError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+const thrown = thrownGclipError;
 
 describe('detectLogFormat', () => {
   it.each([

@@ -84,31 +84,13 @@ const moduleSchema = z.strictObject({
 });
 
 /** Every kind but `chain` (a chain's children cannot be chains). */
-export const leafClipSchema = z.discriminatedUnion('kind', [
-  noneSchema,
-  normSchema,
-  valueSchema,
-  tensorNormSchema,
-  agcSchema,
-  autoclipSchema,
-  zclipSchema,
-  moduleSchema,
-]);
+const leafVariants = [noneSchema, normSchema, valueSchema, tensorNormSchema, agcSchema, autoclipSchema, zclipSchema, moduleSchema] as const;
+export const leafClipSchema = z.discriminatedUnion('kind', [...leafVariants]);
 export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 
 /** Several strategies in sequence, e.g. zclip then a hard norm cap. */
 const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
 
 /** The `clip:` block: one variant per strategy kind, discriminated by `kind`. */
-export const clipSchema = z.discriminatedUnion('kind', [
-  noneSchema,
-  normSchema,
-  valueSchema,
-  tensorNormSchema,
-  agcSchema,
-  autoclipSchema,
-  zclipSchema,
-  moduleSchema,
-  chainSchema,
-]);
+export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, chainSchema]);
 export type ClipConfig = z.infer<typeof clipSchema>;

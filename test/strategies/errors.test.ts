@@ -1,21 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { Chalk } from 'chalk';
+import { renderedError } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { renderError } from '../../src/cli/render/errors.js';
 import { loadPluginStrategy } from '../../src/clip/plugin.js';
 import { resolveConfig, type RawFlags } from '../../src/config/merge.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const plain = { color: new Chalk({ level: 0 }), debug: false };
 
-async function rendered(run: () => unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    return renderError(error, plain);
-  }
-  throw new Error('expected an error');
-}
+const rendered = renderedError;
 
 const flags = (f: RawFlags) => rendered(() => resolveConfig({ flags: f }));
 const plugin = (module: string) => rendered(() => loadPluginStrategy({ kind: 'module', module, options: {}, normType: 2 }, { cwd: ROOT }));

@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { renderedError } from '../../../test/helpers/errors.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, memoryReader, type Reader } from '../../config/load.js';
 import { resolveConfig, type RawFlags } from '../../config/merge.js';
@@ -8,15 +9,7 @@ import { exitCodeOf, renderError } from './errors.js';
 
 const plain = { color: new Chalk({ level: 0 }), debug: false };
 
-/** The rendered error thrown by `run`, with colour off. */
-async function rendered(run: () => unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    return renderError(error, plain);
-  }
-  throw new Error('expected an error');
-}
+const rendered = renderedError;
 
 const load = (path: string, text?: string, read?: Reader) =>
   loadConfigFile(path, read ?? memoryReader(text === undefined ? {} : { [path]: text }));
