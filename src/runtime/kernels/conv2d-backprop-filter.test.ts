@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
-import { createRng } from '../rng.js';
 import { tf } from '../tf.js';
 import type { Conv2DBackpropFilterAttrs } from './conv2d-backprop-filter.js';
+import { relError, seededValues } from '../../../test/helpers/numeric.js';
 
 type Case = {
   name: string;
@@ -33,11 +33,6 @@ const CASES: Case[] = [
 ];
 
 const pair = (v: number | [number, number] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
-
-function values(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
 
 /** dy's shape: the conv output, from tfjs's own shape arithmetic (dilated filter extent). */
 function dyShape(c: Case): number[] {
@@ -85,17 +80,6 @@ async function onWasm(c: Case, x: Float32Array, dy: Float32Array): Promise<Float
   return data;
 }
 
-/** max |a − b| / max |b|: the error relative to the gradient's scale. */
-function relError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  b.forEach((v, i) => {
-    diff = Math.max(diff, Math.abs(a[i]! - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return diff / scale;
-}
-
 beforeAll(async () => {
   await initBackend('wasm');
 });
@@ -105,16 +89,16 @@ afterAll(async () => {
 
 describe('wasm Conv2DBackpropFilter', () => {
   it.each(CASES)('matches the cpu backend within 1e-4 relative: $name', async (c) => {
-    const x = values(c.x.reduce((a, b) => a * b, 1), 1);
-    const dy = values(dyShape(c).reduce((a, b) => a * b, 1), 2);
+    const x = seededValues(c.x.reduce((a, b) => a * b, 1), 1);
+    const dy = seededValues(dyShape(c).reduce((a, b) => a * b, 1), 2);
     const expected = await cpuReference(c, x, dy);
     const actual = await onWasm(c, x, dy);
     expect(relError(actual, expected)).toBeLessThan(1e-4);
   });
 
   it('makes tf.grad of conv2d work on wasm and agree with cpu (and leaks no wasm memory)', async () => {
-    const x = values(2 * 8 * 8 * 2, 3);
-    const w = values(3 * 3 * 2 * 4, 4);
+    const x = seededValues(2 * 8 * 8 * 2, 3);
+    const w = seededValues(3 * 3 * 2 * 4, 4);
     const grads = async (backend: string): Promise<Float32Array[]> => {
       await tf.setBackend(backend);
       const xs = tf.tensor4d(x, [2, 8, 8, 2]);

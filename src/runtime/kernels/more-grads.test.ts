@@ -1,22 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
-import { createRng } from '../rng.js';
 import { tf } from '../tf.js';
-
-const values = (n: number, seed: number): Float32Array => {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-};
-
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
+import { relError, seededValues } from '../../../test/helpers/numeric.js';
 
 /** Runs `f` on cpu and on wasm; returns both results' values and checks wasm leaked no tensor. */
 async function both(f: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
@@ -45,7 +30,7 @@ describe('wasm UnsortedSegmentSum', () => {
     { name: 'an empty segment', x: [6, 2, 2], ids: [0, 3, 3, 1, 1, 0], segments: 4 },
     { name: 'scalar rows', x: [5], ids: [1, 1, 0, 1, 0], segments: 2 },
   ])('matches cpu: $name', async ({ x, ids, segments }) => {
-    const xv = values(x.reduce((a, b) => a * b, 1), 1);
+    const xv = seededValues(x.reduce((a, b) => a * b, 1), 1);
     const { cpu, wasm } = await both(() => {
       const xs = tf.tensor(xv, x);
       const idx = tf.tensor1d(ids, 'int32');
@@ -56,7 +41,7 @@ describe('wasm UnsortedSegmentSum', () => {
   });
 
   it('makes the gradient of gather (Embedding) work on wasm', async () => {
-    const table = values(10 * 3, 2);
+    const table = seededValues(10 * 3, 2);
     const { cpu, wasm } = await both(() => {
       const t = tf.tensor2d(table, [10, 3]);
       const idx = tf.tensor1d([1, 4, 4, 9, 0], 'int32');
@@ -74,8 +59,8 @@ describe('wasm depthwise conv gradients', () => {
     { name: '3x3 valid, stride 2, multiplier 1', x: [2, 9, 8, 2], f: [3, 3, 2, 1], strides: 2, pad: 'valid' as const },
     { name: '2x3 same, strides [2, 1]', x: [1, 6, 6, 4], f: [2, 3, 4, 3], strides: [2, 1] as [number, number], pad: 'same' as const },
   ])('filter and input gradients match cpu within 1e-4: $name', async ({ x, f, strides, pad }) => {
-    const xv = values(x.reduce((a, b) => a * b, 1), 3);
-    const fv = values(f.reduce((a, b) => a * b, 1), 4);
+    const xv = seededValues(x.reduce((a, b) => a * b, 1), 3);
+    const fv = seededValues(f.reduce((a, b) => a * b, 1), 4);
     const { cpu, wasm } = await both(() => {
       const xs = tf.tensor4d(xv, x as [number, number, number, number]);
       const fs = tf.tensor4d(fv, f as [number, number, number, number]);
@@ -95,7 +80,7 @@ describe('layers that need these kernels train on wasm', () => {
   ] as const)('%s: one Adam step runs and changes every weight', async (name, make) => {
     await tf.setBackend('wasm');
     const model = make();
-    const x = name === 'embedding' ? tf.tensor2d([[1, 2, 3], [4, 5, 6]]) : tf.tensor4d(values(2 * 64, 5), [2, 8, 8, 1]);
+    const x = name === 'embedding' ? tf.tensor2d([[1, 2, 3], [4, 5, 6]]) : tf.tensor4d(seededValues(2 * 64, 5), [2, 8, 8, 1]);
     const before = model.getWeights().map((w) => w.dataSync().slice());
     const opt = tf.train.adam(0.01);
     opt.minimize(() => tf.mean(tf.square(model.apply(x) as tf.Tensor)) as tf.Scalar, true)?.dispose();

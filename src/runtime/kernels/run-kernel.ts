@@ -12,10 +12,11 @@ export type KernelBackend = tf.KernelBackend & { disposeData(dataId: object): bo
 export type RunKernel = (name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs?: object) => TensorInfo;
 
 /**
- * Calls `body` with a `run` function bound to `backendName`'s kernels; every output of
- * `run` is disposed afterwards except the one `body` returns (also on a throw).
+ * Calls `body` with a `run` function bound to `backendName`'s kernels and an `adopt`
+ * function for tensors it allocates itself; every output of `run` and every adopted tensor
+ * is disposed afterwards except the one `body` returns (also on a throw).
  */
-export function withKernels(backend: KernelBackend, backendName: string, body: (run: RunKernel) => TensorInfo): TensorInfo {
+export function withKernels(backend: KernelBackend, backendName: string, body: (run: RunKernel, adopt: (t: TensorInfo) => TensorInfo) => TensorInfo): TensorInfo {
   const temps: TensorInfo[] = [];
   const run: RunKernel = (name, inputs, attrs = {}) => {
     const kernel = tf.getKernel(name, backendName);
@@ -24,9 +25,10 @@ export function withKernels(backend: KernelBackend, backendName: string, body: (
     temps.push(out);
     return out;
   };
+  const adopt = (t: TensorInfo): TensorInfo => (temps.push(t), t);
   let result: TensorInfo | undefined;
   try {
-    result = body(run);
+    result = body(run, adopt);
     return result;
   } finally {
     for (const t of temps) if (t !== result) backend.disposeData(t.dataId);
