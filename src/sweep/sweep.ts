@@ -10,7 +10,7 @@ import { inputError } from '../errors.js';
 import { decodeNumbers, stringifyWithNonFinite } from '../report/codec.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { readCached, taskKey, writeCached } from './cache.js';
-import { planTasks, type SweepPlan, type SweepTask } from './grid.js';
+import { planTasks, runOrder, type SweepPlan, type SweepTask } from './grid.js';
 import type { SeedResult } from './metrics.js';
 import { buildReport, type SweepReport } from './report.js';
 import { runTasks } from './runner.js';
@@ -74,7 +74,7 @@ export async function sweep(plan: SweepPlan, o: SweepOptions): Promise<SweepOutc
   const cached = results.length;
   const progress = createProgressTracker({ total: tasks.length, cached, jobs: o.jobs, now, started, emit: o.onProgress });
   const keys = new Map(todo.map((t) => [`${t.pointId}#${t.seed}`, t.key]));
-  await runTasks(todo, {
+  await runTasks(runOrder(todo), {
     jobs: o.jobs,
     backend: o.backend ?? plan.base.backend,
     signal: o.signal,

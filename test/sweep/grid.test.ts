@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../src/config/schema.js';
-import { buildSweepPlan, DEFAULT_THRESHOLDS, gridThresholds, logRange, parseRange, parseThresholds, planTasks } from '../../src/sweep/grid.js';
+import { buildSweepPlan, DEFAULT_THRESHOLDS, gridThresholds, logRange, parseRange, parseThresholds, planTasks, runOrder } from '../../src/sweep/grid.js';
 import { parseSweepFlags } from '../../src/sweep/flags.js';
 import { parseShard, shardItems } from '../../src/sweep/shard.js';
 import { taskKey } from '../../src/sweep/cache.js';
@@ -37,6 +37,11 @@ describe('grid', () => {
     expect(tasks.map((t) => `${t.pointId}/${t.seed}`)).toEqual(['baseline/7', 'baseline/8', 'norm@0.5/7', 'norm@0.5/8', 'norm@2/7', 'norm@2/8']);
     expect(tasks[0]!.config.clip).toEqual({ kind: 'none', normType: 2 });
     expect(tasks[2]!.config.clip).toMatchObject({ kind: 'norm', maxNorm: 0.5, normType: 2 });
+  });
+
+  it('runs the baseline last, everything else in plan order', () => {
+    const tasks = runOrder(planTasks(buildSweepPlan(base, { thresholds: [2, 0.5], seeds: 2, strategies: ['autoclip'] })));
+    expect(tasks.map((t) => `${t.pointId}/${t.seed}`)).toEqual(['norm@0.5/7', 'norm@0.5/8', 'norm@2/7', 'norm@2/8', 'autoclip/7', 'autoclip/8', 'baseline/7', 'baseline/8']);
   });
 
   it('forces early stop on instability and drops the run directory', () => {
