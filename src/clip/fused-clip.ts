@@ -11,7 +11,7 @@
  * norm or coefficient) and then use the ops.
  */
 import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { ensureHostKernel, hostIo, indexedInputs, type HostBackendName } from '../runtime/host-kernels.js';
+import { ensureHostKernel, hostKernel, type HostBackendName } from '../runtime/host-kernels.js';
 
 /** The kernel's registry name. */
 export const GLOBAL_CLIP_KERNEL = 'GclipGlobalClip';
@@ -84,24 +84,14 @@ export function scaleInto(src: ArrayLike<number>, c: number, dst: Float32Array):
   for (; i < n; i++) dst[i] = src[i]! * c;
 }
 
-function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
-  const min = MINIMUM[backendName];
-  return {
-    kernelName: GLOBAL_CLIP_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as FusedClipAttrs;
-      const io = hostIo(backend as tf.KernelBackend, backendName);
-      const [first, ...grads] = indexedInputs(inputs);
-      const c = fusedClipCoef(io.read(first!)[0]!, a, min);
-      // Allocate every output before taking any view: on wasm an allocation can grow the
-      // heap and detach the views taken before it.
-      const outs = grads.map((g) => io.alloc([...g.shape]));
-      grads.forEach((g, j) => scaleInto(io.read(g), c, io.view(outs[j]!)));
-      return a.rule === 'given' ? outs : [...outs, io.write([...first!.shape], [c])];
-    },
-  };
-}
+const kernelConfig = hostKernel<FusedClipAttrs>(GLOBAL_CLIP_KERNEL, ([first, ...grads], a, io, backendName) => {
+  const c = fusedClipCoef(io.read(first!)[0]!, a, MINIMUM[backendName]);
+  // Allocate every output before taking any view: on wasm an allocation can grow the
+  // heap and detach the views taken before it.
+  const outs = grads.map((g) => io.alloc([...g.shape]));
+  grads.forEach((g, j) => scaleInto(io.read(g), c, io.view(outs[j]!)));
+  return a.rule === 'given' ? outs : [...outs, io.write([...first!.shape], [c])];
+});
 
 function runnable(tensors: readonly Tensor[], x: Tensor): boolean {
   return x.rank === 0 && tensors.every((t) => t.dtype === 'float32') && x.dtype === 'float32' && ensureHostKernel(GLOBAL_CLIP_KERNEL, kernelConfig);

@@ -9,7 +9,7 @@
  * kernels of `norms.ts`.
  */
 import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { ensureHostKernel, hostIo, indexedInputs, type HostBackendName } from '../runtime/host-kernels.js';
+import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
 import { layerNorms, measureNorms, normOrderValue, type NormOrder } from './norms.js';
 
 /** The kernel's registry name. */
@@ -113,24 +113,16 @@ export function stepNormsHost(grads: readonly ArrayLike<number>[], weights: read
   return { tensorNorms, total, summary: [total, ...groupNorms], weightsSum: f32(weightsSum) };
 }
 
-function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
-  return {
-    kernelName: STEP_NORMS_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as Attrs;
-      const io = hostIo(backend as tf.KernelBackend, backendName);
-      const all = indexedInputs(inputs).map((t) => io.read(t));
-      const r = stepNormsHost(all.slice(0, a.grads), all.slice(a.grads), a);
-      return [
-        io.write([r.tensorNorms.length], r.tensorNorms),
-        io.write([], [r.total]),
-        io.write([r.summary.length], r.summary),
-        io.write([1], [r.weightsSum]),
-      ];
-    },
-  };
-}
+const kernelConfig = hostKernel<Attrs>(STEP_NORMS_KERNEL, (inputs, a, io) => {
+  const all = inputs.map((t) => io.read(t));
+  const r = stepNormsHost(all.slice(0, a.grads), all.slice(a.grads), a);
+  return [
+    io.write([r.tensorNorms.length], r.tensorNorms),
+    io.write([], [r.total]),
+    io.write([r.summary.length], r.summary),
+    io.write([1], [r.weightsSum]),
+  ];
+});
 
 function opsFallback(grads: readonly Tensor[], weights: readonly Tensor[], groups: Attrs['groups'], normType: NormOrder): StepNorms {
   return tf.tidy(() => {

@@ -56,11 +56,23 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
   };
 }
 
-/** The inputs of a kernel called with `{ t0, t1, … }`, in index order. */
+/** The inputs of a kernel called with `{ t0, t1, … }`, in index order (whatever the insertion order). */
 export function indexedInputs(inputs: tf.NamedTensorInfoMap): Info[] {
-  return Object.keys(inputs)
-    .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
-    .map((key) => inputs[key]!);
+  const out: Info[] = [];
+  for (const key in inputs) out[Number(key.slice(1))] = inputs[key]!;
+  return out;
+}
+
+/** The work of a host kernel: its inputs (`t0`, `t1`, … in index order), attributes and I/O. */
+export type HostKernelBody<A> = (inputs: Info[], attrs: A, io: HostIo, backendName: HostBackendName) => Info | Info[];
+
+/** The config factory `ensureHostKernel` takes, for a kernel called with inputs `{ t0, t1, … }`. */
+export function hostKernel<A>(kernelName: string, body: HostKernelBody<A>): (backendName: HostBackendName) => tf.KernelConfig {
+  return (backendName) => ({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => body(indexedInputs(inputs), attrs as unknown as A, hostIo(backend as tf.KernelBackend, backendName), backendName),
+  });
 }
 
 /**

@@ -21,7 +21,7 @@ import { isBuiltinGlobalNorm, TORCH_NORM_EPS, type GlobalNormSemantics } from '.
 import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
 import type { ClipStrategy } from '../clip/types.js';
 import type { NormType } from '../config/schema.js';
-import { ensureHostKernel, hostIo, type HostBackendName } from '../runtime/host-kernels.js';
+import { ensureHostKernel, hostKernel, type HostBackendName } from '../runtime/host-kernels.js';
 import { tf, type Tensor } from '../runtime/tf.js';
 
 /** The kernel's registry name. */
@@ -39,47 +39,35 @@ const MINIMUM: Readonly<Record<HostBackendName, (a: number, b: number) => number
   cpu: Math.min,
 };
 
-function kernelConfig(backendName: HostBackendName): tf.KernelConfig {
-  const min = MINIMUM[backendName];
-  return {
-    kernelName: FUSED_STEP_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as Attrs;
-      const io = hostIo(backend as tf.KernelBackend, backendName);
-      // Inputs: t0 = loss, t1…tk = gradients, then the weights, inserted in that order
-      // (keys like `t0` are not integer-like, so Object.values keeps insertion order).
-      const k = a.grads;
-      const all = Object.values(inputs);
-      const n = all.length;
-      const info = (i: number) => all[i]!;
-      // Allocate every output before taking any view (a wasm heap growth detaches views).
-      const outs: tf.TensorInfo[] = [];
-      for (let j = 1; j <= k; j++) outs.push(io.alloc([...info(j).shape]));
-      const L = a.groups.length;
-      const packed = io.alloc([2 * (L + 1) + 4]);
-      const grads: ArrayLike<number>[] = [];
-      const weights: ArrayLike<number>[] = [];
-      for (let j = 1; j <= k; j++) grads.push(io.read(info(j)));
-      for (let j = k + 1; j < n; j++) weights.push(io.read(info(j)));
-      const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups) : stepNormsHost(grads, weights, a);
-      const c = fusedClipCoef(r.total, a, min);
-      for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
-      // [loss, pre, preLayer×L, post, postLayer×L, weightsSum, coef, threshold]
-      const v = io.view(packed);
-      v[0] = io.read(info(0))[0]!;
-      for (let i = 0; i <= L; i++) {
-        v[1 + i] = r.summary[i]!;
-        v[2 + L + i] = r.summary[i]! * c;
-      }
-      v[3 + 2 * L] = r.weightsSum;
-      v[4 + 2 * L] = c;
-      v[5 + 2 * L] = a.maxNorm;
-      outs.push(packed);
-      return outs;
-    },
-  };
-}
+const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendName) => {
+  // Inputs: t0 = loss, t1…tk = gradients, then the weights.
+  const k = a.grads;
+  const n = all.length;
+  // Allocate every output before taking any view (a wasm heap growth detaches views).
+  const outs: tf.TensorInfo[] = [];
+  for (let j = 1; j <= k; j++) outs.push(io.alloc([...all[j]!.shape]));
+  const L = a.groups.length;
+  const packed = io.alloc([2 * (L + 1) + 4]);
+  const grads: ArrayLike<number>[] = [];
+  const weights: ArrayLike<number>[] = [];
+  for (let j = 1; j <= k; j++) grads.push(io.read(all[j]!));
+  for (let j = k + 1; j < n; j++) weights.push(io.read(all[j]!));
+  const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups) : stepNormsHost(grads, weights, a);
+  const c = fusedClipCoef(r.total, a, MINIMUM[backendName]);
+  for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
+  // [loss, pre, preLayer×L, post, postLayer×L, weightsSum, coef, threshold]
+  const v = io.view(packed);
+  v[0] = io.read(all[0]!)[0]!;
+  for (let i = 0; i <= L; i++) {
+    v[1 + i] = r.summary[i]!;
+    v[2 + L + i] = r.summary[i]! * c;
+  }
+  v[3 + 2 * L] = r.weightsSum;
+  v[4 + 2 * L] = c;
+  v[5 + 2 * L] = a.maxNorm;
+  outs.push(packed);
+  return outs;
+});
 
 const f32 = Math.fround;
 

@@ -8,7 +8,8 @@ import type { DetectConfig, NormType } from '../config/schema.js';
 import { createDetectors, type Detector, type StepObservation } from '../detect/index.js';
 import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
-import { tf, type NamedTensorMap, type Tensor } from '../runtime/tf.js';
+import { tf } from '../runtime/tf.js';
+import { createApplyGradients } from './fused-adam.js';
 import { wrapSinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
@@ -94,19 +95,13 @@ function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32A
   return named;
 }
 
-function applyUpdate(plan: RunPlan, grads: readonly Tensor[]): void {
-  const named: NamedTensorMap = {};
-  const vars = plan.vars;
-  for (let i = 0; i < vars.length; i++) named[vars[i]!.name] = grads[i]!;
-  plan.optimizer.applyGradients(named);
-}
-
 /** Runs the plan to the end, a halt, or an abort. Sinks are opened by the caller. */
 export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const detectors = createDetectors(o.detect);
   const detectorStates: unknown[] = detectors.map((d) => d.init());
   const summary = createSummaryAccumulator();
   let strategyState = o.strategy.init(o.plan.vars);
+  const applyGradients = createApplyGradients(o.plan.optimizer, o.plan.vars);
   let policy: PolicyState = initialPolicyState;
   let decision: Decision = { action: 'apply', reason: null };
   // wasm and cpu keep tensors in host memory, where the one readback is a plain copy:
@@ -130,7 +125,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const record = toRecord(step, numbers, o.plan, o.fixedThreshold ?? null);
       const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
       ({ decision, state: policy } = decide(events, policy, o.detect));
-      if (decision.action === 'apply') applyUpdate(o.plan, out.grads);
+      if (decision.action === 'apply') applyGradients(out.grads);
       strategyState = o.strategy.next(strategyState, numbers.measured);
       record.events = events;
       record.skipped = decision.action !== 'apply';

@@ -9,7 +9,7 @@
  * float32 values (exact) rounded once to float32 on store, i.e. IEEE float32 multiplication,
  * bit for bit what `tf.mul` gives.
  */
-import { ensureHostKernel, hostIo, indexedInputs, type HostBackendName } from '../runtime/host-kernels.js';
+import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
 import { tf, type Tensor } from '../runtime/tf.js';
 
 /** The kernel's registry name. */
@@ -33,36 +33,28 @@ interface PackAttrs {
   readonly scaleBy: number[];
 }
 
-function packConfig(backendName: HostBackendName): tf.KernelConfig {
-  return {
-    kernelName: PACK_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const io = hostIo(backend as tf.KernelBackend, backendName);
-      const scaleBy = (attrs as unknown as Partial<PackAttrs>).scaleBy ?? [];
-      const all = indexedInputs(inputs);
-      const count = scaleBy.length > 0 ? scaleBy.length : all.length;
-      let total = 0;
-      for (let p = 0; p < count; p++) total += all[p]!.shape.reduce((n, d) => n * d, 1);
-      // Allocate before taking views: a wasm heap growth detaches views taken earlier.
-      const out = io.alloc([total]);
-      const values = io.view(out);
-      let offset = 0;
-      for (let p = 0; p < count; p++) {
-        const v = io.read(all[p]!);
-        const by = scaleBy[p] ?? -1;
-        if (by < 0) {
-          values.set(v, offset);
-        } else {
-          const c = io.read(all[by]!)[0]!;
-          for (let j = 0; j < v.length; j++) values[offset + j] = v[j]! * c;
-        }
-        offset += v.length;
-      }
-      return out;
-    },
-  };
-}
+const packConfig = hostKernel<Partial<PackAttrs>>(PACK_KERNEL, (all, attrs, io) => {
+  const scaleBy = attrs.scaleBy ?? [];
+  const count = scaleBy.length > 0 ? scaleBy.length : all.length;
+  let total = 0;
+  for (let p = 0; p < count; p++) total += all[p]!.shape.reduce((n, d) => n * d, 1);
+  // Allocate before taking views: a wasm heap growth detaches views taken earlier.
+  const out = io.alloc([total]);
+  const values = io.view(out);
+  let offset = 0;
+  for (let p = 0; p < count; p++) {
+    const v = io.read(all[p]!);
+    const by = scaleBy[p] ?? -1;
+    if (by < 0) {
+      values.set(v, offset);
+    } else {
+      const c = io.read(all[by]!)[0]!;
+      for (let j = 0; j < v.length; j++) values[offset + j] = v[j]! * c;
+    }
+    offset += v.length;
+  }
+  return out;
+});
 
 const flat = (t: Tensor): Tensor => tf.reshape(t, [-1]);
 

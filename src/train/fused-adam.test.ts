@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../runtime/backend.js';
+import { createRng } from '../runtime/rng.js';
+import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
+import { ADAM_KERNEL, createApplyGradients } from './fused-adam.js';
+
+const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1]];
+
+/** Gradients of step `step`: normal values at a scale that changes from step to step, some exact zeros, a few tiny and huge ones. */
+function gradsAt(step: number): Float32Array[] {
+  const rng = createRng(100 + step);
+  const scale = [1, 1e-3, 30, 1e-30, 1e12][step % 5]!;
+  return SHAPES.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => (i % 11 === 3 ? 0 : rng.normal() * scale)));
+}
+
+interface Run {
+  readonly weights: Float32Array[];
+  readonly state: Float32Array[];
+  readonly iterations: number;
+  readonly fusedCalls: number;
+}
+
+/** `steps` Adam steps from the same weights, through `applyGradients` or through the fused update. */
+async function train(fused: boolean, make: () => Optimizer, steps: number): Promise<Run> {
+  const rng = createRng(1);
+  const vars: Variable[] = SHAPES.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()), s), true, `w${i}_${fused}`)));
+  const optimizer = make();
+  const apply = createApplyGradients(optimizer, vars);
+  const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+  const runKernel = engine.runKernel;
+  let fusedCalls = 0;
+  engine.runKernel = function (name: string, ...rest: unknown[]) {
+    if (name === ADAM_KERNEL) fusedCalls++;
+    return runKernel.call(this, name, ...rest);
+  };
+  try {
+    for (let step = 0; step < steps; step++) {
+      const grads: Tensor[] = gradsAt(step).map((g, i) => tf.tensor(g, SHAPES[i]));
+      if (fused) apply(grads);
+      else optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]!])));
+      tf.dispose(grads);
+    }
+  } finally {
+    engine.runKernel = runKernel;
+  }
+  const weights = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+  const [iterationsTensor, ...moments] = await optimizer.getWeights();
+  iterationsTensor!.tensor.dispose();
+  const state = await Promise.all(moments.map(async (w) => (await w.tensor.data()) as Float32Array));
+  const adam = optimizer as unknown as { accBeta1: Tensor; accBeta2: Tensor; iterations: number };
+  state.push((await adam.accBeta1.data()) as Float32Array, (await adam.accBeta2.data()) as Float32Array);
+  const iterations = adam.iterations;
+  optimizer.dispose();
+  tf.dispose(vars);
+  return { weights, state, iterations, fusedCalls };
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('fused Adam update', () => {
+  const OPTIMIZERS = [
+    { name: 'tfjs defaults, lr 1e-3', make: () => tf.train.adam(1e-3) },
+    { name: 'lr 0.05, β1 0.8, β2 0.99, ε 1e-8', make: () => tf.train.adam(0.05, 0.8, 0.99, 1e-8) },
+  ];
+  for (const backend of ['wasm', 'cpu']) {
+    it.each(OPTIMIZERS)(`gives tfjs Adam's weights, moments, accβ and iterations bit for bit on ${backend}: $name`, async ({ make }) => {
+      await tf.setBackend(backend);
+      const before = tf.memory().numTensors;
+      const reference = await train(false, make, 25);
+      const fused = await train(true, make, 25);
+      expect(fused.fusedCalls).toBe(24); // the first step creates the moments through tfjs
+      expect(fused.weights).toEqual(reference.weights);
+      expect(fused.state).toEqual(reference.state);
+      expect(fused.iterations).toBe(25);
+      expect(reference.iterations).toBe(25);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('leaves other optimizers to tfjs', async () => {
+    await tf.setBackend('wasm');
+    const w = tf.variable(tf.ones([3]), true, 'sgd_w');
+    const sgd = tf.train.sgd(0.5);
+    const g = tf.ones([3]);
+    createApplyGradients(sgd, [w])([g]);
+    expect([...(await w.data())]).toEqual([0.5, 0.5, 0.5]);
+    tf.dispose([w, g]);
+    sgd.dispose();
+  });
+});
