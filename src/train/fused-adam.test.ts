@@ -36,6 +36,7 @@ async function train(fused: boolean, make: () => Optimizer, steps: number): Prom
   try {
     for (let step = 0; step < steps; step++) {
       const grads: Tensor[] = gradsAt(step).map((g, i) => tf.tensor(g, SHAPES[i]));
+      if (step === 12) (optimizer as unknown as { learningRate: number }).learningRate /= 4; // a caller's schedule
       if (fused) apply(grads);
       else optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]!])));
       tf.dispose(grads);
@@ -81,6 +82,20 @@ describe('fused Adam update', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('leaves a reused optimizer whose moments belong to other variables to tfjs (and its error)', async () => {
+    await tf.setBackend('wasm');
+    const adam = tf.train.adam(0.1);
+    const a = tf.variable(tf.ones([4]), true, 'reuse_a');
+    const b = tf.variable(tf.ones([2, 3]), true, 'reuse_b');
+    const ga = tf.ones([4]);
+    const gb = tf.ones([2, 3]);
+    createApplyGradients(adam, [a])([ga]); // moments of shape [4]
+    expect(() => createApplyGradients(adam, [b])([gb])).toThrow();
+    expect([...(await b.data())]).toEqual([1, 1, 1, 1, 1, 1]); // nothing half-applied
+    tf.dispose([a, b, ga, gb]);
+    adam.dispose();
+  });
 
   it('leaves other optimizers to tfjs', async () => {
     await tf.setBackend('wasm');

@@ -87,6 +87,23 @@ const kernelConfig = hostKernel<AdamAttrs>(ADAM_KERNEL, (all, a, io) => {
   return [...outs, ...accOut];
 });
 
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Whether the kernel can take this step: tfjs has created every moment, and each moment
+ * and gradient is float32 with its variable's shape. Anything else (a reused optimizer
+ * whose moments belong to other variables, say) goes through tfjs, which raises its own error.
+ */
+function fusable(vars: readonly Variable[], grads: readonly Tensor[], m: AdamState['accumulatedFirstMoment'], v: AdamState['accumulatedSecondMoment']): boolean {
+  if (m.length !== vars.length || v.length !== vars.length || grads.length !== vars.length) return false;
+  for (let j = 0; j < vars.length; j++) {
+    const shape = vars[j]!.shape;
+    const g = grads[j]!;
+    if (g.dtype !== 'float32' || !sameShape(g.shape, shape) || !m[j] || !v[j] || !sameShape(m[j]!.variable.shape, shape) || !sameShape(v[j]!.variable.shape, shape)) return false;
+  }
+  return true;
+}
+
 /** Applies one step's gradients (in `vars` order) to `vars`. */
 export type ApplyGradients = (grads: readonly Tensor[]) => void;
 
@@ -105,16 +122,15 @@ export function createApplyGradients(optimizer: Optimizer, vars: readonly Variab
   if (optimizer.getClassName() !== 'Adam' || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return viaTfjs;
   const adam = optimizer as unknown as AdamState;
   const k = vars.length;
-  const attrs: AdamAttrs = { k, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, learningRate: adam.learningRate };
   return (grads) => {
     const m = adam.accumulatedFirstMoment;
     const v = adam.accumulatedSecondMoment;
-    if (m.length !== k || v.length !== k || m.some((x) => !x) || v.some((x) => !x) || grads.some((g) => g.dtype !== 'float32') || !ensureHostKernel(ADAM_KERNEL, kernelConfig)) {
-      return viaTfjs(grads);
-    }
+    if (!fusable(vars, grads, m, v) || !ensureHostKernel(ADAM_KERNEL, kernelConfig)) return viaTfjs(grads);
     const inputs: tf.NamedTensorMap = {};
     const order = [...vars, ...grads, ...m.map((x) => x!.variable), ...v.map((x) => x!.variable), adam.accBeta1, adam.accBeta2];
     for (let i = 0; i < order.length; i++) inputs[`t${i}`] = order[i]!;
+    // Read each step, as tfjs does: a caller may change the optimizer's learningRate between steps.
+    const attrs: AdamAttrs = { k, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, learningRate: adam.learningRate };
     const outs = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
     for (let j = 0; j < k; j++) {
       vars[j]!.assign(outs[j]!);

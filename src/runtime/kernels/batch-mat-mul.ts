@@ -40,6 +40,12 @@ export function transposeLastTwo(src: ArrayLike<number>, dst: Float32Array, batc
 /**
  * Builds the wasm `BatchMatMul` config that wraps `inner` (the backend's own kernel): a
  * transposed float32 operand is materialised, the rest goes to `inner` unchanged.
+ *
+ * When only `a` is transposed, `b` is copied too: wasm's fast path caches its XNNPACK
+ * operator (with `b` packed in) under `b`'s data id whatever the shape, and a Reshape keeps
+ * the id, so the same memory used earlier as a [3, 2] `b` would be multiplied as that
+ * [3, 2] matrix again when it comes back reshaped to [2, 3]. A fresh id per call (freed,
+ * and its cache entry with it, on return) is what the slow path it replaces amounted to.
  */
 export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
   const plain = inner.kernelFunc as unknown as (args: KernelArgs) => Info;
@@ -49,25 +55,23 @@ export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
     if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return plain(args);
     const backend = args.backend as KernelBackend;
     const io = hostIo(backend, 'wasm');
-    // Allocate every temporary first: an allocation may grow the heap and detach views.
-    const temps: Array<{ from: Info; to: Info }> = [];
-    const flip = (t: Info, yes: boolean): Info => {
-      if (!yes) return t;
+    const temps: Array<{ from: Info; to: Info; transpose: boolean }> = [];
+    const fresh = (t: Info, transpose: boolean): Info => {
       const shape = t.shape.slice();
       const n = shape.length;
-      [shape[n - 2], shape[n - 1]] = [shape[n - 1]!, shape[n - 2]!];
+      if (transpose) [shape[n - 2], shape[n - 1]] = [shape[n - 1]!, shape[n - 2]!];
       const to = io.alloc(shape);
-      temps.push({ from: t, to });
+      temps.push({ from: t, to, transpose });
       return to;
     };
-    const a2 = flip(a, transposeA);
-    const b2 = flip(b, transposeB);
     try {
-      for (const { from, to } of temps) {
+      // Allocate every temporary first: an allocation may grow the heap and detach views.
+      const a2 = transposeA ? fresh(a, true) : a;
+      const b2 = fresh(b, transposeB);
+      for (const { from, to, transpose } of temps) {
         const n = from.shape.length;
-        const rows = from.shape[n - 2]!;
-        const cols = from.shape[n - 1]!;
-        transposeLastTwo(io.read(from), io.view(to), from.shape.slice(0, -2).reduce((p, d) => p * d, 1), rows, cols);
+        if (transpose) transposeLastTwo(io.read(from), io.view(to), from.shape.slice(0, -2).reduce((p, d) => p * d, 1), from.shape[n - 2]!, from.shape[n - 1]!);
+        else io.view(to).set(io.read(from));
       }
       return plain({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {

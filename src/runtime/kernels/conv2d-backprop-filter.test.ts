@@ -29,6 +29,7 @@ const CASES: Case[] = [
   { name: 'explicit padding', x: [2, 6, 5, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: 'numeric pad 1 with floor rounding, stride 2', x: [2, 8, 7, 2], filter: [3, 3, 2, 2], strides: 2, pad: 1, dimRoundingMode: 'floor' },
   { name: 'NCHW', x: [2, 3, 6, 6], filter: [3, 3, 3, 2], strides: 1, pad: 'same', dataFormat: 'NCHW' },
+  { name: 'NCHW with explicit padding', x: [1, 2, 5, 4], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [0, 0], [2, 1], [0, 2]], dataFormat: 'NCHW' },
   { name: 'the CNN config: 8 filters 3x3 on 16x16, batch 64', x: [64, 16, 16, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
 ];
 

@@ -44,7 +44,9 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     const x = nchw ? run('Transpose', { x: args.inputs.x! }, { perm: [0, 2, 3, 1] }) : args.inputs.x!;
     const dy = nchw ? run('Transpose', { x: args.inputs.dy! }, { perm: [0, 2, 3, 1] }) : args.inputs.dy!;
     const [kh, kw, cin, cout] = attrs.filterShape;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, pair(attrs.strides), pair(attrs.dilations ?? 1), attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    // Explicit padding is given per axis of the data format: [N, C, H, W] becomes [N, H, W, C].
+    const pad = nchw && Array.isArray(attrs.pad) ? [attrs.pad[0], attrs.pad[2], attrs.pad[3], attrs.pad[1]] as tf.backend_util.ExplicitPadding : attrs.pad;
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, pair(attrs.strides), pair(attrs.dilations ?? 1), pad, attrs.dimRoundingMode, false, 'channelsLast');
     const rows = info.batchSize * info.outHeight * info.outWidth;
     const io = hostIo(args.backend, 'wasm');
     const patchesT = adopt(io.alloc([1, kh * kw * cin, rows]));

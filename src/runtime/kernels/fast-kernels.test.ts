@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { tf } from '../tf.js';
-import { registerWasmKernels } from './register.js';
+import { isGclipKernel, registerWasmKernels } from './register.js';
 import { relError, seededValues } from '../../../test/helpers/numeric.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -50,10 +50,20 @@ describe('wasm BatchMatMul with transposed operands', () => {
     expect(wasm).toEqual(await on('wasm', explicit));
   });
 
-  it('is registered once however often registration runs', () => {
+  it('is gclip’s kernel, registered once however often registration runs', () => {
+    for (const name of ['BatchMatMul', 'MaxPoolGrad', 'Identity', 'Conv2DBackpropFilter']) expect(isGclipKernel(tf.getKernel(name, 'wasm'))).toBe(true);
     const first = tf.getKernel('BatchMatMul', 'wasm');
     expect(registerWasmKernels()).toEqual([]);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(first);
+  });
+
+  it('is not fooled by memory seen before under another shape (wasm caches XNNPACK operators by data id)', async () => {
+    const product = () => {
+      const t = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      tf.matMul(tf.ones([1, 3]), t).dataSync(); // t's memory as a [3, 2] b: wasm caches an operator for it
+      return tf.matMul(tf.ones([2, 4]), tf.reshape(t, [2, 3]), true, false); // the same memory as [2, 3]
+    };
+    expect(await on('wasm', product)).toEqual(await on('cpu', product));
   });
 });
 

@@ -24,6 +24,11 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (inner: tf.KernelConfig) => 
   ['Identity', identityWasmConfig],
 ];
 
+/** Whether `config` is a kernel this module registered (a replacement or an added one). */
+export function isGclipKernel(config: tf.KernelConfig | undefined): boolean {
+  return config !== undefined && ours.has(config);
+}
+
 function add(config: tf.KernelConfig, added: string[]): void {
   tf.registerKernel(config);
   ours.add(config);
