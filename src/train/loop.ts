@@ -9,7 +9,7 @@ import { createDetectors, type Detector, type StepObservation } from '../detect/
 import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
-import { createApplyGradients } from './fused-adam.js';
+import { createApplyGradients } from './fused-update.js';
 import { wrapSinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
