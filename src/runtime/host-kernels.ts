@@ -7,10 +7,13 @@
 import { tf } from './tf.js';
 
 type Info = tf.TensorInfo;
+/** tfjs's DataStorage: `get` moves data that lives on another backend here (allocating); `has` does not. */
+type Storage<T> = { get(id: object): T; has(id: object): boolean };
 type HostBackend = tf.KernelBackend & {
   typedArrayFromHeap?(t: Info): Float32Array;
   makeOutput?(shape: number[], dtype: 'float32'): Info;
-  data?: { get(id: object): { values?: ArrayLike<number> } };
+  dataIdMap?: Storage<unknown>;
+  data?: Storage<{ values?: ArrayLike<number> }>;
   makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): Info;
 };
 
@@ -31,6 +34,12 @@ export interface HostIo {
   alloc(shape: number[]): Info;
   /** A writable view of a float32 tensor's values (an output from `alloc`); see `alloc`. */
   view(t: Info): Float32Array;
+  /**
+   * Brings inputs whose data still lives on another backend (tensors made before a
+   * `setBackend`) to this one. tfjs moves such data on first access, which allocates and,
+   * on wasm, detaches the views already taken: call it before any `alloc` or view.
+   */
+  local(ts: readonly Info[]): void;
 }
 
 /** `HostIo` for `backend`, which must be the named backend. */
@@ -46,6 +55,9 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
       },
       alloc: (shape) => b.makeOutput!(shape, 'float32'),
       view: (t) => b.typedArrayFromHeap!(t),
+      local: (ts) => {
+        for (let i = 0; i < ts.length; i++) if (!b.dataIdMap!.has(ts[i]!.dataId)) b.dataIdMap!.get(ts[i]!.dataId);
+      },
     };
   }
   return {
@@ -53,6 +65,9 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
     write: (shape, values) => b.makeTensorInfo!(shape, 'float32', Float32Array.from(values)),
     alloc: (shape) => b.makeTensorInfo!(shape, 'float32', new Float32Array(shape.reduce((n, d) => n * d, 1))),
     view: (t) => b.data!.get(t.dataId).values as Float32Array,
+    local: (ts) => {
+      for (let i = 0; i < ts.length; i++) if (!b.data!.has(ts[i]!.dataId)) b.data!.get(ts[i]!.dataId);
+    },
   };
 }
 
@@ -71,7 +86,12 @@ export function hostKernel<A>(kernelName: string, body: HostKernelBody<A>): (bac
   return (backendName) => ({
     kernelName,
     backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => body(indexedInputs(inputs), attrs as unknown as A, hostIo(backend as tf.KernelBackend, backendName), backendName),
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const all = indexedInputs(inputs);
+      const io = hostIo(backend as tf.KernelBackend, backendName);
+      io.local(all);
+      return body(all, attrs as unknown as A, io, backendName);
+    },
   });
 }
 

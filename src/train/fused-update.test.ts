@@ -6,11 +6,17 @@ import { UPDATE_KERNEL, createApplyGradients } from './fused-update.js';
 
 const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1], [40, 50]];
 
-/** Gradients of step `step`: normal values at a scale that changes from step to step, some exact zeros, a few tiny and huge ones. */
-function gradsAt(step: number): Float32Array[] {
+const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1e-40, -0, 3e38];
+
+/**
+ * Gradients of step `step`: normal values at a scale that changes from step to step (1e-30
+ * to 1e12) with some exact zeros; from step 22 on, some NaN, ±∞, float32 denormals, −0 and
+ * values near the float32 maximum as well.
+ */
+function gradsAt(step: number, shapes: readonly number[][] = SHAPES): Float32Array[] {
   const rng = createRng(100 + step);
   const scale = [1, 1e-3, 30, 1e-30, 1e12][step % 5]!;
-  return SHAPES.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => (i % 11 === 3 ? 0 : rng.normal() * scale)));
+  return shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => (i % 11 === 3 ? 0 : step >= 22 && i % 5 === 1 ? SPECIAL[(i + step) % SPECIAL.length]! : rng.normal() * scale)));
 }
 
 interface Run {
@@ -38,14 +44,16 @@ async function countFused(body: () => unknown): Promise<{ fusedCalls: number }> 
 }
 
 /** `steps` steps from the same weights, through `applyGradients` or through the fused update; lr changed at step 12. */
-async function train(fused: boolean, make: () => Optimizer, steps: number): Promise<Run> {
+async function train(fused: boolean, make: () => Optimizer, steps: number, o: { name?: (i: number) => string; switchTo?: string; shapes?: number[][] } = {}): Promise<Run> {
   const rng = createRng(1);
-  const vars: Variable[] = SHAPES.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()), s), true, `w${i}_${fused}`)));
+  const name = o.name ?? ((i: number) => `w${i}_${fused}`);
+  const shapes = o.shapes ?? SHAPES;
+  const vars: Variable[] = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()), s), true, name(i))));
   const optimizer = make();
   const apply = createApplyGradients(optimizer, vars);
-  const { fusedCalls } = await countFused(() => {
+  const { fusedCalls } = await countFused(async () => {
     for (let step = 0; step < steps; step++) {
-      const grads: Tensor[] = gradsAt(step).map((g, i) => tf.tensor(g, SHAPES[i]));
+      const grads: Tensor[] = gradsAt(step, shapes).map((g, i) => tf.tensor(g, shapes[i]));
       if (step === 12) {
         // A caller's schedule: SGD and momentum keep −lr in a tensor that setLearningRate rebuilds.
         const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
@@ -53,8 +61,9 @@ async function train(fused: boolean, make: () => Optimizer, steps: number): Prom
         else o.learningRate /= 4;
       }
       if (fused) apply(grads);
-      else optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]!])));
+      else optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
       tf.dispose(grads);
+      if (step === 0 && o.switchTo) await tf.setBackend(o.switchTo); // weights and slots now live on the other backend
     }
   });
   const weights = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
@@ -104,6 +113,49 @@ describe('fused optimizer update', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('matches tfjs with integer-like variable names (slots stay in variable order)', async () => {
+    await tf.setBackend('wasm');
+    const names = ['920', '910', '930', '900', '905'];
+    const make = () => tf.train.adam(0.01);
+    const reference = await train(false, make, 6, { name: (i) => `${names[i]}` });
+    const fused = await train(true, make, 6, { name: (i) => `${names[i]}` });
+    expect(fused.fusedCalls).toBe(5);
+    expect(fused.weights).toEqual(reference.weights);
+  });
+
+  it('matches tfjs when the weights and slots were made on another backend (cpu, then wasm)', async () => {
+    // (src/runtime/host-kernels.test.ts checks that kernels get such inputs moved first.)
+    const shapes = [[64, 33], [5]];
+    await tf.setBackend('cpu');
+    const make = () => tf.train.adam(0.01);
+    const reference = await train(false, make, 3, { switchTo: 'wasm', shapes });
+    await tf.setBackend('cpu');
+    const fused = await train(true, make, 3, { switchTo: 'wasm', shapes });
+    expect(fused.fusedCalls).toBe(2);
+    expect(fused.weights).toEqual(reference.weights);
+    expect(fused.state).toEqual(reference.state);
+  });
+
+  it('leaves a subclass to its own applyGradients', async () => {
+    await tf.setBackend('wasm');
+    class CountingAdam extends tf.AdamOptimizer {
+      calls = 0;
+      override applyGradients(g: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+        this.calls++;
+        super.applyGradients(g);
+      }
+    }
+    const w = tf.variable(tf.ones([3]), true, 'counting_w');
+    const adam = new CountingAdam(0.1, 0.9, 0.999);
+    const g = tf.ones([3]);
+    const apply = createApplyGradients(adam, [w]);
+    const { fusedCalls } = await countFused(() => [0, 1, 2].forEach(() => apply([g])));
+    expect(fusedCalls).toBe(0);
+    expect(adam.calls).toBe(3);
+    tf.dispose([w, g]);
+    adam.dispose();
+  });
 
   it('leaves a reused optimizer whose moments belong to other variables to tfjs (and its error)', async () => {
     await tf.setBackend('wasm');

@@ -10,7 +10,8 @@
  * values tfjs makes of the same JS numbers or read from the optimizer's own scalar tensors,
  * and the results are written back into the optimizer's own variables (weights, per-variable
  * slots, Adam's accβ1/accβ2) and its iteration count. The optimizer's state is therefore what
- * tfjs would hold — bit for bit, checked against tfjs on wasm and cpu — and `getWeights`,
+ * tfjs would hold — bit for bit, checked against tfjs on wasm and cpu (a NaN may carry the
+ * other sign bit on wasm, where XNNPACK's NaN results differ from V8's) — and `getWeights`,
  * saving or a later `applyGradients` see no difference.
  *
  * Optimizers with per-variable slots take their first step through tfjs (it creates the
@@ -154,8 +155,13 @@ const rmsprop: Rule = {
   },
 };
 
-/** The fused rules, by tfjs class name (`getClassName()`). */
-const RULES: Readonly<Record<string, Rule>> = { Adam: adam, SGD: sgd, Momentum: momentum, RMSProp: rmsprop };
+/** The fused rules, by tfjs class name (`getClassName()`), with the class they replay. */
+const RULES: Readonly<Record<string, { rule: Rule; of: object }>> = {
+  Adam: { rule: adam, of: tf.AdamOptimizer.prototype },
+  SGD: { rule: sgd, of: tf.SGDOptimizer.prototype },
+  Momentum: { rule: momentum, of: tf.MomentumOptimizer.prototype },
+  RMSProp: { rule: rmsprop, of: tf.RMSPropOptimizer.prototype },
+};
 
 interface UpdateAttrs {
   readonly rule: string;
@@ -168,7 +174,7 @@ interface UpdateAttrs {
 // Outputs: k weights, each slot's k values, then the written scalars.
 const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const { k, slots } = a;
-  const rule = RULES[a.rule]!;
+  const rule = RULES[a.rule]!.rule;
   // Allocate every output before taking any view (a wasm allocation can detach views).
   const outs = [...all.slice(0, k), ...all.slice(2 * k, (2 + slots) * k)].map((t) => io.alloc([...t.shape]));
   const scalarOuts = Array.from({ length: rule.written }, () => io.alloc([]));
@@ -213,15 +219,15 @@ function fusable(vars: readonly Variable[], grads: readonly Tensor[], slots: rea
  * slots; `applyGradients` otherwise.
  */
 export function createApplyGradients(optimizer: Optimizer, vars: readonly Variable[]): ApplyGradients {
-  const viaTfjs: ApplyGradients = (grads) => {
-    const named: tf.NamedTensorMap = {};
-    for (let i = 0; i < vars.length; i++) named[vars[i]!.name] = grads[i]!;
-    optimizer.applyGradients(named);
-  };
-  // By class name, not `instanceof`: tfjs optimizers answer it by duck typing (an SGD optimizer is an AdamOptimizer).
+  // The array form keeps `vars` order (a name map would put integer-like names first), so
+  // the slots tfjs creates on the first step line up with `vars` as the kernel expects.
+  const viaTfjs: ApplyGradients = (grads) => optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+  // The exact tfjs class, not `instanceof` (tfjs optimizers answer it by duck typing: an SGD
+  // optimizer is an AdamOptimizer) and not a subclass (it may override applyGradients).
   const name = optimizer.getClassName();
-  const rule = RULES[name];
-  if (!rule || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return viaTfjs;
+  const entry = RULES[name];
+  if (!entry || Object.getPrototypeOf(optimizer) !== entry.of || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return viaTfjs;
+  const rule = entry.rule;
   const o = optimizer as never;
   const k = vars.length;
   return (grads) => {

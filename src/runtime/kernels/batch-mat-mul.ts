@@ -55,6 +55,7 @@ export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
     if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return plain(args);
     const backend = args.backend as KernelBackend;
     const io = hostIo(backend, 'wasm');
+    io.local([a, b]);
     const temps: Array<{ from: Info; to: Info; transpose: boolean }> = [];
     const fresh = (t: Info, transpose: boolean): Info => {
       const shape = t.shape.slice();

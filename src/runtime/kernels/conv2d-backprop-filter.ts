@@ -49,6 +49,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, pair(attrs.strides), pair(attrs.dilations ?? 1), pad, attrs.dimRoundingMode, false, 'channelsLast');
     const rows = info.batchSize * info.outHeight * info.outWidth;
     const io = hostIo(args.backend, 'wasm');
+    io.local([x]);
     const patchesT = adopt(io.alloc([1, kh * kw * cin, rows]));
     im2colTransposed(io.read(x), io.view(patchesT), info);
     const dy3 = run('Reshape', { x: dy }, { shape: [1, rows, cout] });

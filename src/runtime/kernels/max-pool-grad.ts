@@ -60,6 +60,7 @@ export function maxPoolGradWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const io = hostIo(args.backend as KernelBackend, 'wasm');
+    io.local([input, dy]);
     const dx = io.alloc(input.shape.slice());
     maxPoolGradInto(io.read(input), io.read(dy), io.view(dx), info);
     return dx;
