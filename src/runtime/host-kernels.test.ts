@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../../test/helpers/backend.js';
 import { ensureHostKernel, hostKernel, indexedInputs } from './host-kernels.js';
 import { tf } from './tf.js';
 
 type Storage = { has(dataId: object): boolean };
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('host kernels', () => {
   it('place inputs by index whatever the insertion order', () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../runtime/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../../test/helpers/backend.js';
 import { createRng } from '../runtime/rng.js';
 import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
 import { UPDATE_KERNEL, createApplyGradients } from './fused-update.js';
@@ -80,12 +80,7 @@ async function train(fused: boolean, make: () => Optimizer, steps: number, o: { 
   return { weights, state, iterations, fusedCalls };
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('fused optimizer update', () => {
   // firstFused: the first step the kernel takes (optimizers with slots let tfjs create them on step 0).

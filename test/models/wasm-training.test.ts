@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../helpers/backend.js';
 import { cnnModelSchema, dataSchema, gruModelSchema, lstmModelSchema, type ImagesDataConfig } from '../../src/config/schema.js';
 import { makeSyntheticData } from '../../src/data/synthetic.js';
 import { trainOnDataset, trainSteps } from '../../src/models/train-harness.js';
@@ -11,12 +12,7 @@ const images = (samples: number): ReturnType<typeof makeSyntheticData> =>
   makeSyntheticData(dataSchema.parse({ kind: 'images', samples, size: 16 }) as ImagesDataConfig, createRng(5));
 const cnn2d = cnnModelSchema.parse({ kind: 'cnn', filters: [8], dense: [] });
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('training on the wasm backend', () => {
   it('the images task is 16x16x1 with a bar per class', () => {

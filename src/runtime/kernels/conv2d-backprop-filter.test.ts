@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
 import { tf } from '../tf.js';
 import type { Conv2DBackpropFilterAttrs } from './conv2d-backprop-filter.js';
 import { relError, seededValues } from '../../../test/helpers/numeric.js';
@@ -81,12 +81,7 @@ async function onWasm(c: Case, x: Float32Array, dy: Float32Array): Promise<Float
   return data;
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('wasm Conv2DBackpropFilter', () => {
   it.each(CASES)('matches the cpu backend within 1e-4 relative: $name', async (c) => {

@@ -2,8 +2,8 @@
  * The wasm kernels gclip swaps in for speed (BatchMatMul with transposed operands,
  * MaxPoolGrad) against the cpu backend and against tfjs-backend-wasm's own kernels.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
 import { tf } from '../tf.js';
 import { isGclipKernel, registerWasmKernels } from './register.js';
 import { relError, seededValues } from '../../../test/helpers/numeric.js';
@@ -21,12 +21,7 @@ async function on(backend: string, f: () => tf.Tensor): Promise<Float32Array> {
   return data;
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('wasm BatchMatMul with transposed operands', () => {
   const CASES = [

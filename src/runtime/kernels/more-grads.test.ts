@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
 import { tf } from '../tf.js';
 import { relError, seededValues } from '../../../test/helpers/numeric.js';
 
@@ -17,12 +17,7 @@ async function both(f: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: 
   return { cpu: out.cpu!, wasm: out.wasm! };
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('wasm UnsortedSegmentSum', () => {
   it.each([
