@@ -40,7 +40,7 @@ type Minimum = (a: number, b: number) => number;
 const wasmMinimum: Minimum = (a, b) => (b < a ? b : a);
 
 /** The cpu backend's `Math.min` (NaN in either operand wins; min(+0, −0) = −0). */
-const MINIMUM: Readonly<Record<HostBackendName, Minimum>> = { wasm: wasmMinimum, cpu: Math.min };
+export const MINIMUM: Readonly<Record<HostBackendName, Minimum>> = { wasm: wasmMinimum, cpu: Math.min };
 
 /**
  * The applied coefficient of `rule` for the first input `x`, bit-identical to the op path of

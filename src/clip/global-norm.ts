@@ -94,6 +94,14 @@ export function totalNormFor(grads: readonly Tensor[], ctx: ClipContext, normTyp
   return totalNorm;
 }
 
+/** Strategies made by `clipByGlobalNorm`, so a fused step can trust their options. */
+const builtin = new WeakSet<ClipStrategy>();
+
+/** True for a strategy object made by `clipByGlobalNorm` (not merely one with kind 'norm'). */
+export function isBuiltinGlobalNorm(strategy: ClipStrategy): boolean {
+  return builtin.has(strategy);
+}
+
 /**
  * Clips all gradients together by their total norm (strategy kind `norm`).
  *
@@ -109,14 +117,6 @@ export function totalNormFor(grads: readonly Tensor[], ctx: ClipContext, normTyp
  * bit-identical to the ops), else 4 scalar ops plus one `mul` per gradient.
  * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0.
  */
-/** Strategies made by `clipByGlobalNorm`, so a fused step can trust their options. */
-const builtin = new WeakSet<ClipStrategy>();
-
-/** True for a strategy object made by `clipByGlobalNorm` (not merely one with kind 'norm'). */
-export function isBuiltinGlobalNorm(strategy: ClipStrategy): boolean {
-  return builtin.has(strategy);
-}
-
 export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy<EmptyState> {
   const maxNorm = positiveFinite('maxNorm', options.maxNorm, 'Use a positive threshold such as 1.0.');
   const normType = normTypeOption(options.normType ?? 2);

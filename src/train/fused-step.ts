@@ -16,12 +16,12 @@
  * tensor, a backend without host memory, or validation/histogram steps.
  */
 import { stepNormsHost, sumSquares } from '../clip/fused-norms.js';
-import { fusedClipCoef, scaleInto, type FusedClipAttrs } from '../clip/fused-clip.js';
+import { fusedClipCoef, MINIMUM, scaleInto, type FusedClipAttrs } from '../clip/fused-clip.js';
 import { isBuiltinGlobalNorm, TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
 import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
 import type { ClipStrategy } from '../clip/types.js';
 import type { NormType } from '../config/schema.js';
-import { ensureHostKernel, hostKernel, type HostBackendName } from '../runtime/host-kernels.js';
+import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
 import { tf, type Tensor } from '../runtime/tf.js';
 
 /** The kernel's registry name. */
@@ -32,12 +32,6 @@ interface Attrs extends FusedClipAttrs {
   readonly groups: readonly (readonly number[])[];
   readonly grads: number;
 }
-
-/** `tf.minimum` on one float32 pair per backend, exactly as in `fused-clip.ts`. */
-const MINIMUM: Readonly<Record<HostBackendName, (a: number, b: number) => number>> = {
-  wasm: (a, b) => (b < a ? b : a),
-  cpu: Math.min,
-};
 
 const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendName) => {
   // Inputs: t0 = loss, t1…tk = gradients, then the weights.
@@ -77,7 +71,6 @@ function sameSizes(grads: readonly ArrayLike<number>[], weights: readonly ArrayL
   return true;
 }
 
-
 /**
  * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
  * variable in one loop (eight independent add chains instead of two loops of four: ~6.6 →
@@ -116,7 +109,6 @@ function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly Arra
   for (const group of groups) summary.push(f32(Math.sqrt(f32(sumSquares(group.map((j) => tensorNorms[j]!))))));
   return { tensorNorms, total, summary, weightsSum: f32(weightsSum) };
 }
-
 
 type GlobalNormOptions = { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics };
 

@@ -10,7 +10,7 @@ import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
 import { createApplyGradients } from './fused-update.js';
-import { wrapSinkError } from './sink-errors.js';
+import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
 import { computeStep, unpack, type StepNumbers } from './step.js';
@@ -138,7 +138,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
         try {
           await sink.write(record, extra);
         } catch (e) {
-          await wrapSinkError(sink, step, () => Promise.reject(e));
+          throw sinkError(sink, step, e);
         }
       }
     } finally {

@@ -144,7 +144,7 @@ function stepInTidy<S>(
 /**
  * The numbers of one step, decoded from the packed readback. Built once per step without
  * copying: per-layer norms are read from `values` at `preLayersAt` / `postLayersAt`
- * (L each); `preLayers`, `postLayers` and `readback` are copies made on demand.
+ * (L each); `preLayers` and `postLayers` are copies made on demand.
  */
 export class StepNumbers {
   readonly loss: number;
@@ -203,13 +203,6 @@ export class StepNumbers {
   /** Per-layer post-clip norms (a copy). */
   get postLayers(): Float32Array {
     return this.values.slice(this.postLayersAt, this.postLayersAt + this.layout.layers);
-  }
-
-  /** The strategy's readback keys and values (a copy, without `preClipNorm`). */
-  get readback(): Readonly<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const key of this.layout.readbackKeys) out[key] = this.measured[key]!;
-    return out;
   }
 }
 
