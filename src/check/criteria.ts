@@ -6,7 +6,8 @@
 import type { RunEvent, StepRecord } from '../record.js';
 import { formatBound, formatNumber as fmt, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
-import { detectDivergence, detectSpikes, median, percentile } from './stats.js';
+import { percentile } from '../stats.js';
+import { detectDivergence, detectSpikes } from './stats.js';
 
 export type { Bound } from './format.js';
 
@@ -111,8 +112,9 @@ function skipped(records: readonly StepRecord[], max: number): CriterionResult {
 function lossRatio(records: readonly StepRecord[], bound: number, window: number): CriterionResult {
   const losses = finiteLosses(records);
   const w = Math.max(1, Math.min(window, Math.ceil(losses.length / 4)));
-  const initial = median(losses.slice(0, w));
-  const final = median(losses.slice(-w));
+  // The interpolated 50th percentile, the run summary's "median" (see src/stats).
+  const initial = percentile(losses.slice(0, w), 50);
+  const final = percentile(losses.slice(-w), 50);
   if (initial === null || final === null || initial <= 0) {
     const why = initial === null ? 'the log has no finite loss' : `initial loss ${fmt(initial)} is not positive`;
     return { name: 'loss_ratio', passed: false, value: null, bound, reason: `cannot judge: ${why}; set lossRatio: null to disable (bound ${formatBound(bound)})` };
@@ -171,7 +173,7 @@ function regression(records: readonly StepRecord[], tol: CheckCriteria['baseline
   };
   return [
     compare('baseline_final_loss', 'final loss', finiteLosses(records).at(-1) ?? null, base.finalLoss, tol.finalLossTolerance),
-    compare('baseline_grad_norm_median', 'grad norm median', median(norms), base.preClipNorm.median, tol.gradNormTolerance),
+    compare('baseline_grad_norm_median', 'grad norm median', percentile(norms, 50), base.preClipNorm.median, tol.gradNormTolerance),
     compare('baseline_grad_norm_p90', 'grad norm p90', percentile(norms, 90), base.preClipNorm.p90, tol.gradNormTolerance),
   ];
 }

@@ -16,4 +16,3 @@ export type { JUnitOptions } from './junit.js';
 export { annotations, escapeData, escapeProperty, markdownCell, stepSummary, workflowCommand } from './github.js';
 export type { AnnotationOptions, CommandProperties } from './github.js';
 export { formatBound, formatNumber } from './format.js';
-export { percentile } from './stats.js';

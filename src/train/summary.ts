@@ -3,7 +3,7 @@
  * percentiles, counters), so a 100k-step run summarises in memory without the records.
  */
 import type { RunEvent, RunStatus, RunSummary, StepRecord } from '../record.js';
-import { percentile } from '../detect/index.js';
+import { percentile } from '../stats.js';
 
 export interface SummaryAccumulator {
   add(record: StepRecord): void;

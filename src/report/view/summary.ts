@@ -2,7 +2,7 @@
  * The numbers at the top of a report, folded from the step records alone, so a bare
  * `steps.jsonl` or a foreign log reports the same as a run directory.
  */
-import { percentile } from '../../detect/index.js';
+import { percentile } from '../../stats.js';
 import type { RunEvent, StepRecord } from '../../record.js';
 
 /** What `summary.json` adds when the report reads a run directory (all optional). */
