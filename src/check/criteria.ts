@@ -4,12 +4,15 @@
  * them (table, `--json`, JUnit, GitHub annotations) and maps `passed` to the exit code.
  */
 import type { RunEvent, StepRecord } from '../record.js';
-import { formatBound, formatNumber as fmt, type Bound } from './format.js';
+import { formatNumber } from '../format.js';
+import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
 import { detectDivergence, detectSpikes } from './stats.js';
 
 export type { Bound } from './format.js';
+
+const fmt = (n: number | null): string => formatNumber(n, VERDICT);
 
 /** One criterion's verdict. `value` is null when it could not be measured (then it fails). */
 export interface CriterionResult {

@@ -15,4 +15,4 @@ export { toJUnitXml } from './junit.js';
 export type { JUnitOptions } from './junit.js';
 export { annotations, escapeData, escapeProperty, markdownCell, stepSummary, workflowCommand } from './github.js';
 export type { AnnotationOptions, CommandProperties } from './github.js';
-export { formatBound, formatNumber } from './format.js';
+export { formatBound, VERDICT } from './format.js';

@@ -23,8 +23,11 @@
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
  */
 import type { NormStats, PointResult } from './metrics.js';
+import { formatNumber } from '../format.js';
 import { median } from '../stats.js';
-import { num } from './text.js';
+
+/** Numbers in the reason, which is data (it goes into sweep.json): 3 significant digits. */
+const num = (x: number | null): string => formatNumber(x, { digits: 3 });
 
 /** What the rule concluded. */
 export interface Recommendation {
