@@ -9,8 +9,6 @@ export type { CheckCriteria, CheckCriteriaInput, CheckDetection, GradNormBound }
 export { evaluate } from './criteria.js';
 export type { Baseline, Bound, CheckResult, CriterionResult } from './criteria.js';
 export { parseBaseline, baselineSchema } from './baseline.js';
-export { DEFAULT_COLUMNS, detectLogFormat, loadLog, parseLog } from './logs.js';
-export type { ColumnOptions, LogFormat, LogOptions, ParsedLog, TextReader } from './logs.js';
 export { toJUnitXml } from './junit.js';
 export type { JUnitOptions } from './junit.js';
 export { annotations, escapeData, escapeProperty, markdownCell, stepSummary, workflowCommand } from './github.js';

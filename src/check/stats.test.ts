@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foreignRecord } from './log-common.js';
+import { foreignRecord } from '../log/index.js';
 import { checkSchema } from './schema.js';
 import { detectDivergence, detectSpikes } from './stats.js';
 

@@ -108,7 +108,7 @@ function sweepChart(t: TerminalSweepChart, c: ChalkInstance): string {
 }
 
 /** Renders a sweep report: points table, chart, recommendation. */
-export function renderSweepReport(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
+export function renderSweepView(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
   const rec = r.sweep.recommendation;
   const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
   return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';

@@ -7,7 +7,8 @@
  * `NaN`/`Infinity`, which JSON5 reads (plain JSON.parse would refuse them).
  */
 import JSON5 from 'json5';
-import { foreignRecord, logError, type ForeignStep, type LogOptions, type ParsedLog } from './log-common.js';
+import { foreignRecord, type ForeignStep } from './foreign.js';
+import { logError, type LogOptions, type ParsedLog } from './types.js';
 
 type Entry = Readonly<Record<string, unknown>>;
 

@@ -1,0 +1,51 @@
+/**
+ * Shared pieces of the log readers: the formats, reading options, the parsed-log shape and
+ * errors that name the file and line.
+ */
+import { inputError, type GclipError } from '../errors.js';
+import type { StepRecord } from './schema.js';
+
+/** Log formats `gclip check --log` reads. */
+export type LogFormat = 'gclip' | 'csv' | 'hf';
+
+/** Column names of a CSV log. Each overrides the list of common names tried by default. */
+export interface ColumnOptions {
+  readonly step?: string;
+  readonly loss?: string;
+  readonly gradNorm?: string;
+  readonly lr?: string;
+  readonly valLoss?: string;
+}
+
+/** How to read a log. All optional. */
+export interface LogOptions {
+  /** Force a format instead of guessing from the file name and content. */
+  readonly format?: LogFormat;
+  /** CSV column names (see `ColumnOptions`). */
+  readonly columns?: ColumnOptions;
+  /**
+   * The max norm the foreign run clipped at (e.g. HF `max_grad_norm`). When set, a step
+   * with grad norm > clipNorm is marked clipped and its postClipNorm is clipNorm; otherwise
+   * foreign records are unclipped (postClipNorm = preClipNorm).
+   */
+  readonly clipNorm?: number;
+}
+
+/** The records of one log and what was noticed while reading it. */
+export interface ParsedLog {
+  readonly format: LogFormat;
+  readonly records: readonly StepRecord[];
+  /** Data-quality notes (rows skipped, step column missing, ...), for warnings. */
+  readonly notes: readonly string[];
+}
+
+/** Exit-2 error for a log problem, with `file:line` as its source when the line is known. */
+export function logError(
+  code: string,
+  where: { file: string; line?: number; path?: string },
+  message: string,
+  hint?: string,
+): GclipError {
+  const source = where.line === undefined ? where.file : `${where.file}:${where.line}`;
+  return inputError(code, { path: where.path ?? '', message, source, ...(hint ? { hint } : {}) });
+}
