@@ -1,8 +1,7 @@
 /**
- * `gclip check`: CI stability gates. Read a log (or take a run's records), judge them
- * against the `check:` criteria, and render the verdict as JUnit XML or GitHub Actions
- * commands and step summary. Everything here is pure except `loadLog`, which reads
- * through the reader it is given.
+ * `gclip check`: CI stability gates. Judge a run's records (read by `log/`, or taken from
+ * a training run) against the `check:` criteria, and render the verdict as JUnit XML or
+ * GitHub Actions commands and step summary. Everything here is pure.
  */
 export { checkSchema, checkDetectionSchema, clipRateBandSchema, gradNormBoundSchema, baselineTolerancesSchema } from './schema.js';
 export type { CheckCriteria, CheckCriteriaInput, CheckDetection, GradNormBound } from './schema.js';

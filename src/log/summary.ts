@@ -47,7 +47,7 @@ export interface RecordSummariser {
 
 /** True when the step's loss or pre-clip norm is NaN or ±Infinity, or a detector reported it non-finite (weights). */
 export function isNonfiniteStep(r: StepRecord): boolean {
-  return !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || r.events.some(isNonfiniteEvent);
+  return !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || (r.events.length > 0 && r.events.some(isNonfiniteEvent));
 }
 
 const isNonfiniteEvent = (e: RunEvent): boolean => e.kind === 'nonfinite';
