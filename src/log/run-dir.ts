@@ -8,10 +8,7 @@ import JSON5 from 'json5';
 import { inputError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
 import { parseGclipJsonl } from './jsonl.js';
-import type { ParsedLog } from './types.js';
-
-/** File names inside a run directory (a contract: the JSONL sink writes them; `check --log` and `report` read them). */
-export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json' } as const;
+import { RUN_FILES, type ParsedLog } from './types.js';
 
 /** File access for reading run directories (the CLI passes node:fs; tests pass a map). */
 export interface FileAccess {

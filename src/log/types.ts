@@ -1,9 +1,13 @@
 /**
- * Shared pieces of the log readers: the formats, reading options, the parsed-log shape and
- * errors that name the file and line.
+ * Shared pieces of the log writer and readers: the run directory's file names, the
+ * formats, reading options, the parsed-log shape and errors that name the file and line.
+ * Light on purpose (no parsers): the training path imports it.
  */
 import { inputError, type GclipError } from '../errors.js';
 import type { StepRecord } from './schema.js';
+
+/** File names inside a run directory (a contract: the JSONL sink writes them; `check --log` and `report` read them). */
+export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json' } as const;
 
 /** Log formats `gclip check --log` reads. */
 export type LogFormat = 'gclip' | 'csv' | 'hf';

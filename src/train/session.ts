@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import { inputError } from '../errors.js';
 import type { RunSummary } from '../record.js';
-import { RUN_FILES } from '../log/index.js';
+import { RUN_FILES } from '../log/types.js';
 import { createJsonlSink } from '../report/sinks/jsonl.js';
 import type { Sink } from '../report/sinks/types.js';
 import { createTensorBoardSink } from '../report/sinks/tensorboard.js';

@@ -2,7 +2,7 @@
  * Folds step records into a RunSummary: the log's record summariser (the one `report` and
  * `check` use) plus what only the run knows (halted, backend, run directory, time).
  */
-import { createRecordSummariser, type RecordSummary } from '../log/index.js';
+import { createRecordSummariser, type RecordSummary } from '../log/summary.js';
 import type { RunStatus, RunSummary, StepRecord } from '../record.js';
 
 /** What the loop knows when it ends, beside the records. */
@@ -14,6 +14,7 @@ export interface RunEnd {
   totalMs: number;
 }
 
+/** Takes the records of a run as they are made, then gives its RunSummary. */
 export interface SummaryAccumulator {
   add(record: StepRecord): void;
   finish(end: RunEnd): RunSummary;

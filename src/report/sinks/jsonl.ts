@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { RunSummary, StepRecord } from '../../record.js';
 import { writeFileAtomic } from '../atomic.js';
-import { encodeRecord, RUN_FILES, stringifyWithNonFinite } from '../../log/index.js';
+import { encodeRecord, stringifyWithNonFinite } from '../../log/codec.js';
+import { RUN_FILES } from '../../log/types.js';
 import type { RunMeta, Sink } from './types.js';
 
 /** A sink writing the run directory `dir`. */
