@@ -4,6 +4,8 @@
  * and its events are inferred from their one schema in `log/schema`; the run summary is
  * what `train` returns.
  */
+import type { RecordSummary } from './log/summary.js';
+
 export type { EventKind, RunEvent, StepRecord } from './log/schema.js';
 
 export type RunStatus = 'ok' | 'unstable' | 'halted';
@@ -21,7 +23,8 @@ export interface RunSummary {
   readonly firstBadStep: number | null;
   /** Layer whose gradient norm jumped most at the first bad step. */
   readonly firstBadLayer: string | null;
-  readonly preClipNorm: { readonly median: number | null; readonly p90: number | null; readonly max: number | null };
+  /** The records' norm statistics (see `RecordSummary`), without the step of the max. */
+  readonly preClipNorm: Omit<RecordSummary['preClipNorm'], 'maxStep'>;
   readonly clipRate: number;
   readonly skippedSteps: number;
   readonly events: Readonly<Record<string, number>>;
