@@ -1,12 +1,38 @@
-/** Number formatting shared by the terminal renderers and the HTML report. */
+/**
+ * The number formatter of every text gclip writes: terminal tables and charts, the HTML
+ * report, the sweep recommendation and the `check` verdicts. One function; the notation
+ * differs by what the text is for (see `NumberStyle`).
+ */
+
+/** How `formatNumber` writes a number. Every field is optional. */
+export interface NumberStyle {
+  /** Significant digits (default 4). */
+  readonly digits?: number;
+  /**
+   * `scaled` (default, for tables and charts): exponent form for |x| ≥ 1e5 or < 1e-3
+   * ("1.235e+5"), else the rounded value ("0.1235"). `plain` (for verdicts that quote a
+   * measured value or a bound): integers whole ("123456"), other values rounded and
+   * written as JavaScript writes them ("0.0001235", "1.235e-7").
+   */
+  readonly notation?: 'scaled' | 'plain';
+  /** Text for null and undefined (default '—'). */
+  readonly missing?: string;
+}
 
 /**
- * 4 significant digits, plain for mid-range values, exponent for tiny/huge magnitudes
- * (|x| ≥ 1e5 or < 1e-3); NaN/±Infinity by name; null/undefined → '—'.
+ * A number as text, rounded to `style.digits` significant digits (trailing zeros
+ * dropped) in `style.notation`. NaN and ±Infinity by name; null/undefined as
+ * `style.missing`.
+ *
+ * @example
+ * formatNumber(0.000123456); // '1.235e-4'
+ * formatNumber(123456, { notation: 'plain', missing: 'n/a' }); // '123456'
  */
-export function formatNumber(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined) return '—';
+export function formatNumber(x: number | null | undefined, style: NumberStyle = {}): string {
+  const { digits = 4, notation = 'scaled', missing = '—' } = style;
+  if (x === null || x === undefined) return missing;
   if (!Number.isFinite(x)) return String(x);
+  if (notation === 'plain') return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(digits)));
   if (x === 0) return '0';
   const abs = Math.abs(x);
   if (abs >= 1e5 || abs < 1e-3) return x.toExponential(digits - 1);

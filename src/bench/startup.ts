@@ -1,7 +1,7 @@
 /** Startup figures: `gclip --help` wall time and time to the first training step (spawned). */
 import { join } from 'node:path';
 import { lastJsonLine, runChild } from './spawn.js';
-import { median } from './stats.js';
+import { medianMs } from './stats.js';
 
 /** Median wall time of `node bin/gclip.js --help` over `runs` spawns (ms), and every sample. */
 export async function timeHelp(root: string, runs: number): Promise<{ helpMs: number; samples: number[] }> {
@@ -11,7 +11,7 @@ export async function timeHelp(root: string, runs: number): Promise<{ helpMs: nu
     if (r.code !== 0) throw new Error(`gclip --help exited ${r.code}: ${r.stderr.trim()}`);
     samples.push(r.wallMs);
   }
-  return { helpMs: median(samples), samples };
+  return { helpMs: medianMs(samples), samples };
 }
 
 /** Milestones of one fresh process, ms since it started. */
@@ -30,6 +30,6 @@ export async function timeFirstStep(root: string, backend: string, runs: number)
     if (r.code !== 0 || !parsed) throw new Error(`first-step probe exited ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
     all.push(parsed);
   }
-  const pick = (k: keyof FirstStep) => median(all.map((s) => s[k]));
+  const pick = (k: keyof FirstStep) => medianMs(all.map((s) => s[k]));
   return { importMs: pick('importMs'), backendMs: pick('backendMs'), firstStepMs: pick('firstStepMs'), samples: all.map((s) => s.firstStepMs) };
 }

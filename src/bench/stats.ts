@@ -1,11 +1,9 @@
-/** Small statistics for timings: median and the per-step deltas of a timestamp series. */
+/** Small statistics for timings: the median of samples and the per-step deltas of a timestamp series. */
+import { median } from '../stats.js';
 
-/** The median of `xs` (the mean of the middle two for an even count); NaN for an empty list. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+/** Median of timing samples (`src/stats` median); NaN, printed as "—", for no samples. */
+export function medianMs(samples: readonly number[]): number {
+  return median(samples) ?? Number.NaN;
 }
 
 /** Successive differences `t[i] − t[i−1]` of a timestamp series (ms). */

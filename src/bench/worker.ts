@@ -7,7 +7,7 @@ import { initBackend, type Concrete } from '../runtime/backend.js';
 import { benchCase, benchConfig, type BenchModel } from './cases.js';
 import { timeGclip, timeInterleaved, timePlain } from './loops.js';
 import { probe } from './probe.js';
-import { median } from './stats.js';
+import { medianMs } from './stats.js';
 
 /** What the parent asks of a worker. */
 export interface WorkerRequest {
@@ -76,7 +76,7 @@ async function benchModel(model: BenchModel, r: WorkerRequest): Promise<ModelRes
   try {
     // Estimate a step to size the rounds, then interleave the two loops.
     const probeRun = timePlain(benchConfig(c, r.warmup + 3, r.backend), r.warmup);
-    const estimate = median(probeRun.stepMs);
+    const estimate = medianMs(probeRun.stepMs);
     const steps = Math.round(Math.min(r.maxSteps, Math.max(r.minSteps, r.budgetMs / estimate)));
     const config = benchConfig(c, r.warmup + steps, r.backend);
     const plain: number[] = [];
@@ -92,10 +92,10 @@ async function benchModel(model: BenchModel, r: WorkerRequest): Promise<ModelRes
       gclip.push(...t.gclipMs);
       plainCpu.push(...t.plainCpuMs);
       gclipCpu.push(...t.gclipCpuMs);
-      roundOverheads.push(median(t.gclipMs) / median(t.plainMs) - 1);
+      roundOverheads.push(medianMs(t.gclipMs) / medianMs(t.plainMs) - 1);
     }
-    const [plainMs, gclipMs] = [median(plain), median(gclip)];
-    const [plainCpuMs, gclipCpuMs] = [median(plainCpu), median(gclipCpu)];
+    const [plainMs, gclipMs] = [medianMs(plain), medianMs(gclip)];
+    const [plainCpuMs, gclipCpuMs] = [medianMs(plainCpu), medianMs(gclipCpu)];
     log(`  ${r.backend} ${model}: plain ${plainMs.toFixed(2)} ms, gclip ${gclipMs.toFixed(2)} ms (${((gclipMs / plainMs - 1) * 100).toFixed(1)}%); cpu ${plainCpuMs.toFixed(2)} / ${gclipCpuMs.toFixed(2)} ms (${((gclipCpuMs / plainCpuMs - 1) * 100).toFixed(1)}%)`);
     const counts = await perStepCounts(model, r.backend);
     return { ...base, available: true, plainMs, gclipMs, overhead: gclipMs / plainMs - 1, plainCpuMs, gclipCpuMs, overheadCpu: gclipCpuMs / plainCpuMs - 1, roundOverheads, stepsPerRound: steps, gclipStatus: status, ...counts };

@@ -6,9 +6,9 @@
 import JSON5 from 'json5';
 import { z } from 'zod';
 import type { Baseline } from './criteria.js';
-import { logError } from './log-common.js';
+import { logError } from '../log/index.js';
 
-/** A finite number, NaN/±Infinity written as strings by `report/codec`, or null. */
+/** A finite number, NaN/±Infinity written as strings by `log/codec`, or null. */
 const stat = z
   .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number), z.null()])
   .optional()

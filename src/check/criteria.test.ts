@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRecord } from '../record.js';
 import { evaluate } from './criteria.js';
-import { foreignRecord } from './log-common.js';
+import { foreignRecord } from '../log/index.js';
 import { checkSchema, type CheckCriteriaInput } from './schema.js';
 
 /** 40 records, loss 2 → 0.5 linearly, norm 1, unclipped. */

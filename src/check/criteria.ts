@@ -4,11 +4,16 @@
  * them (table, `--json`, JUnit, GitHub annotations) and maps `passed` to the exit code.
  */
 import type { RunEvent, StepRecord } from '../record.js';
-import { formatBound, formatNumber as fmt, type Bound } from './format.js';
+import { formatNumber } from '../format.js';
+import { isNonfiniteStep, summarizeRecords, type RecordSummary } from '../log/index.js';
+import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
-import { detectDivergence, detectSpikes, median, percentile } from './stats.js';
+import { percentile } from '../stats.js';
+import { detectDivergence, detectSpikes } from './stats.js';
 
 export type { Bound } from './format.js';
+
+const fmt = (n: number | null): string => formatNumber(n, VERDICT);
 
 /** One criterion's verdict. `value` is null when it could not be measured (then it fails). */
 export interface CriterionResult {
@@ -41,16 +46,18 @@ export interface Baseline {
  * value-based criteria fail as unmeasurable.
  */
 export function evaluate(records: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline): CheckResult {
+  // The counts and norm statistics `report` and the run summary show, computed the same way.
+  const summary = summarizeRecords(records);
   const results: CriterionResult[] = [];
   const push = (r: CriterionResult | null): void => void (r && results.push(r));
-  push(criteria.maxNonfinite === null ? null : nonfinite(records, criteria.maxNonfinite));
+  push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite));
   push(criteria.maxSpikes === null ? null : spikes(records, criteria));
-  push(criteria.maxSkipped === null ? null : skipped(records, criteria.maxSkipped));
+  push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
-  push(criteria.clipRate === null ? null : clipRate(records, criteria.clipRate));
+  push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate));
   push(criteria.noDivergence ? divergence(records, criteria) : null);
-  if (baseline) results.push(...regression(records, criteria.baseline, baseline));
+  if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return { passed: results.every((r) => r.passed), steps: records.length, criteria: results };
 }
 
@@ -75,15 +82,13 @@ function mergedEvents<E extends RunEvent>(records: readonly StepRecord[], kind: 
   return [...recorded, ...detected.filter((e) => !steps.has(e.step))].sort((a, b) => a.step - b.step);
 }
 
-function nonfinite(records: readonly StepRecord[], max: number): CriterionResult {
-  const isBad = (r: StepRecord): boolean =>
-    !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || r.events.some((e) => e.kind === 'nonfinite');
-  const bad = records.filter(isBad);
-  const first = bad[0];
-  return atMost('nonfinite', bad.length, max, () =>
+function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
+  const count = summary.nonfiniteSteps;
+  const first = records.find(isNonfiniteStep);
+  return atMost('nonfinite', count, max, () =>
     first === undefined
       ? '0 non-finite steps'
-      : `${bad.length} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
+      : `${count} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
   );
 }
 
@@ -97,10 +102,10 @@ function spikes(records: readonly StepRecord[], criteria: CheckCriteria): Criter
   );
 }
 
-function skipped(records: readonly StepRecord[], max: number): CriterionResult {
-  const steps = records.filter((r) => r.skipped).map((r) => r.step);
-  return atMost('skipped', steps.length, max, () =>
-    steps.length === 0 ? '0 skipped steps' : `${steps.length} skipped step(s), first at step ${steps[0]}`,
+function skipped(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
+  const count = summary.skippedSteps;
+  return atMost('skipped', count, max, () =>
+    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at step ${records.find((r) => r.skipped)?.step}`,
   );
 }
 
@@ -111,8 +116,9 @@ function skipped(records: readonly StepRecord[], max: number): CriterionResult {
 function lossRatio(records: readonly StepRecord[], bound: number, window: number): CriterionResult {
   const losses = finiteLosses(records);
   const w = Math.max(1, Math.min(window, Math.ceil(losses.length / 4)));
-  const initial = median(losses.slice(0, w));
-  const final = median(losses.slice(-w));
+  // The interpolated 50th percentile, the run summary's "median" (see src/stats).
+  const initial = percentile(losses.slice(0, w), 50);
+  const final = percentile(losses.slice(-w), 50);
   if (initial === null || final === null || initial <= 0) {
     const why = initial === null ? 'the log has no finite loss' : `initial loss ${fmt(initial)} is not positive`;
     return { name: 'loss_ratio', passed: false, value: null, bound, reason: `cannot judge: ${why}; set lossRatio: null to disable (bound ${formatBound(bound)})` };
@@ -134,11 +140,10 @@ function gradNormPercentile(records: readonly StepRecord[], b: GradNormBound): C
   );
 }
 
-function clipRate(records: readonly StepRecord[], band: { min: number; max: number }): CriterionResult {
-  const clipped = records.filter((r) => r.clipped).length;
-  const value = records.length === 0 ? null : clipped / records.length;
+function clipRate(summary: RecordSummary, band: { min: number; max: number }): CriterionResult {
+  const value = summary.steps === 0 ? null : summary.clipRate;
   const passed = value !== null && value >= band.min && value <= band.max;
-  const measured = value === null ? 'no steps to measure' : `clipped ${clipped} of ${records.length} steps (${fmt(value)})`;
+  const measured = value === null ? 'no steps to measure' : `clipped ${summary.clippedSteps} of ${summary.steps} steps (${fmt(value)})`;
   return { name: 'clip_rate', passed, value, bound: { min: band.min, max: band.max }, reason: `${measured} (bound ${formatBound(band)})` };
 }
 
@@ -155,11 +160,11 @@ function divergence(records: readonly StepRecord[], criteria: CheckCriteria): Cr
 
 /**
  * Regression against a baseline: the current value may exceed the baseline by at most
- * tolerance · |baseline|. Final loss is the last finite loss (as in `RunSummary.finalLoss`);
- * gradient-norm median and p90 are over finite pre-clip norms.
+ * tolerance · |baseline|. Final loss is the last finite loss (a run that ended non-finite
+ * fails the nonfinite criterion instead); gradient-norm median and p90 are the summary's,
+ * over finite pre-clip norms.
  */
-function regression(records: readonly StepRecord[], tol: CheckCriteria['baseline'], base: Baseline): CriterionResult[] {
-  const norms = finiteNorms(records);
+function regression(records: readonly StepRecord[], summary: RecordSummary, tol: CheckCriteria['baseline'], base: Baseline): CriterionResult[] {
   const compare = (name: string, label: string, value: number | null, ref: number | null, t: number): CriterionResult => {
     if (ref === null || !Number.isFinite(ref)) {
       return { name, passed: false, value, bound: Number.NaN, reason: `cannot compare: the baseline has no finite ${label}` };
@@ -171,7 +176,7 @@ function regression(records: readonly StepRecord[], tol: CheckCriteria['baseline
   };
   return [
     compare('baseline_final_loss', 'final loss', finiteLosses(records).at(-1) ?? null, base.finalLoss, tol.finalLossTolerance),
-    compare('baseline_grad_norm_median', 'grad norm median', median(norms), base.preClipNorm.median, tol.gradNormTolerance),
-    compare('baseline_grad_norm_p90', 'grad norm p90', percentile(norms, 90), base.preClipNorm.p90, tol.gradNormTolerance),
+    compare('baseline_grad_norm_median', 'grad norm median', summary.preClipNorm.median, base.preClipNorm.median, tol.gradNormTolerance),
+    compare('baseline_grad_norm_p90', 'grad norm p90', summary.preClipNorm.p90, base.preClipNorm.p90, tol.gradNormTolerance),
   ];
 }

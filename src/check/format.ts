@@ -1,19 +1,17 @@
 /**
- * Number and bound formatting shared by criterion reasons, JUnit and GitHub output, so a
- * value reads the same everywhere.
+ * How verdicts write numbers and bounds, shared by criterion reasons, the table, JUnit and
+ * GitHub output, so a value reads the same everywhere.
  */
+import { formatNumber, type NumberStyle } from '../format.js';
 
 /** A criterion's bound: an upper limit, or an inclusive band. */
 export type Bound = number | { readonly min: number; readonly max: number };
 
-/** Formats a number with at most 4 significant digits; integers stay whole; NaN/±Infinity by name; null as "n/a". */
-export function formatNumber(n: number | null): string {
-  if (n === null) return 'n/a';
-  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
-  return String(Number(n.toPrecision(4)));
-}
+/** Verdict notation: at most 4 significant digits, integers whole, null as "n/a". */
+export const VERDICT: NumberStyle = { notation: 'plain', missing: 'n/a' };
 
 /** "≤ 3" for an upper limit, "0–0.5" for a band. */
 export function formatBound(bound: Bound): string {
-  return typeof bound === 'number' ? `≤ ${formatNumber(bound)}` : `${formatNumber(bound.min)}–${formatNumber(bound.max)}`;
+  const f = (n: number): string => formatNumber(n, VERDICT);
+  return typeof bound === 'number' ? `≤ ${f(bound)}` : `${f(bound.min)}–${f(bound.max)}`;
 }

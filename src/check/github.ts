@@ -4,7 +4,8 @@
  * only: they return strings, the CLI prints them and appends the summary.
  */
 import type { CheckResult } from './criteria.js';
-import { formatBound, formatNumber } from './format.js';
+import { formatNumber } from '../format.js';
+import { formatBound, VERDICT } from './format.js';
 
 /** Escapes a command's message. Matches actions/toolkit `packages/core/src/command.ts` `escapeData`. */
 export function escapeData(s: string): string {
@@ -78,7 +79,7 @@ export function stepSummary(result: CheckResult, title = 'gclip check'): string 
   const failed = result.criteria.filter((c) => !c.passed).length;
   const verdict = result.passed ? '✅ passed' : `❌ failed (${failed} of ${result.criteria.length} criteria)`;
   const rows = result.criteria.map((c) =>
-    [c.name, c.passed ? '✅ pass' : '❌ fail', formatNumber(c.value), formatBound(c.bound), c.reason].map(markdownCell).join(' | '),
+    [c.name, c.passed ? '✅ pass' : '❌ fail', formatNumber(c.value, VERDICT), formatBound(c.bound), c.reason].map(markdownCell).join(' | '),
   );
   return [
     `### ${markdownCell(title)}: ${verdict}`,

@@ -6,7 +6,8 @@
  */
 import { create } from 'xmlbuilder2';
 import type { CheckResult } from './criteria.js';
-import { formatBound, formatNumber } from './format.js';
+import { formatNumber } from '../format.js';
+import { formatBound, VERDICT } from './format.js';
 
 /** Options for `toJUnitXml`. */
 export interface JUnitOptions {
@@ -47,7 +48,7 @@ export function toJUnitXml(result: CheckResult, options: JUnitOptions = {}): str
   for (const c of result.criteria) {
     const testcase = suite.ele('testcase', { name: c.name, classname: 'gclip.check', time: '0' });
     if (!c.passed) {
-      const body = `${c.reason}\nmeasured: ${formatNumber(c.value)}\nbound: ${formatBound(c.bound)}`;
+      const body = `${c.reason}\nmeasured: ${formatNumber(c.value, VERDICT)}\nbound: ${formatBound(c.bound)}`;
       testcase.ele('failure', { message: oneLine(c.reason), type: 'check_failed' }).txt(body);
     }
   }

@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { foreignRecord } from './log-common.js';
+import { foreignRecord } from '../log/index.js';
 import { checkSchema } from './schema.js';
-import { detectDivergence, detectSpikes, median, percentile } from './stats.js';
+import { detectDivergence, detectSpikes } from './stats.js';
 
 const records = (losses: readonly number[], norms?: readonly number[]) =>
   losses.map((loss, i) => foreignRecord({ step: i, loss, gradNorm: norms?.[i] ?? 1 }));
 const detection = checkSchema.parse({}).detection;
-
-describe('percentile', () => {
-  it('interpolates linearly between order statistics (numpy default)', () => {
-    // sorted [1, 2, 3, 4]: rank = p/100 · 3. p50 → rank 1.5 → 2.5; p90 → 2.7 → 3.7; p0 → 1; p100 → 4.
-    expect(percentile([4, 1, 3, 2], 50)).toBe(2.5);
-    expect(percentile([4, 1, 3, 2], 90)).toBeCloseTo(3.7, 12);
-    expect(percentile([4, 1, 3, 2], 0)).toBe(1);
-    expect(percentile([4, 1, 3, 2], 100)).toBe(4);
-  });
-
-  it('returns null for no values and the value itself for one', () => {
-    expect(percentile([], 99)).toBeNull();
-    expect(median([7])).toBe(7);
-  });
-
-  it('does not reorder its input', () => {
-    const v = [3, 1, 2];
-    median(v);
-    expect(v).toEqual([3, 1, 2]);
-  });
-});
 
 describe('detectSpikes', () => {
   const opts = { window: 5, warmup: 3, zThreshold: 10, minRatio: 3 };

@@ -3,16 +3,9 @@
  * records through the same detectors a gclip run uses (`src/detect`), so a log written by
  * another framework (no events) is judged by exactly the rules of a live run. Pure.
  */
-import { createDivergenceDetector, createSpikeDetector, percentile, type Detector } from '../detect/index.js';
+import { createDivergenceDetector, createSpikeDetector, type Detector } from '../detect/index.js';
 import type { RunEvent, StepRecord } from '../record.js';
 import type { CheckDetection } from './schema.js';
-
-export { percentile };
-
-/** Median by linear interpolation (the 50th percentile); null for an empty list. */
-export function median(values: readonly number[]): number | null {
-  return percentile(values, 50);
-}
 
 /** Runs a detector over finished records (weights assumed finite) and returns all its events. */
 export function replayDetector<S>(detector: Detector<S>, records: readonly StepRecord[]): RunEvent[] {

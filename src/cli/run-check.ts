@@ -6,7 +6,8 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { annotations, evaluate, loadLog, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type LogOptions } from '../check/index.js';
+import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria } from '../check/index.js';
+import { loadLog, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError } from '../errors.js';
 import type { RunSummary, StepRecord } from '../record.js';

@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
 import type { RunSummary } from '../record.js';
-import { stringifyWithNonFinite } from '../report/codec.js';
+import { stringifyWithNonFinite } from '../log/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
 import { runSession } from '../train/session.js';
 import { plannedSteps } from '../train/setup.js';

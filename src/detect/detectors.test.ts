@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDivergenceDetector, createNonfiniteDetector, createSpikeDetector, percentile } from './index.js';
+import { createDivergenceDetector, createNonfiniteDetector, createSpikeDetector } from './index.js';
 import type { StepObservation } from './types.js';
 import type { RunEvent } from '../record.js';
 
@@ -99,13 +99,5 @@ describe('divergence detector', () => {
     const d = createDivergenceDetector({ factor: 2, warmup: 0, patience: 1 });
     const s = d.observe(obs(0, { loss: 1 }), d.init()).state;
     expect(d.observe(obs(1, { loss: NaN }), s)).toEqual({ state: s, events: [] });
-  });
-});
-
-describe('percentile', () => {
-  it('matches numpy linear interpolation', () => {
-    // np.percentile([1,2,3,4], 90) = 3 + 0.7*(4-3) = 3.7
-    expect(percentile([4, 1, 3, 2], 90)).toBeCloseTo(3.7, 12);
-    expect(percentile([], 50)).toBeNull();
   });
 });

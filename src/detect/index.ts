@@ -8,7 +8,6 @@ import { createDivergenceDetector } from './divergence.js';
 export type { Detector, StepObservation } from './types.js';
 export { layerThatJumped } from './types.js';
 export { createNonfiniteDetector, createSpikeDetector, createDivergenceDetector };
-export { median, mad, percentile } from './stats.js';
 
 /** nonfinite always; spike and divergence when enabled. */
 export function createDetectors(config: DetectConfig): Detector[] {

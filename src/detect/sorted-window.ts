@@ -79,16 +79,11 @@ export function pushWindow(window: readonly number[], value: number, size: numbe
   return next;
 }
 
-/** Median of a non-empty ascending array: `median` of `detect/stats` without the sort. */
-export function medianOfSorted(s: Float64Array): number {
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
- * `mad(values, center)` from the ascending copy of `values`: the deviations |v − center|
- * below and above `center` are two ascending runs (subtraction rounds monotonically), so
- * their middle order statistics come from merging the runs up to the middle.
+ * `mad(values, center)` of `src/stats` from the ascending copy of `values`: the deviations
+ * |v − center| below and above `center` are two ascending runs (subtraction rounds
+ * monotonically), so their middle order statistics come from merging the runs up to the
+ * middle. Same result bit for bit (`src/stats.test.ts` compares them).
  */
 export function madOfSorted(s: Float64Array, center: number): number {
   const n = s.length;

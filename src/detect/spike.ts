@@ -8,8 +8,8 @@
  */
 import type { DetectConfig } from '../config/schema.js';
 import { layerThatJumped, type Detector } from './types.js';
-import { MAD_TO_SIGMA } from './stats.js';
-import { madOfSorted, medianOfSorted, pushWindow, sortedWindow } from './sorted-window.js';
+import { MAD_TO_SIGMA, medianOfSorted } from '../stats.js';
+import { madOfSorted, pushWindow, sortedWindow } from './sorted-window.js';
 
 export interface SpikeState {
   /** Most recent finite pre-clip norms, oldest first, at most `window` long. */
@@ -33,7 +33,7 @@ export function createSpikeDetector(options: SpikeOptions): Detector<SpikeState>
       if (!Number.isFinite(norm)) return { state: next(state.window, record.layerNorms), events: [] };
       const window = sized ? pushWindow(state.window, norm, options.window) : [...state.window, norm].slice(-options.window);
       if (state.window.length < options.warmup) return { state: next(window, record.layerNorms), events: [] };
-      // median and mad of detect/stats, from the window's incrementally kept sorted copy.
+      // median and mad of src/stats, from the window's incrementally kept sorted copy.
       const sorted = sortedWindow(state.window);
       const med = medianOfSorted(sorted);
       const z = (norm - med) / (MAD_TO_SIGMA * madOfSorted(sorted, med) + 1e-12);

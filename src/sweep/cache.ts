@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
-import { decodeNumbers, stringifyWithNonFinite } from '../report/codec.js';
+import { decodeNumbers, stringifyWithNonFinite } from '../log/codec.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { SeedResult } from './metrics.js';
 

@@ -5,7 +5,7 @@
  */
 import type { RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
-import { percentile } from '../detect/index.js';
+import { mean, median, percentile } from '../stats.js';
 
 /** What one run of one point with one seed measured. Plain data (cached, sent over IPC). */
 export interface SeedResult {
@@ -75,16 +75,12 @@ export function smoothWindow(plannedSteps: number): number {
   return Math.min(50, Math.max(1, Math.round(plannedSteps / 10)));
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
 /** Norm statistics of the finite values in `norms`, or null when there are none. */
 export function normStats(norms: readonly number[]): NormStats | null {
   const finite = norms.filter(Number.isFinite);
   if (finite.length === 0) return null;
-  const p = (q: number) => percentile(finite, q) ?? Number.NaN;
-  return { count: finite.length, mean: mean(finite), p10: p(10), p50: p(50), p90: p(90) };
+  const p = (q: number): number => percentile(finite, q)!;
+  return { count: finite.length, mean: mean(finite)!, p10: p(10), p50: p(50), p90: p(90) };
 }
 
 /** Reduces one finished run (its trace and summary) to a SeedResult. */
@@ -96,8 +92,9 @@ export function scoreRun(
 ): SeedResult {
   const { losses } = trace;
   const tail = losses.slice(-smoothWindow(task.plannedSteps));
-  const finalLoss = tail.every(Number.isFinite) ? mean(tail) : Number.NaN;
-  const auc = losses.every(Number.isFinite) ? mean(losses) : Number.POSITIVE_INFINITY;
+  // No steps at all: NaN final loss and AUC (stats' mean is null for no values).
+  const finalLoss = tail.every(Number.isFinite) ? mean(tail) ?? Number.NaN : Number.NaN;
+  const auc = losses.every(Number.isFinite) ? mean(losses) ?? Number.NaN : Number.POSITIVE_INFINITY;
   const calm = summary.firstBadStep === null ? trace.norms : trace.norms.slice(0, summary.firstBadStep);
   return {
     pointId: task.pointId,
@@ -170,18 +167,18 @@ export interface PointResult {
   readonly runs: readonly SeedResult[];
 }
 
-/** Median; NaN counts as +Infinity so that a broken seed drags the median up, never away. */
-export function median(xs: readonly number[]): number {
-  const sorted = xs.map((x) => (Number.isNaN(x) ? Number.POSITIVE_INFINITY : x)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** A NaN seed value as +Infinity, so that a broken seed drags a median up, never away. */
+const nanAsWorst = (x: number): number => (Number.isNaN(x) ? Number.POSITIVE_INFINITY : x);
+
+/** Median over seeds with NaN counted as +Infinity; NaN for no seeds. */
+function seedMedian(xs: readonly number[]): number {
+  return median(xs.map(nanAsWorst)) ?? Number.NaN;
 }
 
 /** Aggregates a point's seed results (in any order) into its row. */
 export function aggregatePoint(point: { id: string; threshold: number | null; strategy: string }, runs: readonly SeedResult[]): PointResult {
   const sorted = [...runs].sort((a, b) => a.seed - b.seed);
-  const finals = sorted.map((r) => (Number.isNaN(r.finalLoss) ? Number.POSITIVE_INFINITY : r.finalLoss));
+  const finals = sorted.map((r) => nanAsWorst(r.finalLoss));
   const bad = sorted.map((r) => r.firstBadStep).filter((s): s is number => s !== null);
   const sum = (f: (r: SeedResult) => number) => sorted.reduce((a, r) => a + f(r), 0);
   return {
@@ -191,10 +188,10 @@ export function aggregatePoint(point: { id: string; threshold: number | null; st
     seeds: sorted.length,
     stableSeeds: sorted.filter((r) => r.stable).length,
     crashedSeeds: sorted.filter((r) => r.status === 'crashed').length,
-    finalLoss: median(finals),
+    finalLoss: seedMedian(finals),
     finalLossSpread: finals.length ? (Math.max(...finals) - Math.min(...finals)) / 2 : Number.NaN,
-    bestLoss: median(sorted.map((r) => r.bestLoss)),
-    lossAuc: median(sorted.map((r) => r.lossAuc)),
+    bestLoss: seedMedian(sorted.map((r) => r.bestLoss)),
+    lossAuc: seedMedian(sorted.map((r) => r.lossAuc)),
     clipRate: sorted.length ? sum((r) => r.clipRate) / sorted.length : 0,
     spikes: sum((r) => r.spikes),
     skipped: sum((r) => r.skipped),

@@ -23,8 +23,11 @@
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
  */
 import type { NormStats, PointResult } from './metrics.js';
-import { median } from './metrics.js';
-import { num } from './text.js';
+import { formatNumber } from '../format.js';
+import { median } from '../stats.js';
+
+/** Numbers in the reason, which is data (it goes into sweep.json): 3 significant digits. */
+const num = (x: number | null): string => formatNumber(x, { digits: 3 });
 
 /** What the rule concluded. */
 export interface Recommendation {
@@ -161,12 +164,14 @@ export function crossChecks(points: readonly PointResult[]): CrossChecks | null 
   const baseline = points.find((p) => p.strategy === 'none');
   const stats = baseline?.runs.map((r) => r.norms).filter((n): n is NormStats => n !== null) ?? [];
   if (baseline === undefined || stats.length === 0) return null;
+  // Never null: `stats` is not empty.
+  const overSeeds = (pick: (s: NormStats) => number): number => median(stats.map(pick))!;
   return {
     steps: stats.reduce((a, s) => a + s.count, 0),
     baselineStable: isStable(baseline),
-    meanNorm: median(stats.map((s) => s.mean)),
-    p10: median(stats.map((s) => s.p10)),
-    p50: median(stats.map((s) => s.p50)),
-    p90: median(stats.map((s) => s.p90)),
+    meanNorm: overSeeds((s) => s.mean),
+    p10: overSeeds((s) => s.p10),
+    p50: overSeeds((s) => s.p50),
+    p90: overSeeds((s) => s.p90),
   };
 }

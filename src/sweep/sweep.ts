@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../config/schema.js';
 import { inputError } from '../errors.js';
-import { decodeNumbers, stringifyWithNonFinite } from '../report/codec.js';
+import { decodeNumbers, stringifyWithNonFinite } from '../log/codec.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { readCached, taskKey, writeCached } from './cache.js';
 import { planTasks, runOrder, type SweepPlan, type SweepTask } from './grid.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfigInput } from '../config/schema.js';
 import type { StepRecord } from '../record.js';
-import { encodeRecord } from '../report/codec.js';
+import { encodeRecord } from '../log/codec.js';
 import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { tf } from '../runtime/tf.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Baseline } from '../../src/check/criteria.js';
-import { parseLog } from '../../src/check/logs.js';
+import { parseLog } from '../../src/log/read.js';
 import { checkSchema, type CheckCriteriaInput } from '../../src/check/schema.js';
 import { toJsonl, toLightningCsv, toTrainerState, type Scenario } from './scenario.js';
 

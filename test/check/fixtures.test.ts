@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/check/criteria.js';
-import { loadLog } from '../../src/check/logs.js';
+import { loadLog } from '../../src/log/read.js';
 import { checkSchema } from '../../src/check/schema.js';
 import { GclipError } from '../../src/errors.js';
 

@@ -3,7 +3,7 @@
  * reads, so each criterion can be tested with a passing and a failing log per format.
  * Also used by write-fixtures.ts to produce the committed fixtures.
  */
-import { encodeRecord } from '../../src/report/codec.js';
+import { encodeRecord } from '../../src/log/codec.js';
 import type { RunEvent, StepRecord } from '../../src/record.js';
 
 export interface Scenario {

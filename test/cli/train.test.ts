@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../src/report/codec.js';
+import { decodeRecord } from '../../src/log/codec.js';
 import { gclip, stripAnsi } from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gclip-cli-'));

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent, StepRecord } from '../../src/record.js';
-import { encodeRecord } from '../../src/report/codec.js';
+import { encodeRecord } from '../../src/log/codec.js';
 
 /** Steps at which the pre-clip norm spikes; the rnn layer starts rising 5 steps earlier. */
 export function spikeSteps(steps: number): number[] {

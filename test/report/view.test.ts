@@ -1,6 +1,7 @@
 /** The pure report view: onset attribution, summary folding, sweep parsing and chart bounds. */
 import { describe, expect, it } from 'vitest';
-import { buildRunChart, buildSweepChart, parseSweep, spikeOnsets, summarizeRecords } from '../../src/report/view/index.js';
+import { summarizeRecords } from '../../src/log/index.js';
+import { buildRunChart, buildSweepChart, parseSweep, spikeOnsets } from '../../src/report/view/index.js';
 import { makeLongRun, nanStep, spikeSteps } from './long-run.js';
 
 describe('spikeOnsets', () => {

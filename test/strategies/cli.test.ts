@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zClipDecide, zClipNext, type ZClipState } from '../../src/clip/zclip.js';
-import { decodeRecord } from '../../src/report/codec.js';
+import { decodeRecord } from '../../src/log/codec.js';
 import type { StepRecord } from '../../src/record.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

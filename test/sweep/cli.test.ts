@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeNumbers } from '../../src/report/codec.js';
+import { decodeNumbers } from '../../src/log/codec.js';
 
 const CLI = fileURLToPath(new URL('./helpers/cli.mjs', import.meta.url));
 

@@ -39,14 +39,13 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const width = chartWidth(flags.width);
       const { resolve } = await import('node:path');
       const view = await import('../../report/view/index.js');
-      const { parseLog } = await import('../../check/logs.js');
-      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), (text, file) => parseLog(text, file).records);
+      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd));
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
       const c = createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag: program.opts<{ color?: boolean }>().color });
       ctx.io.out(input.kind === 'run' && report.kind === 'run'
         ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
-        : report.kind === 'sweep' ? render.renderSweepReport(report, view.buildTerminalSweep(report.chart, width), c) : '');
+        : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');
       if (flags.html) await writeHtml(resolve(ctx.io.cwd, flags.html), report, ctx);
       ctx.setExit(0);
     });

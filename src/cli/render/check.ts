@@ -1,7 +1,8 @@
 /** `gclip check` output: the criteria table with a verdict line, or the `--json` object. Text only. */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import { formatBound, formatNumber, type CheckResult } from '../../check/index.js';
+import { formatBound, VERDICT, type CheckResult } from '../../check/index.js';
+import { formatNumber } from '../../format.js';
 
 /** What was judged, shown under the table and carried in `--json`. */
 export interface CheckSubject {
@@ -23,7 +24,7 @@ export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: 
   });
   for (const k of result.criteria) {
     const mark = k.passed ? c.green('✔') : c.red('✖');
-    table.push([mark, k.name, formatNumber(k.value), formatBound(k.bound), k.reason]);
+    table.push([mark, k.name, formatNumber(k.value, VERDICT), formatBound(k.bound), k.reason]);
   }
   const failed = result.criteria.filter((k) => !k.passed).length;
   const verdict = result.passed

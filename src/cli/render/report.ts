@@ -26,10 +26,10 @@ function colors(c: ChalkInstance, names: (keyof typeof asciichart & string)[]): 
   return c.level > 0 ? names.map((n) => asciichart[n] as string) : undefined;
 }
 
-const pow10 = (x: number): string => num(10 ** x, 3);
+const pow10 = (x: number): string => num(10 ** x, { digits: 3 });
 
 function plot(series: number[][], opts: { c: ChalkInstance; log: boolean; colorNames: (keyof typeof asciichart & string)[] }): string {
-  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, 3)).padStart(10), colors: colors(opts.c, opts.colorNames) };
+  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, { digits: 3 })).padStart(10), colors: colors(opts.c, opts.colorNames) };
   return asciichart.plot(series, cfg);
 }
 
@@ -73,7 +73,7 @@ function onsetTable(r: RunReport, c: ChalkInstance): string {
   const t = new Table({ head: ['anchor step', 'event', 'rose first', 'rise step', 'norm ÷ level at anchor (all layers)'], style: { head: [], border: [] } });
   for (const o of r.onsets) {
     const lead = o.layers[0];
-    const ratios = o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${num(l.ratio, 3)}×`}${l.riseStep === null ? '' : ` @${l.riseStep}`}`).join(', ');
+    const ratios = o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${num(l.ratio, { digits: 3 })}×`}${l.riseStep === null ? '' : ` @${l.riseStep}`}`).join(', ');
     t.push([String(o.step), o.kind, o.leader ? c.bold(o.leader) : c.dim('none rose'), lead?.riseStep === null || !lead ? '—' : String(lead.riseStep), ratios]);
   }
   return `${c.bold('Which layer rose first before each event')}\n${t.toString()}`;
@@ -101,14 +101,14 @@ function sweepChart(t: TerminalSweepChart, c: ChalkInstance): string {
   const mid = Math.floor(t.columnsPerPoint / 2);
   const marks = new Map<number, string>(t.divergedIndices.map((k) => [k * t.columnsPerPoint + mid, c.red('✖')]));
   if (t.recommendedIndex !== null) marks.set(t.recommendedIndex * t.columnsPerPoint + mid, c.green('★'));
-  const labels = t.thresholds.map((x) => num(x, 3).slice(0, Math.max(1, t.columnsPerPoint - 1)).padEnd(t.columnsPerPoint)).join('');
+  const labels = t.thresholds.map((x) => num(x, { digits: 3 }).slice(0, Math.max(1, t.columnsPerPoint - 1)).padEnd(t.columnsPerPoint)).join('');
   const axis = markerRow(chart, new Map([[0, '']]));
   const legend = t.series.length > 1 ? `  ${t.series.map((s) => s.strategy).join(', ')} (in colour order cyan, yellow, magenta, green)` : '';
   return [c.bold(`Final loss vs clip threshold${t.lossLog ? ' (log scale)' : ''}`), chart, marks.size ? markerRow(chart, marks) : '', c.dim(axis + labels), `  ${c.green('★ recommended')}  ${c.red('✖ diverged')}${legend}`].filter(Boolean).join('\n');
 }
 
 /** Renders a sweep report: points table, chart, recommendation. */
-export function renderSweepReport(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
+export function renderSweepView(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
   const rec = r.sweep.recommendation;
   const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
   return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';

@@ -30,7 +30,7 @@ export function renderRunSummary(s: RunSummary, c: ChalkInstance): string {
     ['steps skipped', String(s.skippedSteps)],
     ['events', eventsText(s.events)],
     ['backend', s.backend],
-    ['steps/s', num(s.stepsPerSec, 3)],
+    ['steps/s', num(s.stepsPerSec, { digits: 3 })],
   ];
   table.push(...rows.map(([k, v]) => ({ [c.bold(k)]: v })));
   const dir = s.runDir ? `\n${c.dim(`run directory: ${s.runDir}`)}` : '';

@@ -6,7 +6,7 @@
 import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { stringifyWithNonFinite } from '../../report/codec.js';
+import { stringifyWithNonFinite } from '../../log/codec.js';
 import type { PointResult, SweepOutcome, SweepProgress, SweepReport } from '../../sweep/index.js';
 import type { CliIO } from '../io.js';
 import { num, pct } from './format.js';

@@ -43,7 +43,7 @@ function onsetSection(r: RunReport): string {
   if (!r.chart.layers) return '';
   const rows = r.onsets.map((o) => [
     String(o.step), o.kind, o.leader ?? 'none rose',
-    o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${formatNumber(l.ratio, 3)}×`}${l.riseStep === null ? '' : ` (rose at ${l.riseStep})`}`).join(', '),
+    o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${formatNumber(l.ratio, { digits: 3 })}×`}${l.riseStep === null ? '' : ` (rose at ${l.riseStep})`}`).join(', '),
   ]);
   const table = rows.length
     ? htmlTable(['event step', 'event', 'layer that rose first', 'norm ÷ its earlier level at the event (rise step)'], rows, 'onsets')

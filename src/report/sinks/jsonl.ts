@@ -1,7 +1,7 @@
 /**
  * The run directory sink: `config.json` (the resolved config) at open, `steps.jsonl` (one
  * record per line, appended as the run goes, non-finite numbers as "NaN"/"Infinity"
- * strings — see `report/codec`) and `summary.json` at close. JSON files are written
+ * strings — see `log/codec`) and `summary.json` at close. JSON files are written
  * atomically; the JSONL stream is flushed on close and honours back-pressure.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { RunSummary, StepRecord } from '../../record.js';
 import { writeFileAtomic } from '../atomic.js';
-import { encodeRecord, stringifyWithNonFinite } from '../codec.js';
+import { encodeRecord, stringifyWithNonFinite } from '../../log/codec.js';
+import { RUN_FILES } from '../../log/types.js';
 import type { RunMeta, Sink } from './types.js';
-
-/** File names inside a run directory (a contract: `check --log` and `report` read them). */
-export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json' } as const;
 
 /** A sink writing the run directory `dir`. */
 export function createJsonlSink(dir: string): Sink {

@@ -4,7 +4,7 @@
  * before it are compared with each layer's own earlier level; the layer that crossed
  * `factor ×` its level earliest led the spike.
  */
-import { median } from '../../detect/index.js';
+import { median } from '../../stats.js';
 import type { EventKind, StepRecord } from '../../record.js';
 
 /** Tuning of `spikeOnsets`. */
@@ -56,7 +56,7 @@ function layerOnset(records: readonly StepRecord[], layer: string, at: number, o
   const from = Math.max(0, at - Math.min(o.lookback, Math.floor(at / 2)));
   const base: number[] = [];
   for (let i = Math.max(0, from - o.baseline); i < from; i++) if (Number.isFinite(norm(i))) base.push(norm(i));
-  const level = base.length ? median(base) : null;
+  const level = median(base);
   let riseStep: number | null = null;
   if (level !== null) {
     for (let i = from; i <= at && riseStep === null; i++) {

@@ -2,11 +2,16 @@
  * The report model: everything the terminal and HTML renderers show, built from what
  * `loadReportInput` loaded. Pure; the renderers only lay it out.
  */
+import { summarizeRecords, type RecordSummary, type RunOutcome } from '../../log/index.js';
 import type { ReportInput } from './load.js';
 import { spikeOnsets, type OnsetOptions, type SpikeOnset } from './onset.js';
 import { buildRunChart, type RunChartData, type RunChartOptions } from './run-chart.js';
-import { summarizeRecords, type RunReportSummary } from './summary.js';
-import { buildSweepChart, type SweepChart, type SweepReport } from './sweep.js';
+import { buildSweepChart, type SweepChart, type SweepOverview } from './sweep.js';
+
+/** The numbers at the top of a run report: the records' summary (as `train` and `check` compute it), and the outcome from `summary.json` when it was read. */
+export interface RunReportSummary extends RecordSummary {
+  readonly outcome: RunOutcome | null;
+}
 
 /** A run's report. */
 export interface RunReport {
@@ -22,7 +27,7 @@ export interface RunReport {
 export interface SweepReportView {
   readonly kind: 'sweep';
   readonly source: string;
-  readonly sweep: SweepReport;
+  readonly sweep: SweepOverview;
   readonly chart: SweepChart;
 }
 
@@ -41,7 +46,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   return {
     kind: 'run',
     source: input.source,
-    summary: summarizeRecords(input.records, input.outcome),
+    summary: { ...summarizeRecords(input.records), outcome: input.outcome },
     chart: buildRunChart(input.records, options.chart),
     onsets: spikeOnsets(input.records, options.onset),
   };

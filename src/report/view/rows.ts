@@ -3,7 +3,7 @@
  * HTML report so both show the same facts in the same words.
  */
 import { formatNumber, formatPercent } from '../../format.js';
-import type { RunReportSummary } from './summary.js';
+import type { RunReportSummary } from './report.js';
 
 export { formatNumber, formatPercent };
 

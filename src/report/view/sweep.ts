@@ -6,7 +6,7 @@
 import JSON5 from 'json5';
 import { z } from 'zod';
 import { inputError } from '../../errors.js';
-import { decodeNumbers } from '../codec.js';
+import { decodeNumbers } from '../../log/index.js';
 
 /** A number, a non-finite number decoded from its string name, or null. */
 const num = z.union([z.number(), z.nan(), z.null()]);
@@ -36,8 +36,8 @@ export interface SweepPoint {
   readonly clipRate: number | null;
 }
 
-/** What a sweep report shows. */
-export interface SweepReport {
+/** The part of a sweep.json (the `SweepReport` of `src/sweep`) that `gclip report` shows. */
+export interface SweepOverview {
   readonly points: readonly SweepPoint[];
   /** The recommended max norm and why; null when the sweep made none. */
   readonly recommendation: { readonly maxNorm: number | null; readonly reason: string } | null;
@@ -56,7 +56,7 @@ function bad(file: string, message: string, line?: number): never {
  * Parses a sweep file's text. Throws GclipError `sweep_invalid` (exit 2) naming the file,
  * and the line for bad JSON, or the first bad field (`points.2.seeds`).
  */
-export function parseSweep(text: string, file: string): SweepReport {
+export function parseSweep(text: string, file: string): SweepOverview {
   let doc: unknown;
   try {
     doc = JSON5.parse(text, decodeNumbers);
@@ -107,7 +107,7 @@ const finiteOrNull = (v: number | null): number | null => (v !== null && Number.
  * Groups the clipped points by strategy (thresholds ascending) and locates the recommended
  * threshold on them (the first series with a point at exactly that threshold).
  */
-export function buildSweepChart(report: SweepReport): SweepChart {
+export function buildSweepChart(report: SweepOverview): SweepChart {
   const byStrategy = new Map<string, SweepPoint[]>();
   for (const p of report.points) {
     if (p.threshold === null || !Number.isFinite(p.threshold)) continue;

@@ -5,7 +5,9 @@
  * are ignored, except Lightning's per-layer `grad_<p>_norm/<name>` which become layerNorms.
  */
 import { CsvError, parse } from 'csv-parse/sync';
-import { foreignRecord, logError, parseNumberCell, type ColumnOptions, type ForeignStep, type LogOptions, type ParsedLog } from './log-common.js';
+import { foreignRecord, type ForeignStep } from './foreign.js';
+import { parseNumberCell } from './number-text.js';
+import { logError, type ColumnOptions, type LogOptions, type ParsedLog } from './types.js';
 
 type Field = keyof ColumnOptions;
 

@@ -1,16 +1,14 @@
 /**
- * Turns a training log into `StepRecord[]` for `gclip check --log`: gclip's `steps.jsonl`,
- * a CSV (Lightning `metrics.csv` included) or a Hugging Face `trainer_state.json`. Parsing
- * is pure (text + file name in); `loadLog` reads through an injected reader.
+ * Turns a training log into `StepRecord[]` for `gclip check --log` and `gclip report`:
+ * gclip's `steps.jsonl`, a CSV (Lightning `metrics.csv` included) or a Hugging Face
+ * `trainer_state.json`. Parsing is pure (text + file name in); `loadLog` reads through an
+ * injected reader.
  */
 import { inputError } from '../errors.js';
-import { parseCsvLog } from './log-csv.js';
-import { parseTrainerState } from './log-hf.js';
-import { parseGclipJsonl } from './log-jsonl.js';
-import type { LogFormat, LogOptions, ParsedLog } from './log-common.js';
-
-export type { ColumnOptions, LogFormat, LogOptions, ParsedLog } from './log-common.js';
-export { DEFAULT_COLUMNS } from './log-csv.js';
+import { parseCsvLog } from './csv.js';
+import { parseTrainerState } from './hf.js';
+import { parseGclipJsonl } from './jsonl.js';
+import type { LogFormat, LogOptions, ParsedLog } from './types.js';
 
 /**
  * The format of a log: `options.format` if given; else by extension (`.jsonl`/`.ndjson` →

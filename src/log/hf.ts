@@ -7,7 +7,8 @@
  * `NaN`/`Infinity`, which JSON5 reads (plain JSON.parse would refuse them).
  */
 import JSON5 from 'json5';
-import { foreignRecord, logError, type ForeignStep, type LogOptions, type ParsedLog } from './log-common.js';
+import { foreignRecord, type ForeignStep } from './foreign.js';
+import { logError, type LogOptions, type ParsedLog } from './types.js';
 
 type Entry = Readonly<Record<string, unknown>>;
 
@@ -20,25 +21,27 @@ export function parseTrainerState(text: string, file: string, options: LogOption
   if (training.length === 0) {
     throw logError('log_no_rows', { file, path: 'log_history' }, `log_history has ${history.length} entries but none with a training loss`, 'Log training metrics (logging_steps) so that entries carry "loss" and "grad_norm".');
   }
-  const steps: ForeignStep[] = [];
-  for (const { e, i } of training) {
-    // DeepSpeed runs and some versions log grad_norm as null: no norm for that entry.
-    if (e.grad_norm === undefined || e.grad_norm === null) continue;
-    const step = field(e, 'step', i, { text, file });
-    steps.push({
-      step,
-      loss: field(e, 'loss', i, { text, file }),
-      gradNorm: field(e, 'grad_norm', i, { text, file }),
-      ...(typeof e.learning_rate === 'number' ? { lr: e.learning_rate } : {}),
-      ...(evalLoss.has(step) ? { valLoss: evalLoss.get(step) } : {}),
-    });
-  }
+  const steps = training.flatMap(({ e, i }) => trainingStep(e, i, evalLoss, { text, file }));
   if (steps.length === 0) {
     const found = [...new Set(training.flatMap(({ e }) => Object.keys(e)))].join(', ');
     throw logError('log_missing_column', { file, line: entryLine(text, training[0]?.i ?? 0), path: 'grad_norm' }, `no training entry has grad_norm; fields found: ${found}`, 'grad_norm is logged by transformers ≥ 4.38; upgrade, or export the norms to a CSV.');
   }
   const notes = steps.length < training.length ? [`${training.length - steps.length} training entry(ies) without a grad_norm were left out`] : [];
   return { format: 'hf', records: steps.map((s) => foreignRecord(s, options.clipNorm)), notes };
+}
+
+/** The step of training entry `e` (index `i`), or none when it has no grad_norm. */
+function trainingStep(e: Entry, i: number, evalLoss: ReadonlyMap<number, number>, ctx: { text: string; file: string }): ForeignStep[] {
+  // DeepSpeed runs and some versions log grad_norm as null: no norm for that entry.
+  if (e.grad_norm === undefined || e.grad_norm === null) return [];
+  const step = field(e, 'step', i, ctx);
+  return [{
+    step,
+    loss: field(e, 'loss', i, ctx),
+    gradNorm: field(e, 'grad_norm', i, ctx),
+    ...(typeof e.learning_rate === 'number' ? { lr: e.learning_rate } : {}),
+    ...(evalLoss.has(step) ? { valLoss: evalLoss.get(step) } : {}),
+  }];
 }
 
 function readHistory(text: string, file: string): Entry[] {

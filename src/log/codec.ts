@@ -3,15 +3,17 @@
  * `null`), so non-finite numbers are written as the strings "NaN", "Infinity" and
  * "-Infinity" — the convention of the golden files — and decoded back to numbers.
  * `null` stays null (e.g. `valLoss` when not evaluated). Key order is fixed by the record,
- * so equal records give byte-identical lines.
+ * so equal records give byte-identical lines. Encoding validates nothing (the loop writes
+ * a line per step; the schema is for reading).
  */
-import type { StepRecord } from '../record.js';
+import { storedRecordSchema, type StepRecord } from './schema.js';
 
-const NONFINITE: Readonly<Record<string, number>> = {
-  NaN: Number.NaN,
-  Infinity: Number.POSITIVE_INFINITY,
-  '-Infinity': Number.NEGATIVE_INFINITY,
-};
+// A Map, not an object literal: the string "constructor" must stay a string.
+const NONFINITE: ReadonlyMap<string, number> = new Map([
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+]);
 
 /** JSON.stringify replacer that keeps non-finite numbers as their string names. */
 export function encodeNumbers(_key: string, value: unknown): unknown {
@@ -20,7 +22,7 @@ export function encodeNumbers(_key: string, value: unknown): unknown {
 
 /** JSON.parse reviver that turns "NaN"/"Infinity"/"-Infinity" strings back into numbers. */
 export function decodeNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'string' && value in NONFINITE ? NONFINITE[value] : value;
+  return typeof value === 'string' ? NONFINITE.get(value) ?? value : value;
 }
 
 /**
@@ -54,7 +56,17 @@ export function encodeRecord(record: StepRecord): string {
   return stringifyWithNonFinite(record);
 }
 
-/** Decodes one JSON line written by `encodeRecord`. Throws SyntaxError on bad JSON. */
+/** One JSON text → its value, with "NaN"/"Infinity"/"-Infinity" strings as numbers. Throws SyntaxError on bad JSON. */
+export function decodeLine(line: string): unknown {
+  return JSON.parse(line, decodeNumbers);
+}
+
+/**
+ * Decodes and validates one line written by `encodeRecord` (or by an older gclip: fields
+ * it lacks take their schema defaults; unknown fields are kept). Throws SyntaxError on bad
+ * JSON and a ZodError naming the field when the line is not a step record; the log
+ * readers turn both into errors that name the file and line.
+ */
 export function decodeRecord(line: string): StepRecord {
-  return JSON.parse(line, decodeNumbers) as StepRecord;
+  return storedRecordSchema.parse(decodeLine(line));
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GclipError } from '../errors.js';
 import { thrownGclipError } from '../../test/helpers/errors.js';
-import { encodeRecord } from '../report/codec.js';
-import { foreignRecord, parseNumberCell } from './log-common.js';
-import { detectLogFormat, loadLog, parseLog } from './logs.js';
+import { encodeRecord } from './codec.js';
+import { foreignRecord } from './foreign.js';
+import { parseNumberCell } from './number-text.js';
+import { detectLogFormat, loadLog, parseLog } from './read.js';
 
 const thrown = thrownGclipError;
 
@@ -44,7 +45,7 @@ describe('parseNumberCell', () => {
 });
 
 describe('gclip steps.jsonl', () => {
-  it('round-trips records written by report/codec, NaN included, and keeps unknown fields', () => {
+  it('round-trips records written by log/codec, NaN included, and keeps unknown fields', () => {
     const a = foreignRecord({ step: 1, loss: Number.NaN, gradNorm: Infinity });
     const text = `${encodeRecord(a)}\n\n${JSON.stringify({ step: 2, loss: 1, preClipNorm: 2, newField: 'x' })}\n`;
     const { records } = parseLog(text, 'steps.jsonl');

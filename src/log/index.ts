@@ -1,0 +1,16 @@
+/**
+ * The run log: the step record's schema and codec, the readers of gclip JSONL, CSV
+ * (Lightning) and Hugging Face logs and of run directories, and the one summary of
+ * records. `check`, `report` and `train` use it; it imports none of them. The training path
+ * imports the light modules directly (`codec`, `types`, `summary`), not this barrel, so a
+ * run does not load the foreign-log parsers.
+ */
+export { EVENT_KINDS, runEventSchema, stepRecordSchema, storedRecordSchema, type EventKind, type RunEvent, type StepRecord } from './schema.js';
+export { decodeLine, decodeNumbers, decodeRecord, encodeNumbers, encodeRecord, stringifyWithNonFinite } from './codec.js';
+export { parseDecimal, parseNumberCell } from './number-text.js';
+export { logError, RUN_FILES, type ColumnOptions, type LogFormat, type LogOptions, type ParsedLog } from './types.js';
+export { foreignRecord, type ForeignStep } from './foreign.js';
+export { DEFAULT_COLUMNS } from './csv.js';
+export { detectLogFormat, loadLog, parseLog, type TextReader } from './read.js';
+export { loadRunDir, parseRunOutcome, readOrFail, type FileAccess, type RunDirLog, type RunOutcome } from './run-dir.js';
+export { createRecordSummariser, isNonfiniteStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';

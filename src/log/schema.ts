@@ -1,0 +1,115 @@
+/**
+ * The step record: one zod schema, from which `StepRecord` and `RunEvent` are inferred.
+ * The training loop builds records as plain objects (no parse on the write path); readers
+ * validate stored lines against this schema. Fields that older gclip versions did not
+ * write take the defaults below, so their logs still load.
+ */
+import { z } from 'zod';
+
+/**
+ * A number as the codec decodes it: finite, NaN or ±Infinity. (zod's `z.number()` alone
+ * refuses the non-finite ones, which a log must keep.)
+ */
+const num = z.number().or(z.nan()).or(z.literal(Infinity)).or(z.literal(-Infinity));
+
+/** Layer whose gradient norm jumped most, or null (logs before the field: null). */
+const layer = z.string().nullable().default(null);
+
+const nonfiniteEventSchema = z.object({
+  kind: z.literal('nonfinite'),
+  step: z.number().int(),
+  /** Which measured quantities were NaN or ±Infinity. */
+  what: z.array(z.enum(['loss', 'grad_norm', 'weights'])),
+  /** Layer whose gradient norm was non-finite or jumped most at this step. */
+  layer,
+});
+
+const spikeEventSchema = z.object({
+  kind: z.literal('spike'),
+  step: z.number().int(),
+  preClipNorm: num,
+  /** Rolling median of recent pre-clip norms. */
+  median: num,
+  /** Robust z-score: (norm − median) / (1.4826 · MAD). */
+  z: num,
+  layer,
+});
+
+const divergenceEventSchema = z
+  .object({
+    kind: z.literal('divergence'),
+    /** Step at which the streak reached `patience` (when the event fired). */
+    step: z.number().int(),
+    /** First step of the diverged streak (logs before the field: the firing step). */
+    since: z.number().int().optional(),
+    loss: num,
+    bestLoss: num,
+    factor: num,
+    /** Layer whose gradient norm rose most at the first step of the streak. */
+    layer,
+  })
+  .transform((e) => ({ ...e, since: e.since ?? e.step }));
+
+/** Something a detector noticed at one step; `kind` is the discriminant. */
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema]);
+
+/** The event kinds, in the order of the schema. */
+export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);
+
+// Fields in the order the loop writes them, so a decoded line re-encodes to the same bytes.
+const stepRecordObject = z.object({
+  step: z.number().int(),
+  loss: num,
+  /** Total gradient norm before clipping, in the run's norm type. */
+  preClipNorm: num,
+  /** Total gradient norm after clipping (equal to preClipNorm when nothing clipped; the default). */
+  postClipNorm: num.optional(),
+  /** Scale applied to the gradients (1 when unclipped; per-element strategies report post/pre). */
+  clipCoef: num.default(1),
+  /** True when the strategy changed the gradients this step. */
+  clipped: z.boolean().default(false),
+  /** Threshold in force this step (max norm, clip value, adaptive threshold), or null. */
+  threshold: num.nullable().default(null),
+  /** Per-layer pre-clip norms, layer name → norm. */
+  layerNorms: z.record(z.string(), num).default({}),
+  /** Per-layer post-clip norms. */
+  layerNormsPost: z.record(z.string(), num).default({}),
+  /** Learning rate (NaN when a foreign log has none). */
+  lr: num.default(Number.NaN),
+  /** Validation loss when evaluated at this step, else null. */
+  valLoss: num.nullable().default(null),
+  /** Wall time of the step in milliseconds (excluded from determinism checks). */
+  wallMs: num.default(0),
+  events: z.array(runEventSchema).default([]),
+  /** True when the update was not applied (policy `skip`). */
+  skipped: z.boolean().default(false),
+});
+
+/** postClipNorm defaults to preClipNorm: it cannot be a plain zod default, which sees one field. */
+function withPostClipNorm<T extends { preClipNorm: number; postClipNorm?: number | undefined }>(r: T): T & { postClipNorm: number } {
+  return { ...r, postClipNorm: r.postClipNorm ?? r.preClipNorm };
+}
+
+/** One training step, the only thing a run log contains. Unknown fields are dropped. */
+export const stepRecordSchema = stepRecordObject.transform(withPostClipNorm);
+
+/**
+ * A stored line read back: `stepRecordSchema`, but fields it does not know (from a newer
+ * gclip, or added by hand) are kept.
+ */
+export const storedRecordSchema = stepRecordObject.loose().transform(withPostClipNorm);
+
+/** `T` with every property and array element read-only, all the way down. */
+type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+/**
+ * One training step (see `stepRecordSchema`). Plain, readonly, JSON-serialisable through
+ * `log/codec`, which keeps NaN and ±Infinity. It holds no tensors.
+ */
+export type StepRecord = Frozen<z.output<typeof stepRecordSchema>>;
+
+/** Something a detector noticed at one step (see `runEventSchema`). */
+export type RunEvent = Frozen<z.output<typeof runEventSchema>>;
+
+/** `nonfinite`, `spike` or `divergence`. */
+export type EventKind = RunEvent['kind'];

@@ -1,0 +1,158 @@
+/**
+ * The one summary of step records: `train` adds each record as it is made (for
+ * `summary.json` and the final table), and `report` and `check` fold a finished log the
+ * same way, so all three give the same numbers for the same records. Keeps only counters
+ * and the finite pre-clip norms, so a 100k-step run summarises without its records.
+ */
+import { percentile } from '../stats.js';
+import type { RunEvent, StepRecord } from './schema.js';
+
+/** What the records of a run add up to. Norm statistics cover finite pre-clip norms only. */
+export interface RecordSummary {
+  readonly steps: number;
+  /** Step numbers of the first and last record, or null for no records. */
+  readonly firstStep: number | null;
+  readonly lastStep: number | null;
+  /** Loss of the last record (NaN or ±Infinity when the run ended so), or null for no records. */
+  readonly finalLoss: number | null;
+  /** Lowest finite loss and its first step, or null when no loss is finite. */
+  readonly bestLoss: { readonly value: number; readonly step: number } | null;
+  /** Last validation loss measured, or null. */
+  readonly finalValLoss: number | null;
+  /** `median` is the interpolated 50th percentile (see `src/stats`); `maxStep` is where the max was first reached. */
+  readonly preClipNorm: { readonly median: number | null; readonly p90: number | null; readonly max: number | null; readonly maxStep: number | null };
+  /** Largest finite post-clip norm, or null. */
+  readonly postClipNormMax: number | null;
+  /** Records whose gradients the strategy changed, and their fraction (0 for no records). */
+  readonly clippedSteps: number;
+  readonly clipRate: number;
+  readonly skippedSteps: number;
+  /** Records that `isNonfiniteStep`. */
+  readonly nonfiniteSteps: number;
+  /** Event count per kind, kinds in order of first occurrence. */
+  readonly events: Readonly<Record<string, number>>;
+  /** The first `nonfinite` or `divergence` event in record order, or null. */
+  readonly firstBadEvent: RunEvent | null;
+  /** Where that event says things went bad: a divergence's `since`, else its `step`. */
+  readonly firstBadStep: number | null;
+  /** Range of the finite thresholds in force, or null when no record had one. */
+  readonly threshold: { readonly min: number; readonly max: number } | null;
+}
+
+/** Folds records one at a time: `add` each in step order, then `finish` once. */
+export interface RecordSummariser {
+  add(record: StepRecord): void;
+  finish(): RecordSummary;
+}
+
+/** True when the step's loss or pre-clip norm is NaN or ±Infinity, or a detector reported it non-finite (weights). */
+export function isNonfiniteStep(r: StepRecord): boolean {
+  return !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || (r.events.length > 0 && r.events.some(isNonfiniteEvent));
+}
+
+const isNonfiniteEvent = (e: RunEvent): boolean => e.kind === 'nonfinite';
+const isUnstable = (e: RunEvent): boolean => e.kind === 'nonfinite' || e.kind === 'divergence';
+
+/** Running last values and extremes (mutated by `addExtremes`; never leaves this module). */
+interface Extremes {
+  firstStep: number | null;
+  lastStep: number | null;
+  finalLoss: number | null;
+  finalValLoss: number | null;
+  bestLoss: number;
+  bestStep: number | null;
+  maxNorm: number;
+  maxStep: number | null;
+  postMax: number;
+  thresholdMin: number;
+  thresholdMax: number;
+}
+
+function emptyExtremes(): Extremes {
+  const [lo, hi] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo };
+}
+
+// Plain assignments, no temporaries: `train` calls this once per step.
+function addExtremes(m: Extremes, r: StepRecord): void {
+  m.firstStep ??= r.step;
+  m.lastStep = r.step;
+  m.finalLoss = r.loss;
+  if (r.valLoss !== null) m.finalValLoss = r.valLoss;
+  // Strict comparisons keep the first step of a tie.
+  if (Number.isFinite(r.loss) && (m.bestStep === null || r.loss < m.bestLoss)) {
+    m.bestLoss = r.loss;
+    m.bestStep = r.step;
+  }
+  if (Number.isFinite(r.preClipNorm) && (m.maxStep === null || r.preClipNorm > m.maxNorm)) {
+    m.maxNorm = r.preClipNorm;
+    m.maxStep = r.step;
+  }
+  if (Number.isFinite(r.postClipNorm) && r.postClipNorm > m.postMax) m.postMax = r.postClipNorm;
+  if (r.threshold !== null && Number.isFinite(r.threshold)) {
+    m.thresholdMin = Math.min(m.thresholdMin, r.threshold);
+    m.thresholdMax = Math.max(m.thresholdMax, r.threshold);
+  }
+}
+
+/** The summary of the counters, the finite norms and the extremes. */
+function finishSummary(c: Counters, norms: readonly number[], m: Extremes): RecordSummary {
+  const bad = c.firstBad;
+  return {
+    steps: c.steps,
+    firstStep: m.firstStep,
+    lastStep: m.lastStep,
+    finalLoss: m.finalLoss,
+    bestLoss: m.bestStep === null ? null : { value: m.bestLoss, step: m.bestStep },
+    finalValLoss: m.finalValLoss,
+    preClipNorm: { median: percentile(norms, 50), p90: percentile(norms, 90), max: m.maxStep === null ? null : m.maxNorm, maxStep: m.maxStep },
+    postClipNormMax: m.postMax === Number.NEGATIVE_INFINITY ? null : m.postMax,
+    clippedSteps: c.clipped,
+    clipRate: c.steps ? c.clipped / c.steps : 0,
+    skippedSteps: c.skipped,
+    nonfiniteSteps: c.nonfinite,
+    events: c.events,
+    firstBadEvent: bad,
+    firstBadStep: bad === null ? null : bad.kind === 'divergence' ? bad.since : bad.step,
+    threshold: m.thresholdMin <= m.thresholdMax ? { min: m.thresholdMin, max: m.thresholdMax } : null,
+  };
+}
+
+interface Counters {
+  steps: number;
+  clipped: number;
+  skipped: number;
+  nonfinite: number;
+  readonly events: Record<string, number>;
+  firstBad: RunEvent | null;
+}
+
+/** A fresh summariser. */
+export function createRecordSummariser(): RecordSummariser {
+  const norms: number[] = [];
+  const m = emptyExtremes();
+  const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null };
+  return {
+    add(r) {
+      c.steps++;
+      if (r.clipped) c.clipped++;
+      if (r.skipped) c.skipped++;
+      if (isNonfiniteStep(r)) c.nonfinite++;
+      if (Number.isFinite(r.preClipNorm)) norms.push(r.preClipNorm);
+      addExtremes(m, r);
+      const found = r.events;
+      for (let i = 0; i < found.length; i++) {
+        const e = found[i]!;
+        c.events[e.kind] = (c.events[e.kind] ?? 0) + 1;
+        if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
+      }
+    },
+    finish: () => finishSummary(c, norms, m),
+  };
+}
+/** Summarises finished records (see `RecordSummary`). O(n) plus two sorts of the finite norms. */
+export function summarizeRecords(records: readonly StepRecord[]): RecordSummary {
+  const s = createRecordSummariser();
+  for (const r of records) s.add(r);
+  return s.finish();
+}

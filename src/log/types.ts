@@ -1,0 +1,55 @@
+/**
+ * Shared pieces of the log writer and readers: the run directory's file names, the
+ * formats, reading options, the parsed-log shape and errors that name the file and line.
+ * Light on purpose (no parsers): the training path imports it.
+ */
+import { inputError, type GclipError } from '../errors.js';
+import type { StepRecord } from './schema.js';
+
+/** File names inside a run directory (a contract: the JSONL sink writes them; `check --log` and `report` read them). */
+export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json' } as const;
+
+/** Log formats `gclip check --log` reads. */
+export type LogFormat = 'gclip' | 'csv' | 'hf';
+
+/** Column names of a CSV log. Each overrides the list of common names tried by default. */
+export interface ColumnOptions {
+  readonly step?: string;
+  readonly loss?: string;
+  readonly gradNorm?: string;
+  readonly lr?: string;
+  readonly valLoss?: string;
+}
+
+/** How to read a log. All optional. */
+export interface LogOptions {
+  /** Force a format instead of guessing from the file name and content. */
+  readonly format?: LogFormat;
+  /** CSV column names (see `ColumnOptions`). */
+  readonly columns?: ColumnOptions;
+  /**
+   * The max norm the foreign run clipped at (e.g. HF `max_grad_norm`). When set, a step
+   * with grad norm > clipNorm is marked clipped and its postClipNorm is clipNorm; otherwise
+   * foreign records are unclipped (postClipNorm = preClipNorm).
+   */
+  readonly clipNorm?: number;
+}
+
+/** The records of one log and what was noticed while reading it. */
+export interface ParsedLog {
+  readonly format: LogFormat;
+  readonly records: readonly StepRecord[];
+  /** Data-quality notes (rows skipped, step column missing, ...), for warnings. */
+  readonly notes: readonly string[];
+}
+
+/** Exit-2 error for a log problem, with `file:line` as its source when the line is known. */
+export function logError(
+  code: string,
+  where: { file: string; line?: number; path?: string },
+  message: string,
+  hint?: string,
+): GclipError {
+  const source = where.line === undefined ? where.file : `${where.file}:${where.line}`;
+  return inputError(code, { path: where.path ?? '', message, source, ...(hint ? { hint } : {}) });
+}
