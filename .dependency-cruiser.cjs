@@ -7,6 +7,10 @@ module.exports = {
     forbid('clip-detect-leaf', '^src/(clip|detect)/', '^src/(train|cli|report|sweep|check)/', 'clip and detect are leaves: no train, cli or report.'),
     forbid('train-not-up', '^src/train/', '^src/(cli|sweep|check)/', 'train is used by sweep and check, not the reverse.'),
     forbid('report-no-train', '^src/report/', '^src/(train|sweep|check|cli)/', 'sinks receive records; they do not drive training.'),
+    // runtime is the floor that clip and train stand on (tfjs, backend, rng and every host
+    // kernel, gclip's fused ones included), so a kernel takes plain numbers and tensors and
+    // the strategy or loop that uses it stays above; only config types and errors are below.
+    forbid('runtime-floor', '^src/runtime/', '^src/(clip|train|detect|report|sweep|check|cli|models|data)/', 'runtime is below clip and train: kernels take numbers, not strategies.'),
     forbid('config-leaf', '^src/config/', '^src/(train|clip|detect|report|sweep|check|cli|models|data)/', 'config is data only.'),
     { name: 'no-circular', severity: 'error', comment: 'Type-only imports vanish at run time and may cycle.', from: {}, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } } },
   ],

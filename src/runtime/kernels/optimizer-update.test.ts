@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../../test/helpers/backend.js';
-import { createRng } from '../runtime/rng.js';
-import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
-import { UPDATE_KERNEL, createApplyGradients } from './fused-update.js';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
+import { createRng } from '../rng.js';
+import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
+import { UPDATE_KERNEL, createApplyGradients } from './optimizer-update.js';
 
 const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1], [40, 50]];
 
