@@ -120,7 +120,7 @@ describe('fused optimizer update', () => {
   });
 
   it('matches tfjs when the weights and slots were made on another backend (cpu, then wasm)', async () => {
-    // (src/runtime/host-kernels.test.ts checks that kernels get such inputs moved first.)
+    // (src/runtime/kernels/host-io.test.ts checks that kernels get such inputs moved first.)
     const shapes = [[64, 33], [5]];
     await tf.setBackend('cpu');
     const make = () => tf.train.adam(0.01);
