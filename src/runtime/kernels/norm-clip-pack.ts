@@ -28,6 +28,9 @@ export const FUSED_STEP_KERNEL = 'GclipNormClipPack';
 /** The readback of the fused step: what a global clip reads back (`coef`, `threshold` = maxNorm), sorted. */
 const READBACK_KEYS = ['coef', 'threshold'] as const;
 
+/** `PackLayout.of(L, READBACK_KEYS, false)` by layer count L: the hot path skips the lookup's key. */
+const layouts: PackLayout[] = [];
+
 interface Attrs extends FusedClipAttrs {
   readonly p: number;
   readonly groups: readonly (readonly number[])[];
@@ -137,7 +140,7 @@ export function normClipPack(step: StepGradients, p: number, clip: FusedClipAttr
   const inputs: tf.NamedTensorMap = { t0: loss };
   for (let j = 0; j < grads.length; j++) inputs[`t${j + 1}`] = grads[j]!;
   for (let j = 0; j < weights.length; j++) inputs[`t${grads.length + 1 + j}`] = weights[j]!;
-  const layout = PackLayout.of(groups.length, READBACK_KEYS, false);
+  const layout = (layouts[groups.length] ??= PackLayout.of(groups.length, READBACK_KEYS, false));
   const attrs: Attrs = { p, groups, grads: grads.length, rule: clip.rule, maxNorm: clip.maxNorm, eps: clip.eps, layout };
   const outs = tf.engine().runKernel(FUSED_STEP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
   return { grads: outs.slice(0, grads.length), packed: outs[grads.length] as tf.Tensor1D, layout };
