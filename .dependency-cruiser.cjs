@@ -10,6 +10,10 @@ module.exports = {
     forbid('log-leaf', '^src/log/', '^src/(check|report|train|cli|sweep|clip|detect|runtime|models|data|config|bench|golden)/', 'log owns the run log; it imports only top-level modules (errors, stats).'),
     forbid('check-not-report', '^src/check/', '^src/report/', 'check and report both read through log; neither reaches into the other.'),
     forbid('report-not-check', '^src/report/', '^src/check/', 'check and report both read through log; neither reaches into the other.'),
+    // runtime is the floor that clip and train stand on (tfjs, backend, rng and every host
+    // kernel, gclip's fused ones included), so a kernel takes plain numbers and tensors and
+    // the strategy or loop that uses it stays above; only config types and errors are below.
+    forbid('runtime-floor', '^src/runtime/', '^src/(clip|train|detect|report|sweep|check|cli|models|data)/', 'runtime is below clip and train: kernels take numbers, not strategies.'),
     forbid('config-leaf', '^src/config/', '^src/(train|clip|detect|report|sweep|check|cli|models|data)/', 'config is data only.'),
     { name: 'no-circular', severity: 'error', comment: 'Type-only imports vanish at run time and may cycle.', from: {}, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } } },
   ],

@@ -7,7 +7,7 @@ import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
 import type { ClipStrategy } from './types.js';
 import { internalError } from '../errors.js';
-import { invalidOption, positiveFinite } from './options.js';
+import { invalidOption, schemaFields, schemaOption } from './options.js';
 import { stateless, type EmptyState } from './stateless.js';
 
 /** Division guard on the gradient's unit norm (separate from `eps`). */
@@ -89,14 +89,17 @@ export function agcExcluded(grads: readonly Tensor[], options: AdaptiveGradClipO
   return excluded;
 }
 
+const FIELDS = schemaFields('agc');
+
+/** The options with the clip schema's defaults filled in, validated by its bounds. */
 function validate(options: AdaptiveGradClipOptions): Required<Omit<AdaptiveGradClipOptions, 'exclude'>> & { exclude: number[] } {
-  const clipping = positiveFinite('clipping', options.clipping ?? 0.01, 'Use λ between 0.01 (large batches) and 0.16 (small batches).');
-  const eps = positiveFinite('eps', options.eps ?? 1e-3, 'Use the paper value 1e-3.');
-  const layout = options.layout ?? 'optax';
-  if (layout !== 'optax' && layout !== 'timm') invalidOption('layout', '"optax" or "timm"', layout, 'TF.js variables use the "optax" layout.');
+  const clipping = schemaOption('clipping', FIELDS.clipping, options.clipping, 'Use λ between 0.01 (large batches) and 0.16 (small batches).');
+  const eps = schemaOption('eps', FIELDS.eps, options.eps, 'Use the paper value 1e-3.');
+  const layout = schemaOption('layout', FIELDS.layout, options.layout, 'TF.js variables use the "optax" layout.');
+  const excludeFinal = schemaOption('excludeFinal', FIELDS.excludeFinal, options.excludeFinal, 'Leave it out to clip the final layer too.');
   const exclude = [...(options.exclude ?? [])];
   if (!exclude.every((i) => Number.isInteger(i) && i >= 0)) invalidOption('exclude', 'a list of variable indices', exclude, 'Use 0-based indices in gradient order.');
-  return { clipping, eps, layout, excludeFinal: options.excludeFinal ?? false, exclude };
+  return { clipping, eps, layout, excludeFinal, exclude };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Scalar, Tensor } from '../runtime/tf.js';
 import type { ClipStrategy } from './types.js';
 import { torchClipCoef, totalNormFor, scaleGrads, TORCH_NORM_EPS } from './global-norm.js';
 import { percentileLinear, percentileWithCurrent } from './percentile.js';
-import { integerIn, invalidOption } from './options.js';
+import { schemaFields, schemaOption } from './options.js';
 
 /** Which norms enter the history: gclip's default keeps out non-finite and zero norms. */
 export type AutoClipHistoryFilter = 'finite-positive' | 'all';
@@ -44,25 +44,25 @@ export interface AutoClipStep {
 
 type Resolved = Required<Omit<AutoClipOptions, 'window'>> & { readonly window?: number };
 
+const FIELDS = schemaFields('autoclip');
+
+/** The options with the clip schema's defaults filled in, validated by its bounds. */
 function resolve(options: AutoClipOptions): Resolved {
-  const percentile = options.percentile ?? 10;
-  if (typeof percentile !== 'number' || !(percentile >= 0 && percentile <= 100)) {
-    invalidOption('percentile', 'a number in [0, 100]', percentile, 'The paper recommends 10.');
-  }
-  const window = options.window === undefined ? undefined : integerIn('window', options.window, 1, Number.MAX_SAFE_INTEGER, 'Use e.g. 1000, or leave it out.');
-  const historyFilter = options.historyFilter ?? 'finite-positive';
-  if (historyFilter !== 'finite-positive' && historyFilter !== 'all') {
-    invalidOption('historyFilter', '"finite-positive" or "all"', historyFilter, 'Leave it out for gclip\'s guarded default.');
-  }
-  const includeCurrent = options.includeCurrent ?? true;
+  const percentile = schemaOption('percentile', FIELDS.percentile, options.percentile, 'The paper recommends 10.');
+  const window = schemaOption('window', FIELDS.window, options.window, 'Use e.g. 1000, or leave it out.');
+  const includeCurrent = schemaOption('includeCurrent', FIELDS.includeCurrent, options.includeCurrent, 'Leave it out for the paper rule.');
+  const historyFilter = schemaOption('historyFilter', FIELDS.historyFilter, options.historyFilter, "Leave it out for gclip's guarded default.");
   return window === undefined ? { percentile, includeCurrent, historyFilter } : { percentile, window, includeCurrent, historyFilter };
+}
+
+function thresholdOf(state: AutoClipState, norm: number, r: Resolved): number {
+  if (!r.includeCurrent) return state.history.length === 0 ? Infinity : percentileLinear(state.history, r.percentile);
+  return percentileLinear([...state.history, norm], r.percentile);
 }
 
 /** The threshold of a step in float64 (host), exactly the paper's rule (np.percentile). */
 export function autoClipThreshold(state: AutoClipState, norm: number, o: AutoClipOptions): number {
-  const r = resolve(o);
-  if (!r.includeCurrent) return state.history.length === 0 ? Infinity : percentileLinear(state.history, r.percentile);
-  return percentileLinear([...state.history, norm], r.percentile);
+  return thresholdOf(state, norm, resolve(o));
 }
 
 /** One step on the host: threshold, torch coefficient and clipped norm, all float64. */
@@ -75,7 +75,10 @@ export function autoClipStep(state: AutoClipState, norm: number, o: AutoClipOpti
 
 /** The state after a step with pre-clip global L2 norm `norm` (pure). */
 export function autoClipNext(state: AutoClipState, norm: number, o: AutoClipOptions): AutoClipState {
-  const r = resolve(o);
+  return nextOf(state, norm, resolve(o));
+}
+
+function nextOf(state: AutoClipState, norm: number, r: Resolved): AutoClipState {
   const keep = r.historyFilter === 'all' || (Number.isFinite(norm) && norm > 0);
   if (!keep) return state;
   const history = [...state.history, norm];
@@ -92,23 +95,25 @@ export function autoClipNext(state: AutoClipState, norm: number, o: AutoClipOpti
  * norms never enter the history (the paper's NaN poisons every later threshold; zero norms
  * can pin the threshold at 0 and freeze training). The current step still uses its own norm.
  *
- * Readback: `coef`, `threshold` (η), `norm` (the L2 norm that `next` appends).
+ * Readback: `coef`, `threshold` (η), `norm` (the L2 norm that `next` appends). Declares
+ * `scalesUniformly` (every gradient × coef).
  */
 export function autoClip(options: AutoClipOptions = {}): ClipStrategy<AutoClipState> {
   const o = resolve(options);
   return {
     kind: 'autoclip',
     options: o,
+    scalesUniformly: true,
     init: () => ({ history: [] }),
     apply: (grads: readonly Tensor[], state, ctx) =>
       tf.tidy(() => {
         const norm = totalNormFor(grads, ctx, 2);
         const threshold: Scalar = o.includeCurrent
           ? percentileWithCurrent(state.history, norm, o.percentile)
-          : tf.scalar(autoClipThreshold(state, 0, o));
+          : tf.scalar(thresholdOf(state, 0, o));
         const coef = torchClipCoef(norm, threshold).clamped;
         return { grads: scaleGrads(grads, coef), readback: { coef, threshold, norm: tf.clone(norm) } };
       }),
-    next: (state, measured) => autoClipNext(state, measured.norm ?? measured.preClipNorm ?? Number.NaN, o),
+    next: (state, measured) => nextOf(state, measured.norm ?? measured.preClipNorm ?? Number.NaN, o),
   };
 }

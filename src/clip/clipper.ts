@@ -53,7 +53,6 @@ function registeredVars(names: readonly string[]): Tensor[] {
 export function createClipper<S>(strategy: ClipStrategy<S>, options: ClipperOptions = {}): Clipper<S> {
   let state: S | undefined;
   let step = 0;
-  const normType = options.normType ?? 2;
   return {
     clip(grads, vars) {
       const names = Object.keys(grads);
@@ -62,7 +61,7 @@ export function createClipper<S>(strategy: ClipStrategy<S>, options: ClipperOpti
       state ??= strategy.init(v);
       const current = state;
       const { out, keys, packed } = tf.tidy(() => {
-        const ctx = createClipContext(list, { normType, step, vars: v, names });
+        const ctx = createClipContext(list, { normType: options.normType, step, vars: v, names });
         const res = strategy.apply(list, current, ctx);
         const ks = Object.keys(res.readback).sort();
         const scalars: Scalar[] = [ctx.totalNorm, ...ks.map((k) => res.readback[k] as Scalar)];

@@ -6,6 +6,7 @@ import type { Tensor } from '../runtime/tf.js';
 import type { NormType } from '../config/schema.js';
 import type { ClipContext } from './types.js';
 import { measureNorms, normOrderValue, type NormOrder } from './norms.js';
+import { DEFAULT_NORM_TYPE } from './options.js';
 
 /** Options of `createClipContext`. */
 export interface ClipContextOptions {
@@ -25,7 +26,7 @@ export interface ClipContextOptions {
  * inside `tf.tidy`). `normType` Infinity is stored as `'inf'`.
  */
 export function createClipContext(grads: readonly Tensor[], options: ClipContextOptions = {}): ClipContext {
-  const order = options.normType ?? 2;
+  const order = options.normType ?? DEFAULT_NORM_TYPE;
   const { tensorNorms, totalNorm } = measureNorms(grads, order);
   const normType: NormType = normOrderValue(order) === Infinity ? 'inf' : (order as number);
   return {

@@ -7,11 +7,13 @@
  */
 import { tf } from '../runtime/tf.js';
 import type { Scalar, Tensor } from '../runtime/tf.js';
-import type { ClipContext, ClipOutput, ClipStrategy } from './types.js';
-import { measureNorms, sameNormOrder, type NormOrder } from './norms.js';
-import { invalidOption, normTypeOption, positiveFinite } from './options.js';
+import type { ClipContext, ClipOutput, ClipStrategy, FusedStep } from './types.js';
+import { measureNorms, normOrderValue, sameNormOrder, type NormOrder } from './norms.js';
+import { normTypeOption, schemaFields, schemaOption } from './options.js';
 import { stateless, type EmptyState } from './stateless.js';
-import { fusedGlobalClip, fusedScale } from './fused-clip.js';
+import { withFusedStep } from './fused-step.js';
+import { fusedGlobalClip, fusedScale, type FusedClipAttrs } from '../runtime/kernels/global-clip.js';
+import { normClipPack } from '../runtime/kernels/norm-clip-pack.js';
 
 /** PyTorch's epsilon added to the total norm before dividing. */
 export const TORCH_NORM_EPS = 1e-6;
@@ -94,13 +96,16 @@ export function totalNormFor(grads: readonly Tensor[], ctx: ClipContext, normTyp
   return totalNorm;
 }
 
-/** Strategies made by `clipByGlobalNorm`, so a fused step can trust their options. */
-const builtin = new WeakSet<ClipStrategy>();
-
-/** True for a strategy object made by `clipByGlobalNorm` (not merely one with kind 'norm'). */
-export function isBuiltinGlobalNorm(strategy: ClipStrategy): boolean {
-  return builtin.has(strategy);
+/**
+ * The fused step of a global-norm clip: the step's norms, this clip and the pack in one
+ * kernel (`normClipPack`), when the run measures in the clip's own norm order (then the
+ * logged total norm is the one the coefficient is computed from).
+ */
+function globalNormStep(normType: NormOrder, clip: FusedClipAttrs): FusedStep {
+  return (step) => (sameNormOrder(normType, step.normType) ? normClipPack(step, normOrderValue(step.normType), clip) : null);
 }
+
+const FIELDS = schemaFields('norm');
 
 /**
  * Clips all gradients together by their total norm (strategy kind `norm`).
@@ -114,25 +119,26 @@ export function isBuiltinGlobalNorm(strategy: ClipStrategy): boolean {
  *
  * Readback: `coef` (applied coefficient; exactly 1 when untouched), `threshold` (= maxNorm).
  * Cost: one kernel dispatch on wasm/cpu (`fusedGlobalClip`: coefficient and every product,
- * bit-identical to the ops), else 4 scalar ops plus one `mul` per gradient.
- * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0.
+ * bit-identical to the ops), else 4 scalar ops plus one `mul` per gradient. Declares its
+ * `fixedThreshold` (maxNorm), `scalesUniformly` and a `fusedStep` (norms, clip and pack of a
+ * training step in one kernel on wasm/cpu).
+ * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0, or for an
+ *   unknown normType or semantics.
  */
 export function clipByGlobalNorm(options: ClipByGlobalNormOptions): ClipStrategy<EmptyState> {
-  const maxNorm = positiveFinite('maxNorm', options.maxNorm, 'Use a positive threshold such as 1.0.');
-  const normType = normTypeOption(options.normType ?? 2);
-  const semantics = options.semantics ?? 'torch';
-  if (!['torch', 'exact', 'tf'].includes(semantics)) {
-    invalidOption('semantics', '"torch", "exact" or "tf"', semantics, 'Use "torch" (PyTorch) or "exact" (TF/optax).');
-  }
+  const maxNorm = schemaOption('maxNorm', FIELDS.maxNorm, options.maxNorm, 'Use a positive threshold such as 1.0.');
+  const normType = normTypeOption(options.normType);
+  const semantics = schemaOption('semantics', FIELDS.semantics, options.semantics, 'Use "torch" (PyTorch) or "exact" (TF/optax).');
+  const clip: FusedClipAttrs = { rule: semantics, maxNorm, eps: TORCH_NORM_EPS };
   const strategy = stateless('norm', { maxNorm, normType, semantics }, (grads, ctx): ClipOutput =>
     tf.tidy(() => {
       const totalNorm = totalNormFor(grads, ctx, normType);
-      const fused = fusedGlobalClip(grads, totalNorm, { rule: semantics, maxNorm, eps: TORCH_NORM_EPS });
+      const fused = fusedGlobalClip(grads, totalNorm, clip);
       if (fused) return { grads: fused.grads, readback: { coef: fused.coef, threshold: tf.scalar(maxNorm) } };
       const coef = globalClipCoef(totalNorm, maxNorm, semantics);
       return { grads: grads.map((g) => tf.mul(g, coef)), readback: { coef, threshold: tf.scalar(maxNorm) } };
     }),
+    { fixedThreshold: maxNorm, scalesUniformly: true },
   );
-  builtin.add(strategy as ClipStrategy);
-  return strategy;
+  return withFusedStep(strategy, globalNormStep(normType, clip));
 }

@@ -1,10 +1,23 @@
 /**
  * Option validation shared by the strategy factories. Factories are public API (users call
- * them from their own loops), so they validate what the zod schema validates for configs
- * and throw the same kind of error: `invalid_clip_option` with the field path and a hint.
+ * them from their own loops), so they validate with the clip schema's own field schemas
+ * (`config/clip-schema.ts`) — the same bounds and defaults as a config — and throw the same
+ * kind of error: `invalid_clip_option` with the field path and a hint.
  */
+import { z } from 'zod';
+import { leafClipSchema, type LeafClipConfig } from '../config/clip-schema.js';
 import { inputError } from '../errors.js';
 import type { NormOrder } from './norms.js';
+
+type LeafSchema = (typeof leafClipSchema.options)[number];
+/** Each leaf kind's field schemas, by kind. */
+type FieldsByKind = { [S in LeafSchema as S['shape']['kind']['value']]: S['shape'] };
+
+/** The field schemas of the clip schema's `kind` variant: each option's bounds and default. */
+export function schemaFields<K extends LeafClipConfig['kind']>(kind: K): FieldsByKind[K] {
+  const variant = leafClipSchema.options.find((s) => s.shape.kind.value === kind);
+  return variant!.shape as unknown as FieldsByKind[K];
+}
 
 function describe(value: unknown): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
@@ -19,33 +32,72 @@ export function invalidOption(field: string, expected: string, value: unknown, h
   });
 }
 
-/** Returns `value` when it is a finite number > 0, else throws `invalid_clip_option`. */
-export function positiveFinite(field: string, value: unknown, hint: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    invalidOption(field, 'a finite number greater than 0', value, hint);
-  }
-  return value;
+/**
+ * `value` parsed by `schema` (a field of `schemaFields`): the schema's default when `value`
+ * is undefined, else `value` itself when the schema accepts it.
+ * @throws GclipError `invalid_clip_option` naming `clip.<field>` and the schema's bounds.
+ */
+export function schemaOption<T>(field: string, schema: z.ZodType<T>, value: unknown, hint: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return invalidOption(field, issue?.code === 'invalid_value' ? oneOf(issue.values) : expectedOf(schema), value, hint);
 }
 
-/** Returns `value` when it is a finite number ≥ 0, else throws `invalid_clip_option`. */
-export function nonNegativeFinite(field: string, value: unknown, hint: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    invalidOption(field, 'a finite number ≥ 0', value, hint);
-  }
-  return value;
+/** `"a", "b" or "c"`. */
+function oneOf(values: readonly unknown[]): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
 }
 
-/** Returns `value` when it is an integer in [min, max], else throws `invalid_clip_option`. */
-export function integerIn(field: string, value: unknown, min: number, max: number, hint: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalidOption(field, `an integer in [${min}, ${max}]`, value, hint);
-  }
-  return value;
+function innerOf(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  return inner;
 }
 
-/** Validates a strategy's norm order: 'inf', Infinity or a finite p ≥ 1 (the config's rule). */
+/** What `schema` accepts, in words (e.g. "a number in (0, 1)"). */
+function expectedOf(schema: z.ZodType): string {
+  const inner = innerOf(schema);
+  if (inner instanceof z.ZodBoolean) return 'true or false';
+  if (inner instanceof z.ZodNumber) return numberText(inner);
+  return 'a valid value';
+}
+
+type Bound = { readonly value: number; readonly inclusive: boolean };
+
+/**
+ * A number schema's range in words: both ends as an interval (`(0, 1)`, `[0, 100]`), one end
+ * as a comparison ("greater than 0", "≥ 1"), whether the bound is exclusive or inclusive.
+ */
+// TODO(#15): use the bound renderer the flag work adds to src/errors.ts once it lands, so
+// config, flags and factories word a bound one way.
+function numberText(schema: z.ZodNumber): string {
+  let min: Bound | undefined;
+  let max: Bound | undefined;
+  for (const check of schema._zod.def.checks ?? []) {
+    const def = check._zod.def as { check: string } & Partial<Bound>;
+    if (def.check === 'greater_than') min = def as Bound;
+    if (def.check === 'less_than') max = def as Bound;
+  }
+  const noun = schema.isInt ? 'an integer' : min && max ? 'a number' : 'a finite number';
+  if (min && max) return `${noun} in ${min.inclusive ? '[' : '('}${min.value}, ${max.value}${max.inclusive ? ']' : ')'}`;
+  if (min) return `${noun} ${min.inclusive ? '≥' : 'greater than'} ${min.value}`;
+  if (max) return `${noun} ${max.inclusive ? '≤' : 'less than'} ${max.value}`;
+  return noun;
+}
+
+/**
+ * Validates a strategy's norm order against the schema: 'inf', Infinity (→ 'inf') or a
+ * finite p ≥ 1; undefined gives the schema's default.
+ */
 export function normTypeOption(value: unknown): NormOrder {
-  if (value === 'inf' || value === Infinity) return 'inf';
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 1) return value;
+  const parsed = NORM_TYPE.safeParse(value);
+  if (parsed.success) return parsed.data;
   return invalidOption('normType', 'a number ≥ 1 or "inf"', value, 'Use 2 (Euclidean), 1, "inf" or any p ≥ 1.');
 }
+
+const NORM_TYPE = schemaFields('none').normType;
+
+/** The norm order used when none is given: the clip schema's default (2). */
+export const DEFAULT_NORM_TYPE: NormOrder = normTypeOption(undefined);

@@ -6,7 +6,7 @@ import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
 import type { ClipContext, ClipStrategy } from './types.js';
 import { measureNorms, sameNormOrder } from './norms.js';
-import { positiveFinite } from './options.js';
+import { schemaFields, schemaOption } from './options.js';
 import { stateless, type EmptyState } from './stateless.js';
 
 /** Options of `clipPerTensorNorm`. */
@@ -39,11 +39,11 @@ export function perTensorFactors(tensorNorms: tf.Tensor1D, maxNorm: number): tf.
  * Direction is preserved per tensor, not globally. Always L2, whatever `ctx.normType`.
  *
  * Readback: `coef` (the smallest per-tensor factor; 1 when nothing was clipped or there are
- * no gradients), `threshold` (= maxNorm).
+ * no gradients), `threshold` (= maxNorm, logged as read back: its float32 rounding).
  * @throws GclipError `invalid_clip_option` when maxNorm is not finite and > 0.
  */
 export function clipPerTensorNorm(options: ClipPerTensorNormOptions): ClipStrategy<EmptyState> {
-  const maxNorm = positiveFinite('maxNorm', options.maxNorm, 'Use a positive per-variable threshold such as 1.0.');
+  const maxNorm = schemaOption('maxNorm', schemaFields('tensor-norm').maxNorm, options.maxNorm, 'Use a positive per-variable threshold such as 1.0.');
   return stateless('tensor-norm', { maxNorm }, (grads, ctx) =>
     tf.tidy(() => {
       if (grads.length === 0) return { grads: [], readback: { coef: tf.scalar(1), threshold: tf.scalar(maxNorm) } };

@@ -22,6 +22,28 @@ describe('createStrategy', () => {
   });
 });
 
+describe('what each built-in strategy declares for the loop', () => {
+  it.each([
+    ['none', {}, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
+    ['norm', { maxNorm: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: true, fused: true }],
+    ['value', { clipValue: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: undefined, fused: false }],
+    ['tensor-norm', { maxNorm: 0.1 }, { fixedThreshold: undefined, scalesUniformly: undefined, fused: false }],
+    ['agc', {}, { fixedThreshold: undefined, scalesUniformly: undefined, fused: false }],
+    ['autoclip', {}, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
+    ['zclip', { maxNorm: 1 }, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
+  ])('%s', (kind, extra, declared) => {
+    const s = createStrategy(clipSchema.parse({ kind, ...extra }));
+    expect({ fixedThreshold: s.fixedThreshold, scalesUniformly: s.scalesUniformly, fused: typeof s.fusedStep === 'function' }).toEqual(declared);
+    // The fused step is not an enumerable key: a spread copy does not carry it.
+    expect(Object.keys(s)).not.toContain('fusedStep');
+  });
+
+  it('declares nothing for a chain (its children are asked nothing either)', () => {
+    const s = createStrategy(clipSchema.parse({ kind: 'chain', strategies: [{ kind: 'norm', maxNorm: 1 }] }));
+    expect([s.fixedThreshold, s.scalesUniformly, s.fusedStep]).toEqual([undefined, undefined, undefined]);
+  });
+});
+
 describe('ClippingOptimizer', () => {
   it('clips inside model.fit and reports one set of numbers per step', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });

@@ -4,6 +4,9 @@
  */
 import type { Scalar, Tensor, tf } from '../runtime/tf.js';
 import type { NormType } from '../config/schema.js';
+import type { FusedStepOutput, StepGradients } from '../runtime/kernels/norm-clip-pack.js';
+
+export type { FusedStepOutput } from '../runtime/kernels/norm-clip-pack.js';
 
 /** What the loop hands a strategy at each step. All tensors belong to the caller. */
 export interface ClipContext {
@@ -35,18 +38,51 @@ export interface ClipOutput {
 /** Numbers available to `next` after the readback: `preClipNorm` plus every readback key. */
 export type Measured = Readonly<Record<string, number>>;
 
+/** What the loop hands a fused step: the step's tensors and the run's norm order. */
+export interface FusedStepInput extends StepGradients {
+  /** The run's norm order, in which every logged norm is measured. */
+  readonly normType: NormType;
+}
+
+/**
+ * A strategy's fast path: the step's norms, its clip and the pack of the readback in one
+ * kernel, giving bit for bit what the loop's general path (`stepNorms` → `apply` → pack)
+ * gives. Returns null where it cannot run (the loop then takes the general path).
+ */
+export type FusedStep = (step: FusedStepInput) => FusedStepOutput | null;
+
 /**
  * A gradient transformation with explicit plain-data state `S`.
  * - `init(vars)` → initial state (numbers, arrays; never tensors).
  * - `apply(grads, state, ctx)` → pure tensor math inside the caller's `tf.tidy`; reads `state`
  *   as constants, never reads tensors back, never disposes its inputs.
  * - `next(state, measured)` → the state for the next step, host arithmetic only.
+ *
+ * Three optional declarations tell the loop what it would otherwise look up by kind.
  */
 export interface ClipStrategy<S = unknown> {
   /** Registry key (`none`, `norm`, `value`, ...). */
   readonly kind: string;
   /** Validated, serialisable options. */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * The threshold logged at every step when it never changes (`norm`: maxNorm, `value`:
+   * clipValue), exactly as given; the readback would hold its float32 rounding. Absent: the
+   * record's threshold is `readback.threshold`, or null.
+   */
+  readonly fixedThreshold?: number;
+  /**
+   * True when `apply` multiplies every gradient by one scalar ≥ 0: `readback.coef`, or 1
+   * when it reads back no `coef` (`none`). The loop then logs the post-clip norms as the
+   * pre-clip ones × coef (‖c·g‖_p = c·‖g‖_p for every p) instead of measuring them again.
+   */
+  readonly scalesUniformly?: boolean;
+  /**
+   * The fused kernel that replaces norms → `apply` → pack on steps without a validation loss
+   * or histograms. Built-ins set it as a non-enumerable property (`withFusedStep`), so a copy
+   * `{ ...strategy, apply }` never inherits it and always runs its own `apply`.
+   */
+  readonly fusedStep?: FusedStep;
   init(vars: readonly Tensor[]): S;
   apply(grads: readonly Tensor[], state: S, ctx: ClipContext): ClipOutput;
   next(state: S, measured: Measured): S;

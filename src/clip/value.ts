@@ -4,7 +4,7 @@
 import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
 import type { ClipStrategy } from './types.js';
-import { positiveFinite } from './options.js';
+import { schemaFields, schemaOption } from './options.js';
 import { stateless, type EmptyState } from './stateless.js';
 
 /**
@@ -27,12 +27,15 @@ export interface ClipByValueOptions {
 /**
  * Clips each gradient entry to `[−clipValue, clipValue]` (PyTorch `clip_grad_value_`, Keras
  * `clipvalue`, optax `clip`). Direction is not preserved. Readback: `threshold` (= clipValue);
- * no `coef`, since there is no single scale.
+ * no `coef`, since there is no single scale. Declares `fixedThreshold` (clipValue).
  * @throws GclipError `invalid_clip_option` when clipValue is not finite and > 0.
  */
 export function clipByValue(options: ClipByValueOptions): ClipStrategy<EmptyState> {
-  const clipValue = positiveFinite('clipValue', options.clipValue, 'Use a positive bound such as 1.0.');
-  return stateless('value', { clipValue }, (grads) =>
-    tf.tidy(() => ({ grads: grads.map((g) => clampGrad(g, clipValue)), readback: { threshold: tf.scalar(clipValue) } })),
+  const clipValue = schemaOption('clipValue', schemaFields('value').clipValue, options.clipValue, 'Use a positive bound such as 1.0.');
+  return stateless(
+    'value',
+    { clipValue },
+    (grads) => tf.tidy(() => ({ grads: grads.map((g) => clampGrad(g, clipValue)), readback: { threshold: tf.scalar(clipValue) } })),
+    { fixedThreshold: clipValue },
   );
 }

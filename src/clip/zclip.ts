@@ -7,7 +7,7 @@ import { tf } from '../runtime/tf.js';
 import type { Scalar, Tensor } from '../runtime/tf.js';
 import type { ClipStrategy } from './types.js';
 import { scaleGrads, torchClipCoef, totalNormFor, TORCH_NORM_EPS } from './global-norm.js';
-import { integerIn, invalidOption, positiveFinite } from './options.js';
+import { schemaFields, schemaOption } from './options.js';
 
 /** Options of `zClip` (defaults: the reference code's, except the cap, which is off). */
 export interface ZClipOptions {
@@ -55,19 +55,19 @@ export interface ZClipDecision {
 const EPS = 1e-6;
 type Resolved = Required<Omit<ZClipOptions, 'maxNorm'>> & { readonly maxNorm: number | null };
 
+const FIELDS = schemaFields('zclip');
+
+/** The options with the clip schema's defaults filled in, validated by its bounds. */
 function resolve(o: ZClipOptions): Resolved {
-  const alpha = o.alpha ?? 0.97;
-  if (!(alpha > 0 && alpha < 1)) invalidOption('alpha', 'a number in (0, 1)', alpha, 'The paper uses 0.97.');
-  const clipOption = o.clipOption ?? 'adaptive_scaling';
-  if (clipOption !== 'adaptive_scaling' && clipOption !== 'mean') invalidOption('clipOption', '"adaptive_scaling" or "mean"', clipOption, 'Leave it out for the paper rule.');
   return {
-    alpha,
-    zThreshold: positiveFinite('zThreshold', o.zThreshold ?? 2.5, 'The paper uses 2.5.'),
-    warmupSteps: integerIn('warmupSteps', o.warmupSteps ?? 25, 1, 1e9, 'The reference uses 25.'),
-    maxNorm: o.maxNorm === undefined || o.maxNorm === null ? null : positiveFinite('maxNorm', o.maxNorm, 'Use a positive cap such as 1.0, or leave it out.'),
-    clipOption,
-    clipFactor: positiveFinite('clipFactor', o.clipFactor ?? 1, 'The reference uses 1.'),
-    skipUpdateOnSpike: o.skipUpdateOnSpike ?? false,
+    alpha: schemaOption('alpha', FIELDS.alpha, o.alpha, 'The paper uses 0.97.'),
+    zThreshold: schemaOption('zThreshold', FIELDS.zThreshold, o.zThreshold, 'The paper uses 2.5.'),
+    warmupSteps: schemaOption('warmupSteps', FIELDS.warmupSteps, o.warmupSteps, 'The reference uses 25.'),
+    maxNorm: schemaOption('maxNorm', FIELDS.maxNorm, o.maxNorm ?? undefined, 'Use a positive cap such as 1.0, or leave it out.') ?? null,
+    clipOption: schemaOption('clipOption', FIELDS.clipOption, o.clipOption, 'Leave it out for the paper rule.'),
+    clipFactor: schemaOption('clipFactor', FIELDS.clipFactor, o.clipFactor, 'The reference uses 1.'),
+    skipUpdateOnSpike: schemaOption('skipUpdateOnSpike', FIELDS.skipUpdateOnSpike, o.skipUpdateOnSpike, 'Leave it out to follow the reference.'),
+    // A library option, not a config field: gclip's guard unless a caller asks for the reference.
     guardNonFinite: o.guardNonFinite ?? true,
   };
 }
@@ -83,7 +83,10 @@ function warmupDecision(state: ZClipState, g: number, o: Resolved): ZClipDecisio
 
 /** One step's decision on the host, float64, exactly the reference arithmetic. Pure. */
 export function zClipDecide(state: ZClipState, g: number, options: ZClipOptions): ZClipDecision {
-  const o = resolve(options);
+  return decideWith(state, g, resolve(options));
+}
+
+function decideWith(state: ZClipState, g: number, o: Resolved): ZClipDecision {
   if (state.mean === null || state.variance === null) return warmupDecision(state, g, o);
   const mean = state.mean;
   const std = Math.sqrt(state.variance);
@@ -109,14 +112,17 @@ function initEma(buffer: readonly number[]): ZClipState {
  * buffer; an inf g is a spike clipped to μ, which the reference already handles safely.
  */
 export function zClipNext(state: ZClipState, g: number, options: ZClipOptions): ZClipState {
-  const o = resolve(options);
+  return nextWith(state, g, resolve(options));
+}
+
+function nextWith(state: ZClipState, g: number, o: Resolved): ZClipState {
   if (state.mean === null || state.variance === null) {
     if (o.guardNonFinite && !Number.isFinite(g)) return state;
     const buffer = [...state.buffer, g];
     return buffer.length >= o.warmupSteps ? initEma(buffer) : { buffer, mean: null, variance: null };
   }
   if (o.guardNonFinite && Number.isNaN(g)) return state;
-  const d = zClipDecide(state, g, o);
+  const d = decideWith(state, g, o);
   if (d.spike && o.skipUpdateOnSpike) return state;
   const x = d.clipVal ?? g;
   const mean = o.alpha * state.mean + (1 - o.alpha) * x;
@@ -145,12 +151,14 @@ function activeCoef(g: Scalar, mean: number, variance: number, o: Resolved): { c
  * Differs from the reference: the cap is off by default (reference: 1.0), and NaN norms never
  * poison the EMAs (`guardNonFinite`; the reference's μ, σ² become NaN for good).
  * Readback: `coef`, `threshold` (eff; +Infinity during an uncapped warm-up), `norm` (g).
+ * Declares `scalesUniformly` (every gradient × coef).
  */
 export function zClip(options: ZClipOptions = {}): ClipStrategy<ZClipState> {
   const o = resolve(options);
   return {
     kind: 'zclip',
     options: o,
+    scalesUniformly: true,
     init: () => ({ buffer: [], mean: null, variance: null }),
     apply: (grads: readonly Tensor[], state, ctx) =>
       tf.tidy(() => {
@@ -163,6 +171,6 @@ export function zClip(options: ZClipOptions = {}): ClipStrategy<ZClipState> {
             : { coef: torchClipCoef(g, o.maxNorm).clamped, threshold: tf.scalar(o.maxNorm) };
         return { grads: scaleGrads(grads, coef), readback: { coef, threshold, norm: tf.clone(g) } };
       }),
-    next: (state, measured) => zClipNext(state, measured.norm ?? measured.preClipNorm ?? Number.NaN, o),
+    next: (state, measured) => nextWith(state, measured.norm ?? measured.preClipNorm ?? Number.NaN, o),
   };
 }

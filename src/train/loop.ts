@@ -9,11 +9,12 @@ import { createDetectors, type Detector, type StepObservation } from '../detect/
 import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
-import { createApplyGradients } from './fused-update.js';
+import { createApplyGradients } from '../runtime/kernels/optimizer-update.js';
+import type { StepNumbers } from '../runtime/pack-layout.js';
 import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
-import { computeStep, unpack, type StepNumbers } from './step.js';
+import { computeStep } from './step.js';
 import { createSummaryAccumulator } from './summary.js';
 
 export interface LoopOptions {
@@ -32,8 +33,6 @@ export interface LoopOptions {
   readonly signal?: AbortSignal;
   /** Read gradient values back for histogram sinks every N steps (0 = never), in the same readback. */
   readonly histogramEvery?: number;
-  /** Threshold logged for this strategy when it reads none back (e.g. a fixed clip value). */
-  readonly fixedThreshold?: number | null;
 }
 
 /** A StepRecord the loop fills in place (events, skipped, wallMs) before any sink sees it. */
@@ -109,6 +108,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   // resumption) cost ~5 µs per MLP step on wasm against ~1.5 µs (issue #9). Elsewhere
   // (tfjs-node) the loop awaits data().
   const hostMemory = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+  const fixedThreshold = o.strategy.fixedThreshold ?? null;
   const started = o.now();
   for (let step = 0; step < o.plan.totalSteps && decision.action !== 'halt'; step++) {
     if (o.signal?.aborted) {
@@ -121,8 +121,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
     const out = computeStep(o.plan, o.strategy, strategyState, { step, normType: o.normType, evaluate, histograms });
     try {
       const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
-      const numbers = unpack(values, out.layout);
-      const record = toRecord(step, numbers, o.plan, o.fixedThreshold ?? null);
+      const numbers = out.layout.decode(values);
+      const record = toRecord(step, numbers, o.plan, fixedThreshold);
       const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
       ({ decision, state: policy } = decide(events, policy, o.detect));
       if (decision.action === 'apply') applyGradients(out.grads);

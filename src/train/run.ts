@@ -32,12 +32,6 @@ export interface TrainOptions {
   readonly startedAt?: string;
 }
 
-function fixedThreshold(clip: RunConfig['clip']): number | null {
-  if (clip.kind === 'norm') return clip.maxNorm;
-  if (clip.kind === 'value') return clip.clipValue;
-  return null;
-}
-
 /** Pre-clip norms of this many first steps feed the gradient-scale diagnosis. */
 const GRADIENT_SCALE_STEPS = 10;
 /** Sub-directory of the run directory holding the trained model (model.json + weights). */
@@ -98,7 +92,6 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       now,
       signal: options.signal,
       histogramEvery: options.histogramEvery ?? 0,
-      fixedThreshold: fixedThreshold(config.clip),
     }));
     const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data) };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });

@@ -6,7 +6,7 @@ import { runConfigSchema, type ClipConfig, type NormType } from '../config/schem
 import { initBackend } from '../runtime/backend.js';
 import { tf } from '../runtime/tf.js';
 import { buildPlan } from './setup.js';
-import { computeStep, unpack } from './step.js';
+import { computeStep } from './step.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -20,7 +20,7 @@ function stepAgainstRemeasured(strategy: ClipStrategy, normType: NormType) {
   const p = plan();
   try {
     const out = computeStep(p, strategy, strategy.init(p.vars), { step: 0, normType, evaluate: false });
-    const n = unpack(out.packed.dataSync<'float32'>(), out.layout);
+    const n = out.layout.decode(out.packed.dataSync<'float32'>());
     const ref = tf.tidy(() => {
       const m = measureNorms(out.grads, normType);
       return { total: m.totalNorm.dataSync()[0]!, layers: [...layerNorms(m.tensorNorms, p.groups, normType).dataSync()] };
@@ -75,7 +75,7 @@ describe('computeStep post-clip norms', () => {
       v.assign(tf.tidy(() => tf.fill(v.shape, NaN)));
       const strategy = createStrategy({ kind: 'none', normType: 2 });
       const out = computeStep(p, strategy, strategy.init(p.vars), { step: 0, normType: 2, evaluate: false });
-      expect(unpack(out.packed.dataSync<'float32'>(), out.layout).weightsFinite).toBe(false);
+      expect(out.layout.decode(out.packed.dataSync<'float32'>()).weightsFinite).toBe(false);
       tf.dispose([out.packed, ...out.grads]);
     } finally {
       p.dispose();

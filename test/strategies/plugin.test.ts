@@ -122,3 +122,24 @@ describe('malformed plugins exit 2 with the file and what is wrong', () => {
     expect((await failure(async () => s.next({ n: 0 }, { preClipNorm: 1 }))).issues[0]?.message).toContain('returned state from next() that is not JSON data: state.n is NaN');
   });
 });
+
+describe('plugin declarations for the loop', () => {
+  const base = { kind: 'mine', init: () => ({}), apply: (gs: unknown[]) => ({ grads: gs, readback: {} }), next: (s: unknown) => s };
+
+  it('keeps scalesUniformly and fixedThreshold through the run-time guard', async () => {
+    const s = await loadPluginStrategy(plugin('x.js'), fake({ strategy: { ...base, scalesUniformly: true, fixedThreshold: 0.5 } }));
+    expect([s.scalesUniformly, s.fixedThreshold, s.fusedStep]).toEqual([true, 0.5, undefined]);
+    const plain = await loadPluginStrategy(plugin('x.js'), fake({ strategy: base }));
+    expect(Object.keys(plain)).toEqual(['kind', 'options', 'init', 'apply', 'next']);
+  });
+
+  it.each([
+    ['a non-boolean scalesUniformly', { scalesUniformly: 'yes' }, 'has a scalesUniformly that is not a boolean: received string "yes"'],
+    ['a non-positive fixedThreshold', { fixedThreshold: 0 }, 'has a fixedThreshold that is not a finite number greater than 0: received number 0'],
+    ['a fused step of its own', { fusedStep: () => null }, 'declares a fusedStep: fused kernels are built into gclip'],
+  ])('refuses %s', async (_name, extra, message) => {
+    const e = await failure(() => loadPluginStrategy(plugin('x.js'), fake({ strategy: { ...base, ...extra } })));
+    expect(e.code).toBe('invalid_plugin');
+    expect(e.issues[0]?.message).toBe(`Clip plugin x.js ${message}`);
+  });
+});

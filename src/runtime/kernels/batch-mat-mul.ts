@@ -9,7 +9,7 @@
  * backend's own kernel, so results are those of tfjs's untransposed product.
  */
 import { tf } from '../tf.js';
-import { hostIo } from '../host-kernels.js';
+import { hostIo } from './host-io.js';
 import type { KernelBackend } from './run-kernel.js';
 
 type Info = tf.TensorInfo;

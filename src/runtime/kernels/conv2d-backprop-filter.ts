@@ -4,7 +4,7 @@
  * backend 'wasm'`): an im2col written on the host, then one BatchMatMul (XNNPACK).
  */
 import { tf } from '../tf.js';
-import { hostIo } from '../host-kernels.js';
+import { hostIo } from './host-io.js';
 import { withKernels, type KernelBackend, type RunKernel } from './run-kernel.js';
 
 type TensorInfo = tf.TensorInfo;

@@ -7,7 +7,7 @@
  * gradient.
  */
 import { tf } from '../tf.js';
-import { hostIo } from '../host-kernels.js';
+import { hostIo } from './host-io.js';
 import type { KernelBackend } from './run-kernel.js';
 
 type Info = tf.TensorInfo;

@@ -19,8 +19,8 @@
  * other backends (tfjs-node, webgl), non-float32 variables and anything unexpected (slots of
  * another shape: a reused optimizer) keep `applyGradients` and its errors.
  */
-import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
-import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
+import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
+import { ensureHostKernel, hostKernel } from './host-io.js';
 
 /** The kernel's registry name. */
 export const UPDATE_KERNEL = 'GclipOptimizerUpdate';

@@ -1,12 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../runtime/backend.js';
-import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { clipByGlobalNorm, type GlobalNormSemantics } from '../clip/global-norm.js';
-import { stepNorms } from '../clip/fused-norms.js';
-import type { ClipStrategy } from '../clip/types.js';
-import type { NormType } from '../config/schema.js';
+import { initBackend } from '../backend.js';
+import { tf, type Scalar, type Tensor } from '../tf.js';
+import { clipByGlobalNorm, type GlobalNormSemantics } from '../../clip/global-norm.js';
+import { stepNorms } from '../../clip/step-norms.js';
+import type { ClipStrategy } from '../../clip/types.js';
+import type { NormType } from '../../config/schema.js';
 import { packParts } from './pack.js';
-import { FUSED_STEP_KERNEL, fusedNormStep } from './fused-step.js';
+import { FUSED_STEP_KERNEL } from './norm-clip-pack.js';
+
+/** The strategy's fast path for one step, as the loop asks for it (null: the general path). */
+function fusedNormStep(strategy: ClipStrategy, loss: Tensor, grads: Tensor[], weights: Tensor[], groups: number[][], normType: NormType) {
+  return strategy.fusedStep?.({ loss, grads, weights, groups, normType }) ?? null;
+}
 
 /** Float32 bits, NaN (any payload) as 'nan'. */
 const bits = (a: Float32Array) => [...new Uint32Array(Float32Array.from(a).buffer)].map((b, i) => (Number.isNaN(a[i]) ? 'nan' : b));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../../test/helpers/backend.js';
-import { ensureHostKernel, hostKernel, indexedInputs } from './host-kernels.js';
-import { tf } from './tf.js';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
+import { ensureHostKernel, hostKernel, indexedInputs } from './host-io.js';
+import { tf } from '../tf.js';
 
 type Storage = { has(dataId: object): boolean };
 

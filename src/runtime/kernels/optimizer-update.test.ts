@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../../test/helpers/backend.js';
-import { createRng } from '../runtime/rng.js';
-import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
-import { UPDATE_KERNEL, createApplyGradients } from './fused-update.js';
+import { useWasmBackend } from '../../../test/helpers/backend.js';
+import { createRng } from '../rng.js';
+import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
+import { UPDATE_KERNEL, createApplyGradients } from './optimizer-update.js';
 
 const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1], [40, 50]];
 
@@ -120,7 +120,7 @@ describe('fused optimizer update', () => {
   });
 
   it('matches tfjs when the weights and slots were made on another backend (cpu, then wasm)', async () => {
-    // (src/runtime/host-kernels.test.ts checks that kernels get such inputs moved first.)
+    // (src/runtime/kernels/host-io.test.ts checks that kernels get such inputs moved first.)
     const shapes = [[64, 33], [5]];
     await tf.setBackend('cpu');
     const make = () => tf.train.adam(0.01);

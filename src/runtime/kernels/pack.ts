@@ -9,8 +9,8 @@
  * float32 values (exact) rounded once to float32 on store, i.e. IEEE float32 multiplication,
  * bit for bit what `tf.mul` gives.
  */
-import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
-import { tf, type Tensor } from '../runtime/tf.js';
+import { ensureHostKernel, hostKernel } from './host-io.js';
+import { tf, type Tensor } from '../tf.js';
 
 /** The kernel's registry name. */
 export const PACK_KERNEL = 'GclipPack';

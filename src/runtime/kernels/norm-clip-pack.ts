@@ -1,6 +1,6 @@
 /**
- * A step's telemetry under the built-in global-norm clip (`kind: norm`, the default and
- * the benchmark's strategy) in ONE host kernel on wasm/cpu: every pre-clip norm and the
+ * A step's telemetry under a global-norm clip (the fused step of `clipByGlobalNorm`, the
+ * default strategy and the benchmark's) in ONE host kernel on wasm/cpu: every pre-clip norm and the
  * weights checksum, the clip coefficient, `g · coef` for every gradient, and the packed
  * readback vector. The general path costs three dispatches for the same work (norms,
  * clip, pack) plus the strategy's own tidy scope, a threshold scalar and 11 intermediate
@@ -11,26 +11,31 @@
  * arithmetic of `GclipStepNorms`), the coefficient from `fusedClipCoef` (that of
  * `GclipGlobalClip`, with the same per-backend `minimum`), each product `g · coef` and
  * `pre · coef` is one float32 multiplication as in those kernels and the pack, and the
- * vector has `PackLayout`'s order. `fusedNormStep` returns null (the caller takes the
- * general path) for any other strategy, another norm order than the run's, a non-float32
- * tensor, a backend without host memory, or validation/histogram steps.
+ * vector is written through the same `PackLayout` the general path packs by. `normClipPack`
+ * returns null (the caller takes the general path) for a non-float32 tensor or a backend
+ * without host memory; which strategies and steps may use it is theirs and the loop's to say
+ * (`ClipStrategy.fusedStep`).
  */
-import { stepNormsHost, sumSquares } from '../clip/fused-norms.js';
-import { fusedClipCoef, MINIMUM, scaleInto, type FusedClipAttrs } from '../clip/fused-clip.js';
-import { isBuiltinGlobalNorm, TORCH_NORM_EPS, type GlobalNormSemantics } from '../clip/global-norm.js';
-import { normOrderValue, sameNormOrder, type NormOrder } from '../clip/norms.js';
-import type { ClipStrategy } from '../clip/types.js';
-import type { NormType } from '../config/schema.js';
-import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
-import { tf, type Tensor } from '../runtime/tf.js';
+import { PackLayout } from '../pack-layout.js';
+import { tf, type Tensor } from '../tf.js';
+import { fusedClipCoef, MINIMUM, scaleInto, type FusedClipAttrs } from './global-clip.js';
+import { ensureHostKernel, hostKernel } from './host-io.js';
+import { stepNormsHost, sumSquares } from './step-norms.js';
 
 /** The kernel's registry name. */
 export const FUSED_STEP_KERNEL = 'GclipNormClipPack';
+
+/** The readback of the fused step: what a global clip reads back (`coef`, `threshold` = maxNorm), sorted. */
+const READBACK_KEYS = ['coef', 'threshold'] as const;
+
+/** `PackLayout.of(L, READBACK_KEYS, false)` by layer count L: the hot path skips the lookup's key. */
+const layouts: PackLayout[] = [];
 
 interface Attrs extends FusedClipAttrs {
   readonly p: number;
   readonly groups: readonly (readonly number[])[];
   readonly grads: number;
+  readonly layout: PackLayout;
 }
 
 const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendName) => {
@@ -40,8 +45,7 @@ const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendNa
   // Allocate every output before taking any view (a wasm heap growth detaches views).
   const outs: tf.TensorInfo[] = [];
   for (let j = 1; j <= k; j++) outs.push(io.alloc([...all[j]!.shape]));
-  const L = a.groups.length;
-  const packed = io.alloc([2 * (L + 1) + 4]);
+  const packed = io.alloc([a.layout.size]);
   const grads: ArrayLike<number>[] = [];
   const weights: ArrayLike<number>[] = [];
   for (let j = 1; j <= k; j++) grads.push(io.read(all[j]!));
@@ -49,16 +53,7 @@ const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendNa
   const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups) : stepNormsHost(grads, weights, a);
   const c = fusedClipCoef(r.total, a, MINIMUM[backendName]);
   for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
-  // [loss, pre, preLayer×L, post, postLayer×L, weightsSum, coef, threshold]
-  const v = io.view(packed);
-  v[0] = io.read(all[0]!)[0]!;
-  for (let i = 0; i <= L; i++) {
-    v[1 + i] = r.summary[i]!;
-    v[2 + L + i] = r.summary[i]! * c;
-  }
-  v[3 + 2 * L] = r.weightsSum;
-  v[4 + 2 * L] = c;
-  v[5 + 2 * L] = a.maxNorm;
+  a.layout.write(io.view(packed), { loss: io.read(all[0]!)[0]!, summary: r.summary, scale: c, weightsSum: r.weightsSum, readback: [c, a.maxNorm] });
   outs.push(packed);
   return outs;
 });
@@ -75,7 +70,7 @@ function sameSizes(grads: readonly ArrayLike<number>[], weights: readonly ArrayL
  * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
  * variable in one loop (eight independent add chains instead of two loops of four: ~6.6 →
  * 4.5 µs on the MLP). Every accumulator receives the same terms in the same order as in
- * `sumSquares` and `sum` of `fused-norms.ts`, and the results are combined and rounded as
+ * `sumSquares` and `sum` of `step-norms.ts`, and the results are combined and rounded as
  * there, so the outputs are the same bits.
  */
 function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], groups: readonly (readonly number[])[]) {
@@ -110,64 +105,43 @@ function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly Arra
   return { tensorNorms, total, summary, weightsSum: f32(weightsSum) };
 }
 
-type GlobalNormOptions = { maxNorm: number; normType: NormOrder; semantics: GlobalNormSemantics };
 
-/** Per strategy object: its `norm` options, or null (looked up once per run, not per step). */
-const optionsOf = new WeakMap<ClipStrategy, GlobalNormOptions | null>();
-
-/** The options of a built-in `norm` strategy (`clipByGlobalNorm`), or null for anything else. */
-function globalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
-  let o = optionsOf.get(strategy);
-  if (o === undefined) {
-    o = readGlobalNormOptions(strategy);
-    optionsOf.set(strategy, o);
-  }
-  return o;
+/** One step's tensors, as a fused step takes them (all owned by the caller). */
+export interface StepGradients {
+  /** The loss, a float32 scalar. */
+  readonly loss: Tensor;
+  /** The gradients, in `weights` order. */
+  readonly grads: readonly Tensor[];
+  /** The variables (their sum is the finiteness checksum). */
+  readonly weights: readonly Tensor[];
+  /** Gradient indices per logged layer. */
+  readonly groups: readonly (readonly number[])[];
 }
 
-function readGlobalNormOptions(strategy: ClipStrategy): GlobalNormOptions | null {
-  // Identity, not shape: a user's own object with kind 'norm' keeps its own apply().
-  if (!isBuiltinGlobalNorm(strategy)) return null;
-  const o = strategy.options;
-  const keys = Object.keys(o).sort().join();
-  if (keys !== 'maxNorm,normType,semantics') return null;
-  const { maxNorm, normType, semantics } = o as { maxNorm: unknown; normType: unknown; semantics: unknown };
-  if (typeof maxNorm !== 'number' || !(maxNorm > 0) || !Number.isFinite(maxNorm)) return null;
-  if (semantics !== 'torch' && semantics !== 'exact' && semantics !== 'tf') return null;
-  if (normType !== 'inf' && typeof normType !== 'number') return null;
-  return { maxNorm, normType: normType as NormOrder, semantics };
-}
-
-/** What `fusedNormStep` hands back: the clipped gradients and the packed readback. */
+/** What a fused step hands back: the clipped gradients, the packed readback and its layout. */
 export interface FusedStepOutput {
   readonly grads: Tensor[];
   readonly packed: tf.Tensor1D;
+  readonly layout: PackLayout;
 }
 
 /**
- * The built-in global-norm clip's step telemetry in one kernel (see module doc), or null
- * where the general path must run. `value` is the loss, `weights` the variables (their sum
- * is the finiteness checksum). Outputs are new tensors owned by the caller.
+ * Norms of order `p` (≥ 1, Infinity for max), the global clip `clip` and the pack of one
+ * step in one kernel (see module doc): the same tensors as `stepNorms` → the clip's op path
+ * → `packParts`, bit for bit. The readback is `coef` and `threshold` (= `clip.maxNorm`).
+ * @returns new tensors owned by the caller, or null where the general path must run.
  */
-export function fusedNormStep(
-  strategy: ClipStrategy,
-  value: Tensor,
-  grads: readonly Tensor[],
-  weights: readonly Tensor[],
-  groups: readonly (readonly number[])[],
-  normType: NormType,
-): FusedStepOutput | null {
-  const o = globalNormOptions(strategy);
-  if (o === null || !sameNormOrder(o.normType, normType) || grads.length === 0) return null;
-  const p = normOrderValue(normType);
-  if (!(p >= 1) || value.dtype !== 'float32' || value.size !== 1) return null;
+export function normClipPack(step: StepGradients, p: number, clip: FusedClipAttrs): FusedStepOutput | null {
+  const { loss, grads, weights, groups } = step;
+  if (grads.length === 0 || !(p >= 1) || loss.dtype !== 'float32' || loss.size !== 1) return null;
   for (const t of grads) if (t.dtype !== 'float32') return null;
   for (const t of weights) if (t.dtype !== 'float32') return null;
   if (!ensureHostKernel(FUSED_STEP_KERNEL, kernelConfig)) return null;
-  const inputs: tf.NamedTensorMap = { t0: value };
+  const inputs: tf.NamedTensorMap = { t0: loss };
   for (let j = 0; j < grads.length; j++) inputs[`t${j + 1}`] = grads[j]!;
   for (let j = 0; j < weights.length; j++) inputs[`t${grads.length + 1 + j}`] = weights[j]!;
-  const attrs: Attrs = { p, groups, grads: grads.length, rule: o.semantics, maxNorm: o.maxNorm, eps: TORCH_NORM_EPS };
+  const layout = (layouts[groups.length] ??= PackLayout.of(groups.length, READBACK_KEYS, false));
+  const attrs: Attrs = { p, groups, grads: grads.length, rule: clip.rule, maxNorm: clip.maxNorm, eps: clip.eps, layout };
   const outs = tf.engine().runKernel(FUSED_STEP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
-  return { grads: outs.slice(0, grads.length), packed: outs[grads.length] as tf.Tensor1D };
+  return { grads: outs.slice(0, grads.length), packed: outs[grads.length] as tf.Tensor1D, layout };
 }

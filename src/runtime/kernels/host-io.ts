@@ -4,7 +4,7 @@
  * memory view, not a device sync, so such a kernel can fold many small tfjs ops into one
  * dispatch (issue #9: on small models the cost is op dispatch, not arithmetic).
  */
-import { tf } from './tf.js';
+import { tf } from '../tf.js';
 
 type Info = tf.TensorInfo;
 /** tfjs's DataStorage: `get` moves data that lives on another backend here (allocating); `has` does not. */

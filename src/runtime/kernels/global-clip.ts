@@ -4,21 +4,21 @@
  * product `g · coef` for every gradient, instead of 4 scalar ops plus one `mul` per
  * gradient (issue #9: on small models the cost is op dispatch, not arithmetic).
  *
- * The kernel replays the op path of `global-norm.ts` operation by operation in float32
+ * The kernel replays the op path of `clip/global-norm.ts` operation by operation in float32
  * (each op's result rounded with `Math.fround`, `minimum` with the backend's own NaN/±0
  * rule), so its outputs are bit-identical to the ops on the same backend. Callers get
  * `null` where the kernel cannot run (tfjs-node, webgl, non-float32 inputs, a non-scalar
  * norm or coefficient) and then use the ops.
  */
-import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { ensureHostKernel, hostKernel, type HostBackendName } from '../runtime/host-kernels.js';
+import { tf, type Scalar, type Tensor } from '../tf.js';
+import { ensureHostKernel, hostKernel, type HostBackendName } from './host-io.js';
 
 /** The kernel's registry name. */
 export const GLOBAL_CLIP_KERNEL = 'GclipGlobalClip';
 
 /**
  * How the kernel gets the coefficient from its first input `x`: the three rules of
- * `global-norm.ts` (`x` is the total norm N) or `given` (`x` is the coefficient itself:
+ * `clip/global-norm.ts` (`x` is the total norm N) or `given` (`x` is the coefficient itself:
  * `scaleGrads`).
  */
 export type FusedClipRule = 'torch' | 'exact' | 'tf' | 'given';
@@ -44,7 +44,7 @@ export const MINIMUM: Readonly<Record<HostBackendName, Minimum>> = { wasm: wasmM
 
 /**
  * The applied coefficient of `rule` for the first input `x`, bit-identical to the op path of
- * `global-norm.ts` on a backend whose `minimum` is `min`:
+ * `clip/global-norm.ts` on a backend whose `minimum` is `min`:
  * - torch: `min(fl(fl(1 / fl(N + fl(eps))) · fl(max)), 1)` (`torchClipCoef(...).clamped`)
  * - exact: `N < fl(max) ? 1 : fl(fl(max) / N)` (`exactClipCoef`)
  * - tf: `fl(fl(fl(max) · min(fl(1/N), fl(1/max))) + fl(N − N))` (`tfClipCoef`; `1/max` is

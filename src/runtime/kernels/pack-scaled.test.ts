@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../runtime/backend.js';
-import { tf } from '../runtime/tf.js';
+import { initBackend } from '../backend.js';
+import { tf } from '../tf.js';
 import { packParts } from './pack.js';
 
 const bits = (a: ArrayLike<number>) => [...new Uint32Array(Float32Array.from(a).buffer)];

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../runtime/backend.js';
-import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { fusedGlobalClip, fusedScale, GLOBAL_CLIP_KERNEL, type FusedClipRule } from './fused-clip.js';
-import { clipByGlobalNorm, globalClipCoef, scaleGrads, TORCH_NORM_EPS, type GlobalNormSemantics } from './global-norm.js';
-import { createClipContext } from './context.js';
-import { checkCase } from '../golden/cases.js';
-import { parseGoldenFile } from '../golden/format.js';
-import { goldenPath } from '../golden/paths.js';
+import { initBackend } from '../backend.js';
+import { tf, type Scalar, type Tensor } from '../tf.js';
+import { fusedGlobalClip, fusedScale, GLOBAL_CLIP_KERNEL, type FusedClipRule } from './global-clip.js';
+import { clipByGlobalNorm, globalClipCoef, scaleGrads, TORCH_NORM_EPS, type GlobalNormSemantics } from '../../clip/global-norm.js';
+import { createClipContext } from '../../clip/context.js';
+import { checkCase } from '../../golden/cases.js';
+import { parseGoldenFile } from '../../golden/format.js';
+import { goldenPath } from '../../golden/paths.js';
 
 const RULES: GlobalNormSemantics[] = ['torch', 'exact', 'tf'];
 

@@ -4,13 +4,12 @@
  *
  * On small models the telemetry's cost is op dispatch, not arithmetic (tens of µs per op,
  * issue #9): `measureNorms` + `layerNorms` + a weights checksum cost 3k + 12 dispatches for
- * k gradients; `GclipStepNorms` costs one, reading each element once in a JS loop. On any
- * other backend (tfjs-node keeps data in libtensorflow) the same numbers come from the op
- * kernels of `norms.ts`.
+ * k gradients; `GclipStepNorms` costs one, reading each element once in a JS loop. Other
+ * backends (tfjs-node keeps data in libtensorflow) get null here, and `stepNorms`
+ * (`clip/step-norms.ts`) takes the same numbers from the op kernels of `clip/norms.ts`.
  */
-import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
-import { ensureHostKernel, hostKernel } from '../runtime/host-kernels.js';
-import { layerNorms, measureNorms, normOrderValue, type NormOrder } from './norms.js';
+import { tf, type Scalar, type Tensor } from '../tf.js';
+import { ensureHostKernel, hostKernel } from './host-io.js';
 
 /** The kernel's registry name. */
 export const STEP_NORMS_KERNEL = 'GclipStepNorms';
@@ -27,7 +26,8 @@ export interface StepNorms {
   readonly weightsSum: tf.Tensor1D;
 }
 
-interface Attrs {
+/** The kernel's attributes: the norm order p (≥ 1, Infinity for max), the groups, the gradient count. */
+export interface StepNormsAttrs {
   readonly p: number;
   readonly groups: readonly (readonly number[])[];
   readonly grads: number;
@@ -104,7 +104,7 @@ function normOfNorms(norms: readonly number[], p: number): number {
 }
 
 /** Host arithmetic of the kernel: from element arrays to the four outputs' values. */
-export function stepNormsHost(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], attrs: Attrs) {
+export function stepNormsHost(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], attrs: StepNormsAttrs) {
   const p = attrs.p;
   const tensorNorms = grads.map((g) => finish(reducePart(g, p), p));
   const total = normOfNorms(tensorNorms, p);
@@ -113,7 +113,7 @@ export function stepNormsHost(grads: readonly ArrayLike<number>[], weights: read
   return { tensorNorms, total, summary: [total, ...groupNorms], weightsSum: f32(weightsSum) };
 }
 
-const kernelConfig = hostKernel<Attrs>(STEP_NORMS_KERNEL, (inputs, a, io) => {
+const kernelConfig = hostKernel<StepNormsAttrs>(STEP_NORMS_KERNEL, (inputs, a, io) => {
   const all = inputs.map((t) => io.read(t));
   const r = stepNormsHost(all.slice(0, a.grads), all.slice(a.grads), a);
   return [
@@ -124,36 +124,14 @@ const kernelConfig = hostKernel<Attrs>(STEP_NORMS_KERNEL, (inputs, a, io) => {
   ];
 });
 
-function opsFallback(grads: readonly Tensor[], weights: readonly Tensor[], groups: Attrs['groups'], normType: NormOrder): StepNorms {
-  return tf.tidy(() => {
-    const { tensorNorms, totalNorm } = measureNorms(grads, normType);
-    const summary = tf.concat([tf.reshape(totalNorm, [1]), layerNorms(tensorNorms, groups, normType)]) as tf.Tensor1D;
-    const weightsSum = (weights.length ? tf.reshape(tf.addN(weights.map((w) => tf.sum(w))), [1]) : tf.zeros([1])) as tf.Tensor1D;
-    return { tensorNorms, totalNorm, summary, weightsSum };
-  });
-}
-
 /**
- * The norms a step logs, from one kernel where the backend keeps data in host memory.
- *
- * Formula (as `measureNorms` and `layerNorms`): `n_j = ‖g_j‖_p`, `N = ‖(n_j)‖_p`, group
- * norms `L_i = ‖(n_j, j ∈ groups[i])‖_p`; plus `Σ weights` as a finiteness checksum.
- * Differs from the op kernels only in rounding: sums accumulate in float64 and are rounded
- * to float32 once (float32 overflow of single squares and of the sum is kept). NaN/inf
- * propagate as there. `normType` must be ≥ 1 or 'inf'. No host sync: on wasm/cpu the
- * kernel reads memory that is already on the host.
- * @returns new tensors owned by the caller; inputs are neither disposed nor changed.
+ * The norms of order `p` (≥ 1, Infinity for max) a step logs, from one `GclipStepNorms`
+ * kernel (formula and rounding: `stepNorms` in `clip/step-norms.ts`).
+ * @returns new tensors owned by the caller, or null where the kernel cannot run (another
+ * backend than wasm/cpu, no gradients, a non-float32 input, p < 1 or NaN).
  */
-export function stepNorms(
-  grads: readonly Tensor[],
-  weights: readonly Tensor[],
-  groups: readonly (readonly number[])[],
-  normType: NormOrder,
-): StepNorms {
-  const p = normOrderValue(normType);
-  if (!(p >= 1) || !ensureHostKernel(STEP_NORMS_KERNEL, kernelConfig) || grads.length === 0 || [...grads, ...weights].some((t) => t.dtype !== 'float32')) {
-    return opsFallback(grads, weights, groups, normType);
-  }
+export function hostStepNorms(grads: readonly Tensor[], weights: readonly Tensor[], groups: StepNormsAttrs['groups'], p: number): StepNorms | null {
+  if (!(p >= 1) || !ensureHostKernel(STEP_NORMS_KERNEL, kernelConfig) || grads.length === 0 || [...grads, ...weights].some((t) => t.dtype !== 'float32')) return null;
   const inputs: tf.NamedTensorMap = {};
   [...grads, ...weights].forEach((t, i) => (inputs[`t${i}`] = t));
   const attrs = { p, groups: groups.map((g) => [...g]), grads: grads.length };

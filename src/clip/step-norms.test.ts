@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend.js';
 import { tf, type Tensor } from '../runtime/tf.js';
-import { STEP_NORMS_KERNEL, stepNorms } from './fused-norms.js';
+import { STEP_NORMS_KERNEL, stepNorms } from './step-norms.js';
 import { layerNorms, measureNorms } from './norms.js';
 import { closeTo, refNorm, type RefOrder } from '../../test/helpers/reference-norms.js';
 
