@@ -2,7 +2,7 @@
  * Shared pieces of the log readers: options, the parsed-log shape, errors that name the
  * file and line, number cells, and the StepRecord a foreign log's row becomes.
  */
-import { inputError, type GclipError } from '../errors.js';
+import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import type { RunEvent, StepRecord } from '../record.js';
 
 /** Log formats `gclip check --log` reads. */
@@ -41,7 +41,7 @@ export interface ParsedLog {
 
 /** Exit-2 error for a log problem, with `file:line` as its source when the line is known. */
 export function logError(
-  code: string,
+  code: ErrorCode,
   where: { file: string; line?: number; path?: string },
   message: string,
   hint?: string,
