@@ -8,9 +8,9 @@ import JSON5 from 'json5';
 import type { z } from 'zod';
 import { GclipError, inputError, type Issue } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
+import { buildJsonSchema } from './json-schema.js';
 import {
   allowedKeys,
-  buildJsonSchema,
   childOf,
   describeExpected,
   describeReceived,
@@ -18,7 +18,7 @@ import {
   schemaAt,
   variantOf,
   type JsonSchema,
-} from './json-schema.js';
+} from './schema-nodes.js';
 import type { FieldPath, LoadedConfig } from './load.js';
 import { runConfigSchema, type RunConfig } from './schema.js';
 
