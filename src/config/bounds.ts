@@ -3,6 +3,7 @@
  * range is rendered here from the bound itself (inclusive or exclusive, min or max,
  * integer or not), as zod renders its own checks, so no throw site writes a range by hand.
  */
+import { inputError } from '../errors.js';
 
 /** The bounds of a number, as zod checks them (`min`/`gt`, `max`/`lt`, `int`). */
 export interface NumberBounds {
@@ -64,4 +65,28 @@ export function exampleNumber(bounds: NumberBounds): number {
   if (low !== undefined && high !== undefined) return bounds.min ?? (bounds.integer ? Math.floor(low) + 1 : (low + high) / 2);
   if (low === undefined) return high === undefined ? 1 : Math.min(1, bounds.max ?? high - 1);
   return bounds.min ?? (low === 0 ? 1 : Math.floor(low) + 1);
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A decimal number as users type it (`1`, `-0.5`, `.5`, `1e-3`), or undefined for any other text. */
+export function parseDecimal(text: string): number | undefined {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/**
+ * The value of number flag `name` (`--jobs 4`), checked against `bounds`. Throws
+ * `invalid_flag` (exit 2) naming the flag, the bound and the text received.
+ */
+export function numberFlag(name: string, text: string | number, bounds: NumberBounds): number {
+  const value = typeof text === 'number' ? text : parseDecimal(text);
+  if (value !== undefined && withinBounds(value, bounds)) return value;
+  const expected = describeNumber(bounds);
+  throw inputError('invalid_flag', {
+    path: '',
+    message: `Invalid value for ${name}: expected ${expected}, received '${text}'`,
+    hint: `Use ${expected}, e.g. ${name} ${exampleNumber(bounds)}.`,
+    source: name,
+  });
 }

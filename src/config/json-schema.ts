@@ -16,11 +16,14 @@ export function buildJsonSchema(): JsonSchema {
   const generated = z.toJSONSchema(runConfigSchema, {
     io: 'input',
     unrepresentable: 'any',
-    override: ({ jsonSchema }) => {
+    override: ({ zodSchema, jsonSchema }) => {
       // JSON cannot hold Infinity (it would be written as `const: null`); files write 'inf'.
       if (Array.isArray(jsonSchema.anyOf)) {
         jsonSchema.anyOf = jsonSchema.anyOf.filter((s) => !(typeof s.const === 'number' && !Number.isFinite(s.const)));
       }
+      // zod leaves out the input-side default of a type with a transform (normType's Infinity → 'inf').
+      const def = zodSchema._zod.def;
+      if (def.type === 'default' && jsonSchema.default === undefined) jsonSchema.default = def.defaultValue;
     },
   }) as JsonSchema;
   return {
