@@ -81,13 +81,18 @@ export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
   doctor: [{ label: 'gclip doctor', config: 'none', own: [DOCTOR_JSON] }],
 };
 
-/** The config flags, read from the shipped JSON Schema: no zod at start-up. */
-export const CONFIG_FLAGS: readonly CliFlag[] = configFlags(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as JsonSchema).map(configCliFlag);
+let shipped: readonly CliFlag[] | undefined;
+
+/** The config flags, read from the shipped JSON Schema (no zod) on first use: `gclip --help` never needs them. */
+export function configCliFlags(): readonly CliFlag[] {
+  shipped ??= configFlags(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as JsonSchema).map(configCliFlag);
+  return shipped;
+}
 
 /** The flags `mode` applies, in help order: `--config`, the config flags, then the rest. */
 export function modeFlags(mode: CommandMode): CliFlag[] {
   const own = mode.own.map(ownCliFlag);
-  const config = CONFIG_FLAGS.filter((f) => appliesConfig(mode.config, f.config!) && !own.some((o) => o.name === f.name));
+  const config = configCliFlags().filter((f) => appliesConfig(mode.config, f.config!) && !own.some((o) => o.name === f.name));
   const first = own.filter((f) => f.name === CONFIG.name);
   return [...first, ...config, ...own.filter((f) => f.name !== CONFIG.name)];
 }

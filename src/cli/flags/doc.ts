@@ -5,7 +5,7 @@
  */
 import type { ConfigFlag } from '../../config/config-flags.js';
 import { describeExpected } from '../../config/schema-nodes.js';
-import { COMMANDS, CONFIG_FLAGS, modeFlags, type CommandPath } from './commands.js';
+import { COMMANDS, configCliFlags, modeFlags, type CommandPath } from './commands.js';
 import type { CliFlag } from './types.js';
 
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string =>
@@ -42,7 +42,7 @@ function appliedBy(name: string): string {
 /** The config flags `keep` selects, one row each: flag, field, value, default, what it does (and where it applies). */
 export function configFlagTable(keep: (flag: ConfigFlag) => boolean, withCommands: boolean): string {
   const head = ['flag', 'config field', 'value', 'default', 'what it does', ...(withCommands ? ['applied by'] : [])];
-  const rows = CONFIG_FLAGS.filter((f) => keep(f.config!)).map((f) => {
+  const rows = configCliFlags().filter((f) => keep(f.config!)).map((f) => {
     const c = f.config!;
     const field = `${code(c.path.join('.'))}${c.selects === undefined ? '' : `, selects ${code(c.selects)}`}`;
     return [usage(f), field, cell(valueOf(c)), defaultOf(c), cell(c.node.description ?? ''), ...(withCommands ? [appliedBy(f.name)] : [])];

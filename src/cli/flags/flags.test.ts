@@ -11,7 +11,7 @@ import { configSchema, resolveConfig } from '../../config/merge.js';
 import { isGclipError, type GclipError } from '../../errors.js';
 import { createProgram } from '../program.js';
 import { exitCodeOf } from '../render/errors.js';
-import { allFlags, COMMANDS, CONFIG_FLAGS, modeFlags, modeOf, type CommandPath } from './commands.js';
+import { allFlags, COMMANDS, configCliFlags, modeFlags, modeOf, type CommandPath } from './commands.js';
 import { appliedConfigFlags } from './register.js';
 import type { CliFlag, CommandMode } from './types.js';
 
@@ -78,10 +78,10 @@ function context(flag: CliFlag): string[] {
   const holders = variants.filter((v) => (v.properties?.[key!]?.flag as { name?: string } | undefined)?.name === flag.name);
   if (holders.length !== 1 || key === 'kind') return [];
   const kind = holders[0]!.properties?.kind?.const;
-  const kindFlag = CONFIG_FLAGS.find((f) => f.config!.path.join('.') === `${block}.kind`)!;
+  const kindFlag = configCliFlags().find((f) => f.config!.path.join('.') === `${block}.kind`)!;
   if (kind === kindFlag.config!.orPath?.kind) return [kindFlag.name, PATHS[kindFlag.name]!];
   const required = (holders[0]!.required ?? []).filter((k) => k !== 'kind' && k !== key);
-  return required.flatMap((k) => configSample(CONFIG_FLAGS.find((f) => f.config!.path[1] === k && f.config!.selects === kind)!));
+  return required.flatMap((k) => configSample(configCliFlags().find((f) => f.config!.path[1] === k && f.config!.selects === kind)!));
 }
 
 function sample(flag: CliFlag): string[] {
@@ -126,13 +126,13 @@ describe('the flag tables', () => {
   it('give each flag name one arity and one config key, as commander derives it', () => {
     const byName = new Map<string, CliFlag[]>();
     for (const modes of Object.values(COMMANDS)) for (const mode of modes) for (const f of mode.own) byName.set(f.name, [...(byName.get(f.name) ?? []), f as CliFlag]);
-    for (const f of CONFIG_FLAGS) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+    for (const f of configCliFlags()) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
     for (const [name, defs] of byName) expect(new Set(defs.map((d) => d.arg === undefined)).size, name).toBe(1);
-    for (const f of CONFIG_FLAGS) expect(new Option(f.name).attributeName()).toBe(f.config!.key);
+    for (const f of configCliFlags()) expect(new Option(f.name).attributeName()).toBe(f.config!.key);
   });
 
   it('read the same config flags from the shipped schema as the merge builds from zod', () => {
-    expect(CONFIG_FLAGS.map((f) => [f.name, f.config!.path.join('.'), f.config!.selects])).toEqual(
+    expect(configCliFlags().map((f) => [f.name, f.config!.path.join('.'), f.config!.selects])).toEqual(
       configSchema().flags.map((f) => [f.name, f.path.join('.'), f.selects]),
     );
   });

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { RawFlags } from '../../config/flag-overrides.js';
-import { allFlags, commandFlags, modeFlags, modeOf, type CommandPath } from './commands.js';
+import { allFlags, commandFlags, COMMANDS, modeFlags, modeOf, type CommandPath } from './commands.js';
 import { negationHelp } from './help.js';
 import { refuseFlags, type GivenFlag } from './refuse.js';
 import type { CliFlag } from './types.js';
@@ -43,21 +43,30 @@ export function givenFlags(cmd: Command): GivenFlag[] {
   return [...given.values()];
 }
 
-/**
- * Adds the flags of command `path` to `cmd` and the hook that refuses those its mode in
- * use does not apply. Help lines carry their own facts (choices, bounds, default).
- */
-export function registerFlags(cmd: Command, path: CommandPath): Command {
-  cmd.configureHelp({ optionDescription: (option) => option.description });
+function addFlags(cmd: Command, path: CommandPath): void {
   const applied = commandFlags(path);
   const names = new Set(applied.map((f) => f.name));
   for (const flag of applied) addFlag(cmd, flag, false);
-  const all = allFlags();
-  for (const flag of all) if (!names.has(flag.name)) addFlag(cmd, flag, true);
-  const known = new Map(all.map((f) => [f.name, f]));
-  if (applied.some((f) => f.config !== undefined)) cmd.addHelpText('after', DEFAULTS_NOTE);
+  for (const flag of allFlags()) if (!names.has(flag.name)) addFlag(cmd, flag, true);
+}
+
+/**
+ * Gives `cmd` the flags of command `path`, and the hook that refuses those its mode in use
+ * does not apply. The options are added when the command is dispatched (its parent's
+ * `preSubcommand`), so `gclip --help` never builds the options of every command. Help
+ * lines carry their own facts (choices, bounds, default).
+ */
+export function registerFlags(cmd: Command, path: CommandPath): Command {
+  let added = false;
+  cmd.parent?.hook('preSubcommand', (_parent, sub) => {
+    if (sub !== cmd || added) return;
+    added = true;
+    addFlags(cmd, path);
+  });
+  cmd.configureHelp({ optionDescription: (option) => option.description });
+  if (COMMANDS[path].some((m) => m.config !== 'none')) cmd.addHelpText('after', DEFAULTS_NOTE);
   cmd.hook('preAction', (hooked, action) => {
-    if (hooked === action) refuseFlags(path, givenFlags(action), known);
+    if (hooked === action) refuseFlags(path, givenFlags(action), new Map(allFlags().map((f) => [f.name, f])));
   });
   return cmd;
 }
