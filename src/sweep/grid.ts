@@ -5,8 +5,9 @@
  * points differ only in their clip block.
  */
 import { clipSchema, type ClipConfig, type RunConfig } from '../config/schema.js';
+import { numberFlag } from '../config/bounds.js';
 import { inputError } from '../errors.js';
-import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE } from './settings.js';
+import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from './settings.js';
 
 export { DEFAULT_SEEDS, DEFAULT_THRESHOLDS } from './settings.js';
 
@@ -105,8 +106,7 @@ export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan 
   const points: SweepPoint[] = [{ id: 'baseline', threshold: null, strategy: 'none' }];
   for (const t of gridThresholds(o)) points.push({ id: `norm@${t}`, threshold: t, strategy: 'norm' });
   for (const s of o.strategies ?? []) points.push(strategyPoint(base, s));
-  const count = o.seeds ?? DEFAULT_SEEDS;
-  if (!Number.isInteger(count) || count < 1) throw flagError('--seeds', `expected a whole number ≥ 1, received ${count}`);
+  const count = numberFlag('--seeds', o.seeds ?? DEFAULT_SEEDS, SWEEP_BOUNDS.seeds);
   const seeds = Array.from({ length: count }, (_, i) => base.seed + i);
   return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? DEFAULT_TOLERANCE };
 }
@@ -184,7 +184,7 @@ export function parseRange(text: string, points = DEFAULT_POINTS): NonNullable<G
   if (!m || !(from > 0) || !(to > from) || !Number.isFinite(to)) {
     throw flagError('--range', `expected FROM:TO with 0 < FROM < TO, received '${text}'`, 'e.g. --range 0.1:5 --points 8');
   }
-  if (!Number.isInteger(points) || points < 2) throw flagError('--points', `expected a whole number ≥ 2, received ${points}`);
+  numberFlag('--points', points, SWEEP_BOUNDS.points);
   return { from, to, points };
 }
 
