@@ -32,6 +32,7 @@ export function exitCodeFor(summary: RunSummary): number {
   return summary.status === 'ok' ? EXIT.ok : EXIT.unstable;
 }
 
+/** Trains `config` with progress on stderr and the summary on stdout; returns the exit code. */
 export async function runTrainCommand(
   config: RunConfig,
   flags: TrainFlags,

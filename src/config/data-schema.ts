@@ -75,6 +75,7 @@ export const fileDataSchema = z.strictObject({
   normalize: z.boolean().default(false).meta(flag('--normalize', 'standardise features (and a regression target) with training-split mean and std')),
 });
 
+/** The `data:` block, one variant per `kind`; `--data` takes a kind or a data file path. */
 export const dataSchema = z
   .discriminatedUnion('kind', [regressionDataSchema, classificationDataSchema, addingDataSchema, imagesDataSchema, fileDataSchema])
   .meta(

@@ -29,9 +29,11 @@ export const divergenceThresholds = {
   patience: z.number().int().positive().default(5),
 };
 
+/** What the policy does about an event: stop the run, skip the update, or only report it. */
 export const actionSchema = z.enum(['halt', 'skip', 'warn']);
 export type Action = z.infer<typeof actionSchema>;
 
+/** The `detect:` block: which detectors run, their thresholds, the action per event and the skip budgets. */
 export const detectSchema = z.strictObject({
   /** NaN/Inf in loss, gradient norm or weights. */
   nonfinite: z

@@ -13,6 +13,7 @@ import type { LoadedConfig } from './load.js';
 import { runConfigSchema, type RunConfig } from './schema.js';
 import type { JsonSchema } from './schema-nodes.js';
 
+/** Options as commander hands them over; see `flag-overrides.ts`. */
 export type { RawFlags } from './flag-overrides.js';
 
 /** Where a field's value came from. */

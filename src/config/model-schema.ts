@@ -74,6 +74,7 @@ export const fileModelSchema = z.strictObject({
   path: z.string().min(1),
 });
 
+/** The `model:` block, one variant per `kind`; `--model` takes a kind or a model.json path. */
 export const modelSchema = z
   .discriminatedUnion('kind', [mlpModelSchema, rnnModelSchema, lstmModelSchema, gruModelSchema, cnnModelSchema, fileModelSchema])
   .meta(

@@ -46,8 +46,10 @@ export {
 const positive = () => z.number().positive();
 const positiveInt = () => z.number().int().positive();
 
+/** The optimizers gclip builds (tfjs's, with gclip's fused update). */
 export const optimizerSchema = z.enum(['sgd', 'momentum', 'adam', 'rmsprop']);
 
+/** The `train:` block: how long and how to optimise. */
 export const trainSchema = z.strictObject({
   steps: positiveInt().default(200).meta(flag('--steps', 'optimizer steps; ignored when epochs is set')),
   epochs: positiveInt().optional().meta(flag('--epochs', 'whole passes over the training split; overrides steps')),
@@ -63,6 +65,7 @@ export const trainSchema = z.strictObject({
     .meta(flag('--loss', "loss; auto: the model.json's training_config.loss, else mse for regression and categorical cross-entropy for classification")),
 });
 
+/** The `log:` block: where the run's files go and how often progress prints. */
 export const logSchema = z.strictObject({
   out: z
     .string()
@@ -80,9 +83,11 @@ export const logSchema = z.strictObject({
   histogramEvery: positiveInt().default(100),
 });
 
+/** The tfjs backends gclip can run on; `auto` picks the fastest that loads. */
 export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof backendSchema>;
 
+/** A whole run configuration: what `gclip train` runs and a config file holds. */
 export const runConfigSchema = z.strictObject({
   name: z.string().min(1).default('run').meta(flag('--name', 'run name, used in the default run directory')),
   seed: z

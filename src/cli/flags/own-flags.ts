@@ -14,15 +14,18 @@ const column = (name: string, what: string, tried?: string): OwnFlag => ({
   scope: LOG,
 });
 
-/** Shared by train, sweep, check and config print. */
+/** Shared by train, sweep and config print (check words it for its two modes). */
 export const CONFIG: OwnFlag = { name: '--config', short: '-c', arg: 'file', about: 'run config (YAML or JSON); default: the built-in demo (configs/demo.yaml)' };
+/** Shared by train and check (when it trains). */
 export const OVERWRITE: OwnFlag = { name: '--overwrite', about: 'replace an earlier run in --out' };
 
+/** `gclip train`. */
 export const TRAIN = {
   json: { name: '--json', about: 'print the summary as one JSON object on stdout, nothing else' },
   quiet: { name: '--quiet', short: '-q', about: 'no progress output (events and the summary still print)' },
 } satisfies Record<string, OwnFlag>;
 
+/** `gclip check`, both modes: reading a log (`--log`) and training a config. */
 export const CHECK = {
   config: { ...CONFIG, about: 'run config to train (default: the built-in demo); with --log, only its check: criteria are used' },
   log: { name: '--log', arg: 'file', about: 'judge an existing log instead of training: gclip steps.jsonl, CSV (Lightning metrics.csv) or HF trainer_state.json' },
@@ -48,6 +51,7 @@ export const CHECK = {
 /** Printed by `gclip sweep` and `gclip sweep merge`. */
 const REPORT_JSON: OwnFlag = { name: '--json', about: 'print the report as one JSON object on stdout, nothing else' };
 
+/** `gclip sweep`. Defaults and bounds come from `sweep/settings.ts`, which the sweep applies. */
 export const SWEEP = {
   thresholds: { name: '--thresholds', arg: 'list', about: 'comma-separated max norms', shownDefault: DEFAULT_THRESHOLDS.join(',') },
   range: { name: '--range', arg: 'a:b', about: 'log-spaced thresholds from a to b (with --points)' },
@@ -69,21 +73,26 @@ export const SWEEP = {
   quiet: { name: '--quiet', short: '-q', about: 'no progress output' },
 } satisfies Record<string, OwnFlag>;
 
+/** `gclip sweep merge`. */
 export const MERGE = {
   out: { name: '--out', short: '-o', arg: 'dir', about: 'where to write sweep.json; default: the first directory' },
   json: REPORT_JSON,
 } satisfies Record<string, OwnFlag>;
 
+/** `gclip report`. */
 export const REPORT = {
   html: { name: '--html', arg: 'file', about: 'also write a self-contained HTML report (charts, summary table) to this file' },
   width: { name: '--width', arg: 'cols', about: 'terminal chart width in columns', bounds: { integer: true, min: 20, max: 1000 }, shownDefault: 72 },
 } satisfies Record<string, OwnFlag>;
 
+/** `gclip init`. */
 export const INIT = {
   template: { name: '--template', short: '-t', arg: 'name', about: 'which starter config', choices: Object.keys(TEMPLATES), default: 'demo' },
   out: { name: '--out', short: '-o', arg: 'file', about: 'file to write (.yaml, .yml or .json)', default: 'gclip.yaml' },
   force: { name: '--force', short: '-f', about: 'overwrite the file if it exists' },
 } satisfies Record<string, OwnFlag>;
 
+/** `gclip config print`. */
 export const PRINT_JSON: OwnFlag = { name: '--json', about: 'print JSON instead of YAML' };
+/** `gclip doctor`. */
 export const DOCTOR_JSON: OwnFlag = { name: '--json', about: 'print the diagnosis as JSON' };
