@@ -15,20 +15,107 @@ export interface Issue {
   readonly source?: string;
 }
 
+/**
+ * Every issue code gclip throws, by area. Stable snake_case literals (as zod's
+ * `invalid_type`): tests, scripts and `isGclipError(e) && e.code === ...` rely on them.
+ */
+export type ErrorCode =
+  // configuration and flags
+  | 'config_not_found'
+  | 'config_unreadable'
+  | 'invalid_config'
+  | 'invalid_config_syntax'
+  | 'unsupported_config_format'
+  | 'invalid_flag'
+  | 'conflicting_flags'
+  | 'flag_not_applicable'
+  | 'invalid_option'
+  // files and run directories
+  | 'file_exists'
+  | 'file_not_found'
+  | 'file_unreadable'
+  | 'run_dir_exists'
+  | 'not_a_run_dir'
+  | 'summary_bad_json'
+  // data files
+  | 'data_bad_csv'
+  | 'data_bad_json'
+  | 'data_bad_shape'
+  | 'data_not_found'
+  | 'data_unreadable'
+  | 'data_empty'
+  | 'data_missing_column'
+  | 'data_no_features'
+  | 'data_non_numeric'
+  | 'data_one_class'
+  // models
+  | 'model_bad_json'
+  | 'model_bad_manifest'
+  | 'model_bad_topology'
+  | 'model_data_mismatch'
+  | 'model_input_mismatch'
+  | 'model_missing_shard'
+  | 'model_not_found'
+  | 'model_not_loaded'
+  | 'model_not_trainable'
+  | 'model_save_empty'
+  | 'model_shard_outside'
+  | 'model_shard_size'
+  | 'model_unknown_layer'
+  | 'model_unreadable'
+  | 'model_unsupported'
+  | 'model_unsupported_dtype'
+  | 'model_weights_mismatch'
+  | 'weight_without_layer'
+  // clip strategies and plugins
+  | 'invalid_clip_option'
+  | 'unknown_strategy'
+  | 'agc_rank'
+  | 'agc_vars'
+  | 'chain_state'
+  | 'chain_state_mismatch'
+  | 'nonfinite_total_norm'
+  | 'invalid_plugin'
+  | 'plugin_load_failed'
+  | 'plugin_not_found'
+  | 'plugin_not_loaded'
+  // logs read by check and report
+  | 'log_bad_csv'
+  | 'log_bad_format'
+  | 'log_bad_json'
+  | 'log_bad_record'
+  | 'log_bad_value'
+  | 'log_missing_column'
+  | 'log_no_rows'
+  | 'baseline_bad_json'
+  | 'baseline_invalid'
+  // sweeps
+  | 'plan_needs_files'
+  | 'shard_incomplete'
+  | 'shard_mismatch'
+  | 'sweep_dir_invalid'
+  | 'sweep_invalid'
+  | 'sweep_result_missing'
+  | 'sweep_worker_failed'
+  // runtime and sinks
+  | 'backend_unavailable'
+  | 'sink_failed'
+  | 'sink_not_open'
+  | 'sink_write_failed';
+
 /** Exit codes documented in `--help` and the README. */
 export const EXIT = { ok: 0, unstable: 1, badInput: 2, internal: 3 } as const;
 
 /**
- * The error type gclip throws on purpose. `code` is a stable snake_case literal
- * (`invalid_config`, `file_not_found`, ...); `exitCode` is 2 for bad input, 3 for an
- * internal invariant violation.
+ * The error type gclip throws on purpose. `code` is one of `ErrorCode`; `exitCode` is 2
+ * for bad input, 3 for an internal invariant violation.
  */
 export class GclipError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: 2 | 3;
   readonly issues: readonly Issue[];
 
-  constructor(code: string, issues: readonly Issue[], exitCode: 2 | 3 = 2) {
+  constructor(code: ErrorCode, issues: readonly Issue[], exitCode: 2 | 3 = 2) {
     super(issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') || code);
     this.name = 'GclipError';
     this.code = code;
@@ -38,12 +125,12 @@ export class GclipError extends Error {
 }
 
 /** A user input problem (exit 2) with a single issue. */
-export function inputError(code: string, issue: Issue): GclipError {
+export function inputError(code: ErrorCode, issue: Issue): GclipError {
   return new GclipError(code, [issue], 2);
 }
 
 /** An invariant violation inside gclip (exit 3). */
-export function internalError(code: string, message: string): GclipError {
+export function internalError(code: ErrorCode, message: string): GclipError {
   return new GclipError(code, [{ path: '', message }], 3);
 }
 

@@ -15,6 +15,9 @@ export interface BenchResult {
   readonly results: ModelResult[];
   readonly backends: Omit<BackendResult, 'models'>[];
   readonly helpMs: number | null;
+  readonly trainHelpMs: number | null;
+  /** `node -e 0`, spawned interleaved with the two help commands. */
+  readonly nodeMs: number | null;
   readonly firstStepMs: number | null;
   readonly firstStep: Readonly<Record<string, number>> | null;
   readonly sweepJobs1Ms: number | null;
@@ -55,7 +58,8 @@ export function renderTable(b: BenchResult): string {
 /** The table plus the startup, sweep and probe lines. */
 export function renderReport(b: BenchResult): string {
   const out = [renderTable(b), ''];
-  out.push(`gclip --help: ${fmt(b.helpMs, 0)} ms (median of spawns); first training step (wasm, MLP, fresh process): ${fmt(b.firstStepMs, 0)} ms`);
+  out.push(`gclip --help: ${fmt(b.helpMs, 0)} ms, gclip train --help: ${fmt(b.trainHelpMs, 0)} ms, node -e 0: ${fmt(b.nodeMs, 0)} ms (medians of interleaved spawns)`);
+  out.push(`first training step (wasm, MLP, fresh process): ${fmt(b.firstStepMs, 0)} ms`);
   if (b.sweep?.skipped) out.push(`sweep: not measured (${b.sweep.skipped})`);
   else if (b.sweep) out.push(`sweep (${b.sweep.args.join(' ')}): --jobs 1 ${fmt(b.sweepJobs1Ms, 0)} ms, --jobs ${b.sweep.jobsN} ${fmt(b.sweepJobsNMs, 0)} ms (${fmt(b.sweep.speedup)}× faster)`);
   if (b.pytorch && !b.pytorch.available) out.push(`PyTorch: skipped (${b.pytorch.reason})`);

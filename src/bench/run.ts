@@ -13,7 +13,7 @@ import { BENCH_MODELS, type BenchModel } from './cases.js';
 import { runPytorch, type PytorchResult } from './pytorch.js';
 import { renderReport, type BenchResult } from './report.js';
 import { lastJsonLine, runChild } from './spawn.js';
-import { timeFirstStep, timeHelp } from './startup.js';
+import { timeFirstStep, timeStartup, type StartupTimes } from './startup.js';
 import { timeSweep, type SweepTiming } from './sweep.js';
 import type { BackendResult, WorkerRequest } from './worker.js';
 import { packageVersion } from '../runtime/backend.js';
@@ -35,7 +35,7 @@ const models = values.models!.split(',').filter((m): m is BenchModel => (BENCH_M
 const backends = values.backends!.split(',').filter((b) => b !== '') as WorkerRequest['backend'][];
 const settings = quick
   ? { rounds: 2, warmup: 3, budgetMs: 300, minSteps: 5, maxSteps: 60, helpRuns: 5, firstStepRuns: 3, torchSteps: 30 }
-  : { rounds: 6, warmup: 5, budgetMs: 1500, minSteps: 15, maxSteps: 300, helpRuns: 11, firstStepRuns: 5, torchSteps: 200 };
+  : { rounds: 6, warmup: 5, budgetMs: 1500, minSteps: 15, maxSteps: 300, helpRuns: 10, firstStepRuns: 5, torchSteps: 200 };
 // A sweep of realistic size: the shipped exploding RNN (300 steps, ~1.5 s a run), the
 // default 8 thresholds + baseline × 3 seeds in full. With sub-second points (the demo MLP),
 // dispatch and worker start-up would dominate and say nothing about parallel throughput.
@@ -51,11 +51,11 @@ async function runBackend(backend: WorkerRequest['backend']): Promise<BackendRes
 
 async function main(): Promise<void> {
   const started = performance.now();
-  let help: { helpMs: number } | null = null;
+  let help: StartupTimes | null = null;
   let first: Awaited<ReturnType<typeof timeFirstStep>> | null = null;
   if (!values['no-startup']) {
     log('startup…');
-    help = await timeHelp(root, settings.helpRuns);
+    help = await timeStartup(root, settings.helpRuns);
     first = await timeFirstStep(root, 'wasm', settings.firstStepRuns);
   }
   const perBackend: BackendResult[] = [];
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     results: perBackend.flatMap((b) => b.models),
     backends: perBackend.map(({ models: _m, ...rest }) => rest),
     helpMs: help?.helpMs ?? null,
+    trainHelpMs: help?.trainHelpMs ?? null,
+    nodeMs: help?.nodeMs ?? null,
     firstStepMs: first?.firstStepMs ?? null,
     firstStep: first ? { importMs: first.importMs, backendMs: first.backendMs, firstStepMs: first.firstStepMs } : null,
     sweepJobs1Ms: sweep?.sweepJobs1Ms ?? null,

@@ -1,21 +1,19 @@
 /**
  * Config for commands that train: `--config FILE`, else the built-in demo
- * (`configs/demo.yaml` shipped with the package), then flags on top.
+ * (`configs/demo.yaml` shipped with the package), then flags on top. The config modules
+ * (zod, yaml, json5) load here, on first use, not when `--help` runs.
  */
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { loadConfigFile, nodeReader } from '../config/load.js';
-import { resolveConfig } from '../config/merge.js';
+import type { RawFlags, ResolvedConfig } from '../config/merge.js';
 import type { CliIO } from './io.js';
+import { templatePath } from './templates/registry.js';
 
-/** The demo config `gclip train` runs without `--config`. */
-export const DEMO_CONFIG = fileURLToPath(new URL('../../configs/demo.yaml', import.meta.url));
-
-/** Loads the file (or the demo) and applies the flags. Throws GclipError on bad input. */
-export async function loadRunConfig(flags: Readonly<Record<string, unknown>>, io: CliIO) {
+/** Loads `file` (or the demo) and applies `flags`. Throws GclipError on bad input. */
+export async function loadRunConfig(file: string | undefined, flags: RawFlags, io: CliIO): Promise<ResolvedConfig> {
+  const [{ loadConfigFile, nodeReader }, { resolveConfig }] = await Promise.all([import('../config/load.js'), import('../config/merge.js')]);
   // Read relative to the caller's cwd but keep the path as typed, so messages show it.
   const read = (p: string) => nodeReader(resolve(io.cwd, p));
-  if (typeof flags.config === 'string') return resolveConfig({ file: await loadConfigFile(flags.config, read), flags });
-  const demo = await loadConfigFile(DEMO_CONFIG, read);
+  if (file !== undefined) return resolveConfig({ file: await loadConfigFile(file, read), flags });
+  const demo = await loadConfigFile(templatePath('demo'), read);
   return resolveConfig({ file: { ...demo, path: 'configs/demo.yaml (built-in demo)' }, flags });
 }

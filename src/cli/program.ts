@@ -3,6 +3,7 @@
  * output routed through `io` and commander's own exits turned into return values.
  */
 import { Command, CommanderError } from 'commander';
+import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { registerTrain } from './commands/train.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -20,13 +21,6 @@ Exit codes:
   1  unstable: non-finite values, divergence or a halt / the check failed
   2  bad usage or bad input (config, flags, data, model)
   3  internal error (please report it; --debug shows the stack)`;
-
-/** Shared state between a command's action and `runCli`. */
-export interface CommandContext {
-  readonly io: CliIO;
-  /** Set by the action: the process exit code. */
-  setExit(code: number): void;
-}
 
 /** Builds the program. Each command registers itself from `commands/<name>.ts`. */
 export function createProgram(ctx: CommandContext): Command {

@@ -11,9 +11,15 @@ import { initBackend, type BackendChoice } from '../runtime/backend.js';
 import { runSession } from '../train/session.js';
 import { plannedSteps } from '../train/setup.js';
 import type { CliIO } from './io.js';
-import type { TrainFlags } from './commands/train.js';
 import { createProgressSink } from './render/progress.js';
 import { renderRunSummary } from './render/summary.js';
+
+/** The flags of `gclip train` that shape its output and run directory (config flags are in the config). */
+export interface TrainFlags {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly overwrite?: boolean;
+}
 
 /** The backend line printed before training: which one runs and why not a faster one. */
 export function backendLine(choice: BackendChoice): string {
@@ -26,6 +32,7 @@ export function exitCodeFor(summary: RunSummary): number {
   return summary.status === 'ok' ? EXIT.ok : EXIT.unstable;
 }
 
+/** Trains `config` with progress on stderr and the summary on stdout; returns the exit code. */
 export async function runTrainCommand(
   config: RunConfig,
   flags: TrainFlags,
@@ -46,7 +53,7 @@ export async function runTrainCommand(
     backend: choice.name,
     sinks: [progress],
     overwrite: Boolean(flags.overwrite),
-    tensorboardDir: typeof flags.tensorboard === 'string' ? flags.tensorboard : config.log.tensorboard,
+    tensorboardDir: config.log.tensorboard,
     signal: r.io.signal,
   });
   r.io.out(flags.json ? stringifyWithNonFinite(summary) + '\n' : renderRunSummary(summary, r.outColor));

@@ -5,6 +5,7 @@
  * `checkSchema.parse({})` is a complete, sensible gate.
  */
 import { z } from 'zod';
+import { divergenceThresholds, spikeThresholds } from './detect-schema.js';
 
 const count = () => z.number().int().min(0);
 const positive = () => z.number().positive();
@@ -28,31 +29,12 @@ export const clipRateBandSchema = z
 
 /**
  * How spikes and divergence are found in the records themselves (so logs from other
- * frameworks, which carry no events, are judged too). Defaults match `detect:`.
+ * frameworks, which carry no events, are judged too): the thresholds of `detect:`, with
+ * the same defaults.
  */
 export const checkDetectionSchema = z.strictObject({
-  spike: z
-    .strictObject({
-      /** Number of preceding finite norms the rolling median is taken over. */
-      window: z.number().int().min(5).default(50),
-      /** Records needed before a spike can be called. */
-      warmup: z.number().int().min(3).default(20),
-      /** Robust z-score (norm − median) / (1.4826 · MAD) above which a record is a spike. */
-      zThreshold: positive().default(10),
-      /** ...and the norm must also exceed this multiple of the rolling median. */
-      minRatio: positive().default(3),
-    })
-    .prefault({}),
-  divergence: z
-    .strictObject({
-      /** Diverged when loss > factor × best loss so far (and above the first loss). */
-      factor: z.number().gt(1).default(10),
-      /** Records before divergence can be called. */
-      warmup: z.number().int().min(0).default(10),
-      /** Consecutive diverged records needed. */
-      patience: z.number().int().positive().default(5),
-    })
-    .prefault({}),
+  spike: z.strictObject(spikeThresholds).prefault({}),
+  divergence: z.strictObject(divergenceThresholds).prefault({}),
 });
 export type CheckDetection = z.infer<typeof checkDetectionSchema>;
 

@@ -1,9 +1,11 @@
 /**
- * Zod schemas of the `clip:` block, one variant per strategy kind. Kept apart from
- * `schema.ts` because every new strategy adds a variant here. Field names match the
- * strategy factories' options in `src/clip/` (the registry passes them through).
+ * Zod schemas of the `clip:` block, one variant per strategy kind, each option with its
+ * flag. Kept apart from `schema.ts` because every new strategy adds a variant here. Field
+ * names match the strategy factories' options in `src/clip/` (the registry passes them
+ * through). An option flag selects its strategy (`--zclip-alpha` means `--clip zclip`).
  */
 import { z } from 'zod';
+import { flag } from './flag-meta.js';
 
 const positive = () => z.number().positive();
 
@@ -16,8 +18,7 @@ export const normTypeSchema = z.union([
 export type NormType = number | 'inf';
 
 const clipBase = {
-  /** Norm order used for the clip test and for the logged norms. */
-  normType: normTypeSchema.default(2),
+  normType: normTypeSchema.default(2).meta(flag('--norm-type', 'norm order of the clip test and of the logged norms', { arg: 'p' })),
 };
 
 const noneSchema = z.strictObject({ kind: z.literal('none'), ...clipBase });
@@ -25,49 +26,63 @@ const noneSchema = z.strictObject({ kind: z.literal('none'), ...clipBase });
 const normSchema = z.strictObject({
   kind: z.literal('norm'),
   ...clipBase,
-  maxNorm: positive(),
-  /** torch: coef = min(max/(N+1e-6), 1), always applied. exact: optax, no epsilon. tf: TF, NaN on non-finite. */
-  semantics: z.enum(['torch', 'exact', 'tf']).default('torch'),
+  maxNorm: positive().meta(flag('--clip-norm', 'clip by global norm at x (PyTorch clip_grad_norm_)')),
+  semantics: z
+    .enum(['torch', 'exact', 'tf'])
+    .default('torch')
+    .meta(flag('--norm-semantics', 'torch: coef = min(x/(N+1e-6), 1), always applied; exact: optax, no epsilon; tf: TF, NaN on a non-finite norm')),
 });
 
-const valueSchema = z.strictObject({ kind: z.literal('value'), ...clipBase, clipValue: positive() });
+const valueSchema = z.strictObject({
+  kind: z.literal('value'),
+  ...clipBase,
+  clipValue: positive().meta(flag('--clip-value', 'clamp each gradient element to [-x, x]')),
+});
 
 /** Keras `clipnorm`: each variable clipped to L2 norm ≤ maxNorm on its own. */
-const tensorNormSchema = z.strictObject({ kind: z.literal('tensor-norm'), ...clipBase, maxNorm: positive() });
+const tensorNormSchema = z.strictObject({
+  kind: z.literal('tensor-norm'),
+  ...clipBase,
+  maxNorm: positive().meta(flag('--tensor-norm-max-norm', 'clip each variable to norm x on its own (Keras clipnorm)')),
+});
 
 /** Adaptive gradient clipping (Brock et al. 2021), optax layout by default. */
 const agcSchema = z.strictObject({
   kind: z.literal('agc'),
   ...clipBase,
-  clipping: positive().default(0.01),
-  eps: positive().default(1e-3),
-  layout: z.enum(['optax', 'timm']).default('optax'),
-  /** Leave the final classifier kernel unclipped, as the paper does. */
-  excludeFinal: z.boolean().default(false),
+  clipping: positive().default(0.01).meta(flag('--agc-clipping', 'λ: largest ratio of a unit\'s gradient norm to its weight norm')),
+  eps: positive().default(1e-3).meta(flag('--agc-eps', 'floor on the weight norm of a unit')),
+  layout: z.enum(['optax', 'timm']).default('optax').meta(flag('--agc-layout', 'weight layout: optax (TF.js kernels) or timm (PyTorch weights)')),
+  excludeFinal: z.boolean().default(false).meta(flag('--agc-exclude-final', 'leave the final classifier kernel unclipped, as the paper does')),
 });
 
 /** AutoClip (Seetharaman et al. 2020): percentile of the norm history. */
 const autoclipSchema = z.strictObject({
   kind: z.literal('autoclip'),
   ...clipBase,
-  percentile: z.number().min(0).max(100).default(10),
-  window: z.number().int().positive().optional(),
-  includeCurrent: z.boolean().default(true),
-  historyFilter: z.enum(['finite-positive', 'all']).default('finite-positive'),
+  percentile: z.number().min(0).max(100).default(10).meta(flag('--autoclip-percentile', 'percentile of the norm history')),
+  window: z.number().int().positive().optional().meta(flag('--autoclip-window', 'keep only the last n norms; default: all')),
+  includeCurrent: z
+    .boolean()
+    .default(true)
+    .meta(flag('--autoclip-include-current', "include this step's norm in the percentile, as the paper (off: past norms only, as the pip package)")),
+  historyFilter: z
+    .enum(['finite-positive', 'all'])
+    .default('finite-positive')
+    .meta(flag('--autoclip-history-filter', 'finite-positive keeps NaN, Inf and 0 out of the history; all: the paper (one NaN poisons it)')),
 });
 
 /** ZClip (Kumar et al. 2025): z-score clipping on EMAs of the norm. */
 const zclipSchema = z.strictObject({
   kind: z.literal('zclip'),
   ...clipBase,
-  alpha: z.number().gt(0).lt(1).default(0.97),
-  zThreshold: positive().default(2.5),
-  warmupSteps: z.number().int().positive().default(25),
-  /** Optional hard cap on the norm. */
-  maxNorm: positive().optional(),
-  clipOption: z.enum(['adaptive_scaling', 'mean']).default('adaptive_scaling'),
-  clipFactor: positive().default(1),
-  skipUpdateOnSpike: z.boolean().default(false),
+  alpha: z.number().gt(0).lt(1).default(0.97).meta(flag('--zclip-alpha', 'EMA smoothing of the norm mean and variance')),
+  zThreshold: positive().default(2.5).meta(flag('--zclip-z-threshold', 'z-score that counts as a spike')),
+  warmupSteps: z.number().int().positive().default(25).meta(flag('--zclip-warmup-steps', 'steps collected before the EMAs start')),
+  maxNorm: positive().optional().meta(flag('--zclip-max-norm', 'hard cap on the global norm; default: none')),
+  clipOption: z.enum(['adaptive_scaling', 'mean']).default('adaptive_scaling').meta(flag('--zclip-clip-option', 'what a spike is clipped to')),
+  clipFactor: positive().default(1).meta(flag('--zclip-clip-factor', 'multiplies the adaptive threshold')),
+  skipUpdateOnSpike: z.boolean().default(false).meta(flag('--zclip-skip-update-on-spike', 'keep spikes out of the EMAs')),
 });
 
 /**
@@ -80,7 +95,10 @@ const moduleSchema = z.strictObject({
   kind: z.literal('module'),
   ...clipBase,
   module: z.string().min(1),
-  options: z.record(z.string(), z.json()).default({}),
+  options: z
+    .record(z.string(), z.json())
+    .default({})
+    .meta(flag('--clip-options', 'options for the plugin module\'s factory, as JSON5: \'{"maxNorm": 2}\'', { arg: 'json' })),
 });
 
 /** Every kind but `chain` (a chain's children cannot be chains). */
@@ -92,5 +110,11 @@ export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
 
 /** The `clip:` block: one variant per strategy kind, discriminated by `kind`. */
-export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, chainSchema]);
+export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, chainSchema]).meta(
+  flag('--clip', 'clip strategy, or the path of a plugin module (./my-clip.js)', {
+    arg: 'kind|module',
+    selectsKind: true,
+    path: { pattern: String.raw`^(\.{1,2}[\\/]|[\\/]|file:)|\.[cm]?[jt]s$`, kind: 'module', key: 'module' },
+  }),
+);
 export type ClipConfig = z.infer<typeof clipSchema>;

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { buildJsonSchema, describeExpected, describeReceived } from './json-schema.js';
+import { buildJsonSchema } from './json-schema.js';
+import { describeExpected, describeReceived } from './schema-nodes.js';
 
 const SHIPPED = new URL('../../schema/gclip.schema.json', import.meta.url);
 
@@ -30,6 +31,7 @@ describe('describeExpected', () => {
     [{ anyOf: [{ const: 'inf' }, { type: 'number', minimum: 1 }] }, "'inf' or a number ≥ 1"],
     [{ type: 'array', minItems: 1, items: { type: 'integer', exclusiveMinimum: 0 } }, 'a non-empty list, each a positive integer'],
     [{ type: 'boolean' }, 'true or false'],
+    [{ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, 'a number greater than 0 and less than 1'],
   ])('%j → %s', (node, text) => {
     expect(describeExpected(node)).toBe(text);
   });

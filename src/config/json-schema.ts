@@ -1,31 +1,12 @@
 /**
  * The JSON Schema of a config file, generated from `runConfigSchema` (zod stays the single
- * source of truth), and the words error messages use to describe it: what a field
- * expects, which keys an object allows, an example value. `schema/gclip.schema.json` is
- * this schema, written out for editors; a test keeps the two equal.
+ * source of truth, flag names and help included). `schema/gclip.schema.json` is this
+ * schema, written out for editors and read by the CLI for its flags; a test keeps the two
+ * equal. Reading it (navigation, the words of messages) is `schema-nodes.ts`.
  */
 import { z } from 'zod';
 import { runConfigSchema } from './schema.js';
-
-/** The subset of JSON Schema (draft 2020-12) that zod emits for RunConfig. */
-export interface JsonSchema {
-  type?: string;
-  const?: unknown;
-  enum?: readonly unknown[];
-  default?: unknown;
-  properties?: Record<string, JsonSchema>;
-  required?: readonly string[];
-  items?: JsonSchema;
-  oneOf?: readonly JsonSchema[];
-  anyOf?: readonly JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  minItems?: number;
-  [keyword: string]: unknown;
-}
+import type { JsonSchema } from './schema-nodes.js';
 
 /**
  * The JSON Schema of a config file as written by users: input side, so fields with
@@ -35,11 +16,14 @@ export function buildJsonSchema(): JsonSchema {
   const generated = z.toJSONSchema(runConfigSchema, {
     io: 'input',
     unrepresentable: 'any',
-    override: ({ jsonSchema }) => {
+    override: ({ zodSchema, jsonSchema }) => {
       // JSON cannot hold Infinity (it would be written as `const: null`); files write 'inf'.
       if (Array.isArray(jsonSchema.anyOf)) {
         jsonSchema.anyOf = jsonSchema.anyOf.filter((s) => !(typeof s.const === 'number' && !Number.isFinite(s.const)));
       }
+      // zod leaves out the input-side default of a type with a transform (normType's Infinity → 'inf').
+      const def = zodSchema._zod.def;
+      if (def.type === 'default' && jsonSchema.default === undefined) jsonSchema.default = def.defaultValue;
     },
   }) as JsonSchema;
   return {
@@ -48,112 +32,4 @@ export function buildJsonSchema(): JsonSchema {
     title: 'gclip run configuration',
     description: 'A gclip config file (YAML or JSON). Generated from src/config/schema.ts; do not edit.',
   };
-}
-
-/**
- * The schema node at `path`, choosing each `oneOf` variant by the `const` fields (the
- * `kind` discriminator) of the value found at the same place in `data`. Undefined when
- * the path leaves the schema.
- */
-export function schemaAt(root: JsonSchema, path: readonly PropertyKey[], data: unknown): JsonSchema | undefined {
-  let node: JsonSchema | undefined = root;
-  let value = data;
-  for (const segment of path) {
-    if (node === undefined) return undefined;
-    node = variantOf(node, value);
-    node = typeof segment === 'number' ? node?.items : node?.properties?.[String(segment)];
-    value = childOf(value, segment);
-  }
-  return node;
-}
-
-/** The `oneOf` variant whose `const` properties all match `value`, or the node itself. */
-export function variantOf(node: JsonSchema, value: unknown): JsonSchema | undefined {
-  if (node.oneOf === undefined) return node;
-  return node.oneOf.find((variant) => {
-    const consts = Object.entries(variant.properties ?? {}).filter(([, p]) => 'const' in p);
-    return consts.length > 0 && consts.every(([key, p]) => childOf(value, key) === p.const);
-  });
-}
-
-/**
- * The keys an object node accepts for `value`: its variant's keys, or every variant's
- * keys (deduplicated, schema order) when `value` matches no variant.
- */
-export function allowedKeys(node: JsonSchema, value: unknown): string[] {
-  const variants = node.oneOf === undefined ? [node] : [variantOf(node, value) ?? node.oneOf].flat();
-  return [...new Set(variants.flatMap((v) => Object.keys(v.properties ?? {})))];
-}
-
-/** The value at `key` inside `value`, or undefined when `value` is not a container. */
-export function childOf(value: unknown, key: PropertyKey): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-}
-
-/**
- * What a node expects, as a noun phrase: "a positive number", "an integer from 0 to
- * 4294967295", "one of 'sgd' | 'adam'", "'inf' or a number ≥ 1".
- */
-export function describeExpected(node: JsonSchema): string {
-  if ('const' in node) return quote(node.const);
-  if (node.enum !== undefined) return `one of ${node.enum.map(quote).join(' | ')}`;
-  if (node.anyOf !== undefined) return node.anyOf.map(describeExpected).join(' or ');
-  if (node.oneOf !== undefined) return describeVariants(node.oneOf);
-  switch (node.type) {
-    case 'number':
-    case 'integer':
-      return describeNumber(node);
-    case 'string':
-      return node.minLength ? 'a non-empty string' : 'a string';
-    case 'boolean':
-      return 'true or false';
-    case 'array':
-      return `a ${node.minItems ? 'non-empty ' : ''}list, each ${describeExpected(node.items ?? {})}`;
-    case 'object':
-      return 'a mapping';
-    default:
-      return 'a valid value';
-  }
-}
-
-function describeVariants(variants: readonly JsonSchema[]): string {
-  const kinds = variants.map((v) => v.properties?.kind?.const).filter((k) => k !== undefined);
-  return kinds.length > 0 ? `a mapping with kind one of ${kinds.map(quote).join(' | ')}` : 'a mapping';
-}
-
-function describeNumber(node: JsonSchema): string {
-  const noun = node.type === 'integer' ? 'integer' : 'number';
-  const a = node.type === 'integer' ? 'an' : 'a';
-  const max = node.maximum === Number.MAX_SAFE_INTEGER ? undefined : node.maximum;
-  if (node.exclusiveMinimum === 0 && max === undefined) return `a positive ${noun}`;
-  if (node.minimum !== undefined && max !== undefined) return `${a} ${noun} from ${node.minimum} to ${max}`;
-  if (node.exclusiveMinimum !== undefined) return `${a} ${noun} > ${node.exclusiveMinimum}`;
-  if (node.minimum !== undefined) return `${a} ${noun} ≥ ${node.minimum}`;
-  if (max !== undefined) return `${a} ${noun} ≤ ${max}`;
-  return `a finite ${noun}`;
-}
-
-/** A value that satisfies `node`, for "e.g." hints: its default, else a typical value. */
-export function exampleFor(node: JsonSchema): string | undefined {
-  const candidate = node.default ?? node.const ?? node.enum?.[0] ?? node.anyOf?.[0]?.const;
-  if (candidate !== undefined && typeof candidate !== 'object') return String(candidate);
-  if (node.type !== 'number' && node.type !== 'integer') return undefined;
-  return String(node.minimum ?? (node.exclusiveMinimum === 0 ? 1 : (node.exclusiveMinimum ?? 0) + 1));
-}
-
-/**
- * What was found, for "received …": 'abc' (quoted), -1, NaN, true, a list, a mapping,
- * or "nothing" for a missing value. Never "undefined" or "[object Object]".
- */
-export function describeReceived(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object' && value !== null) return 'a mapping';
-  return typeof value === 'string' ? quote(value) : String(value);
-}
-
-function quote(value: unknown): string {
-  if (typeof value !== 'string') return String(value);
-  const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-  return `'${shown}'`;
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { inputError, GclipError, type Issue } from '../errors.js';
-import { describeReceived } from './json-schema.js';
+import { describeReceived } from './schema-nodes.js';
 
 /** Reads a whole text file. Rejects with a Node-style error (`code: 'ENOENT'`) when missing. */
 export type Reader = (path: string) => Promise<string>;

@@ -3,7 +3,7 @@
  * feature and target columns, parses numbers, one-hot encodes a classification target.
  * Every error is bad input (exit 2) naming the file, the line and the column.
  */
-import { inputError, type GclipError } from '../errors.js';
+import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import type { HostDataset, Task } from './dataset.js';
 
 /** Which columns to use and how to read the target. */
@@ -49,7 +49,7 @@ function where(file: string, row: TableRow | undefined, column: string): { sourc
 }
 
 /** A bad-input error about one cell or column of a data file. */
-export function dataError(code: string, file: string, row: TableRow | undefined, column: string, message: string, hint: string): GclipError {
+export function dataError(code: ErrorCode, file: string, row: TableRow | undefined, column: string, message: string, hint: string): GclipError {
   return inputError(code, { ...where(file, row, column), message, hint });
 }
 

@@ -3,7 +3,7 @@
  * formats, reading options, the parsed-log shape and errors that name the file and line.
  * Light on purpose (no parsers): the training path imports it.
  */
-import { inputError, type GclipError } from '../errors.js';
+import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import type { StepRecord } from './schema.js';
 
 /** File names inside a run directory (a contract: the JSONL sink writes them; `check --log` and `report` read them). */
@@ -45,7 +45,7 @@ export interface ParsedLog {
 
 /** Exit-2 error for a log problem, with `file:line` as its source when the line is known. */
 export function logError(
-  code: string,
+  code: ErrorCode,
   where: { file: string; line?: number; path?: string },
   message: string,
   hint?: string,

@@ -5,7 +5,7 @@
  * can train. Errors are exit-2 GclipErrors naming the file and the manifest field.
  */
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { inputError, type GclipError } from '../errors.js';
+import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import { isNotFound, type FileReader } from './files.js';
 
 /** One weight of the manifest, as tfjs's `WeightsManifestEntry`. */
@@ -24,7 +24,7 @@ export interface LoadedWeights {
 /** Bytes per element of the dtypes gclip loads. Quantised and non-float weights are refused. */
 const BYTES: Readonly<Record<string, number>> = { float32: 4 };
 
-function manifestError(code: string, file: string, path: string, message: string, hint: string): GclipError {
+function manifestError(code: ErrorCode, file: string, path: string, message: string, hint: string): GclipError {
   return inputError(code, { path, message, hint, source: file });
 }
 

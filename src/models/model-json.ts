@@ -6,7 +6,7 @@
  * holds `keras_version`, `model_config` and `training_config`).
  */
 import JSON5 from 'json5';
-import { inputError, type GclipError } from '../errors.js';
+import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { isNotFound, type FileReader } from './files.js';
 import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './manifest.js';
@@ -29,7 +29,7 @@ export interface LoadedModel {
 
 const REEXPORT = 'Re-export the model with tfjs model.save() or tensorflowjs_converter --input_format keras.';
 
-function modelError(code: string, file: string, path: string, message: string, hint: string, line?: number): GclipError {
+function modelError(code: ErrorCode, file: string, path: string, message: string, hint: string, line?: number): GclipError {
   return inputError(code, { path, message, hint, source: line === undefined ? file : `${file}:${line}` });
 }
 

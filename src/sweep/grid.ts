@@ -5,16 +5,11 @@
  * points differ only in their clip block.
  */
 import { clipSchema, type ClipConfig, type RunConfig } from '../config/schema.js';
+import { numberFlag } from '../config/bounds.js';
 import { inputError } from '../errors.js';
+import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from './settings.js';
 
-/**
- * The default thresholds: the 1-2-3-5 series from 0.1 to 5 (8 points, about 1.6× apart),
- * round values that cover the "try 0.1 to 5" advice on a log scale.
- */
-export const DEFAULT_THRESHOLDS: readonly number[] = [0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5];
-
-/** Default number of seeds per point. */
-export const DEFAULT_SEEDS = 3;
+export { DEFAULT_SEEDS, DEFAULT_THRESHOLDS } from './settings.js';
 
 /** One row of the sweep: the unclipped baseline, a fixed max norm, or an adaptive strategy. */
 export interface SweepPoint {
@@ -111,10 +106,9 @@ export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan 
   const points: SweepPoint[] = [{ id: 'baseline', threshold: null, strategy: 'none' }];
   for (const t of gridThresholds(o)) points.push({ id: `norm@${t}`, threshold: t, strategy: 'norm' });
   for (const s of o.strategies ?? []) points.push(strategyPoint(base, s));
-  const count = o.seeds ?? DEFAULT_SEEDS;
-  if (!Number.isInteger(count) || count < 1) throw flagError('--seeds', `expected a whole number ≥ 1, received ${count}`);
+  const count = numberFlag('--seeds', o.seeds ?? DEFAULT_SEEDS, SWEEP_BOUNDS.seeds);
   const seeds = Array.from({ length: count }, (_, i) => base.seed + i);
-  return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? 0.05 };
+  return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? DEFAULT_TOLERANCE };
 }
 
 function strategyPoint(base: RunConfig, kind: string): SweepPoint {
@@ -183,14 +177,14 @@ export function parseThresholds(text: string): number[] {
 }
 
 /** Parses `--range a:b` and `--points N` into a log range. Throws `invalid_flag`. */
-export function parseRange(text: string, points = 8): NonNullable<GridOptions['range']> {
+export function parseRange(text: string, points = DEFAULT_POINTS): NonNullable<GridOptions['range']> {
   const m = /^\s*([^:]+):([^:]+)\s*$/.exec(text);
   const from = Number(m?.[1]);
   const to = Number(m?.[2]);
   if (!m || !(from > 0) || !(to > from) || !Number.isFinite(to)) {
     throw flagError('--range', `expected FROM:TO with 0 < FROM < TO, received '${text}'`, 'e.g. --range 0.1:5 --points 8');
   }
-  if (!Number.isInteger(points) || points < 2) throw flagError('--points', `expected a whole number ≥ 2, received ${points}`);
+  numberFlag('--points', points, SWEEP_BOUNDS.points);
   return { from, to, points };
 }
 

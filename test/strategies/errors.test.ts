@@ -14,9 +14,9 @@ const plugin = (module: string) => rendered(() => loadPluginStrategy({ kind: 'mo
 describe('strategy flag errors (rendered)', () => {
   it('invalid_flag: --zclip-alpha out of range', async () => {
     expect(await flags({ zclipAlpha: '1.5' })).toMatchInlineSnapshot(`
-      "✖ Invalid value for --zclip-alpha: expected a positive number, received '1.5'
+      "✖ Invalid value for --zclip-alpha: expected a number greater than 0 and less than 1, received '1.5'
         at clip.alpha (--zclip-alpha)
-        → Use a positive number, e.g. --zclip-alpha 0.97."
+        → Use a number greater than 0 and less than 1, e.g. --zclip-alpha 0.97."
     `);
   });
 

@@ -1,8 +1,8 @@
 /** `gclip doctor`: which backends load, why tfjs-node did not, and how to fix it. */
 import type { Command } from 'commander';
 import type { Diagnosis } from '../../runtime/doctor.js';
-import type { CommandContext } from '../program.js';
-import { createColor } from '../render/color.js';
+import { colorsOf, type CommandContext } from '../context.js';
+import { registerFlags } from '../flags/register.js';
 import type { ChalkInstance } from 'chalk';
 
 function render(d: Diagnosis, c: ChalkInstance): string {
@@ -20,16 +20,14 @@ function render(d: Diagnosis, c: ChalkInstance): string {
   return lines.join('\n') + '\n';
 }
 
+/** Registers `doctor` on the program. */
 export function registerDoctor(program: Command, ctx: CommandContext): void {
-  program
-    .command('doctor')
+  registerFlags(program.command('doctor'), 'doctor')
     .description('report which tfjs backends load here, why tfjs-node did not, and how to fix it')
-    .option('--json', 'print the diagnosis as JSON')
     .action(async (flags: { json?: boolean }) => {
       const { diagnose } = await import('../../runtime/doctor.js');
       const d = await diagnose();
-      const color = createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag: program.opts<{ color?: boolean }>().color });
-      ctx.io.out(flags.json ? JSON.stringify(d, null, 2) + '\n' : render(d, color));
+      ctx.io.out(flags.json ? JSON.stringify(d, null, 2) + '\n' : render(d, colorsOf(program, ctx).out));
       ctx.setExit(d.auto ? 0 : 1);
     });
 }

@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { inputError } from '../../errors.js';
-import { writeFileAtomic } from '../../report/atomic.js';
-import type { CommandContext } from '../program.js';
-import { renderTemplate, templatePath, TEMPLATES, type TemplateName } from '../templates/registry.js';
+import type { CommandContext } from '../context.js';
+import { registerFlags } from '../flags/register.js';
+import { templatePath, TEMPLATES, type TemplateName } from '../templates/registry.js';
 
 interface InitFlags {
   template: TemplateName;
@@ -36,17 +36,14 @@ function checkTarget(out: string, target: string, force: boolean): void {
 /** Registers `init` on the program. */
 export function registerInit(program: Command, ctx: CommandContext): void {
   const about = Object.entries(TEMPLATES).map(([name, t]) => `  ${name.padEnd(9)} ${t.about}`).join('\n');
-  program
-    .command('init')
+  registerFlags(program.command('init'), 'init')
     .description('write a starter config file')
-    .addOption(new Option('-t, --template <name>', 'which starter config').choices(Object.keys(TEMPLATES)).default('demo'))
-    .option('-o, --out <file>', 'file to write (.yaml, .yml or .json)', 'gclip.yaml')
-    .option('-f, --force', 'overwrite the file if it exists')
     .addHelpText('after', `\nTemplates:\n${about}`)
     .action(async (flags: InitFlags) => {
       const target = resolve(ctx.io.cwd, flags.out);
       checkTarget(flags.out, target, Boolean(flags.force));
       const text = await readFile(templatePath(flags.template), 'utf8');
+      const [{ renderTemplate }, { writeFileAtomic }] = await Promise.all([import('../templates/render.js'), import('../../report/atomic.js')]);
       await writeFileAtomic(target, renderTemplate(text, target));
       const next = flags.template === 'ci-check' ? 'gclip check' : 'gclip train';
       ctx.io.out(`✔ wrote ${flags.out} (template ${flags.template})\n  next: ${next} --config ${flags.out}\n`);

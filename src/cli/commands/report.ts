@@ -1,8 +1,10 @@
 /** `gclip report PATH`: load a run or sweep → report model → terminal charts, optional HTML file. */
 import type { Command } from 'commander';
-import type { CommandContext } from '../program.js';
+import { describeNumber, parseDecimal, withinBounds } from '../../config/bounds.js';
 import { inputError } from '../../errors.js';
-import { createColor } from '../render/color.js';
+import { colorsOf, type CommandContext } from '../context.js';
+import { registerFlags } from '../flags/register.js';
+import { REPORT } from '../flags/own-flags.js';
 
 /** Flags of `gclip report`. */
 export interface ReportFlags {
@@ -10,11 +12,12 @@ export interface ReportFlags {
   width?: string;
 }
 
-function chartWidth(flag: string | undefined): number {
-  if (flag === undefined) return 72;
-  const n = Number(flag);
-  if (Number.isInteger(n) && n >= 20 && n <= 1000) return n;
-  throw inputError('invalid_flag', { path: 'width', message: `--width must be an integer from 20 to 1000, received ${JSON.stringify(flag)}`, source: '--width', hint: 'Use e.g. --width 100.' });
+function chartWidth(text: string | undefined): number {
+  const { bounds, shownDefault } = REPORT.width;
+  if (text === undefined) return shownDefault;
+  const n = parseDecimal(text);
+  if (n !== undefined && withinBounds(n, bounds)) return n;
+  throw inputError('invalid_flag', { path: 'width', message: `--width must be ${describeNumber(bounds)}, received ${JSON.stringify(text)}`, source: '--width', hint: 'Use e.g. --width 100.' });
 }
 
 /** node:fs, with relative paths taken from `cwd` so messages show the path as typed. */
@@ -29,12 +32,9 @@ async function fsReader(cwd: string) {
 
 /** Registers `report` on the program. */
 export function registerReport(program: Command, ctx: CommandContext): void {
-  program
-    .command('report')
+  registerFlags(program.command('report'), 'report')
     .description('summarise a run directory, steps.jsonl (or CSV / trainer_state.json log) or sweep.json with terminal charts; --html writes a self-contained HTML report')
     .argument('<path>', 'run directory, step log or sweep.json')
-    .option('--html <file>', 'also write a self-contained HTML report (charts, summary table) to this file')
-    .option('--width <cols>', 'terminal chart width in columns (default 72)')
     .action(async (path: string, flags: ReportFlags) => {
       const width = chartWidth(flags.width);
       const { resolve } = await import('node:path');
@@ -42,7 +42,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd));
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
-      const c = createColor({ env: ctx.io.env, isTTY: ctx.io.outIsTTY, flag: program.opts<{ color?: boolean }>().color });
+      const c = colorsOf(program, ctx).out;
       ctx.io.out(input.kind === 'run' && report.kind === 'run'
         ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
         : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');

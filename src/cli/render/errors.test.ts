@@ -130,8 +130,8 @@ describe('renderError', () => {
     ['a plain object', { reason: 'x' }],
     ['an empty object', {}],
     ['a circular object', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()],
-    ['an issue without hint or source', new GclipError('x', [{ path: '', message: '' }])],
-    ['a GclipError without issues', new GclipError('empty_code', [])],
+    ['an issue without hint or source', new GclipError('invalid_config', [{ path: '', message: '' }])],
+    ['a GclipError without issues', new GclipError('invalid_config', [])],
   ])('never prints "undefined" or "[object Object]" for %s', (_label, value) => {
     const text = renderError(value, plain);
     expect(text).not.toMatch(/undefined|\[object Object\]/);
@@ -148,7 +148,7 @@ describe('renderError', () => {
 describe('exitCodeOf', () => {
   it('is 2 for bad input, 3 for internal GclipErrors and anything else', () => {
     expect(exitCodeOf(new GclipError('invalid_config', []))).toBe(2);
-    expect(exitCodeOf(internalError('x', 'y'))).toBe(3);
+    expect(exitCodeOf(internalError('chain_state', 'y'))).toBe(3);
     expect(exitCodeOf(new Error('boom'))).toBe(3);
     expect(exitCodeOf('string')).toBe(3);
   });

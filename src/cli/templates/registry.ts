@@ -1,11 +1,8 @@
 /**
- * Starter configs `gclip init` writes. Each template is a shipped YAML file, copied with
- * its comments; only the editor schema line is rewritten to point at the shipped schema
- * from wherever the new file lands.
+ * Starter configs `gclip init` writes, and where the package's shipped files are. Light
+ * (no yaml), so `--help` can list the templates; writing one is `render.ts`.
  */
-import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 
 /** Template name → shipped file (relative to the package root) and one line about it. */
 export const TEMPLATES = {
@@ -25,17 +22,3 @@ export function templatePath(name: TemplateName): string {
 
 /** Absolute path of the shipped JSON Schema. */
 export const SCHEMA_PATH = fileURLToPath(new URL('schema/gclip.schema.json', ROOT));
-
-const MODELINE = /^# yaml-language-server: \$schema=.*$/m;
-
-/**
- * The text to write at `target`: YAML keeps its comments and gets a schema line relative
- * to `target`; a `.json` target gets the same data as JSON (JSON has no comments, and the
- * strict config schema rejects a `$schema` key).
- */
-export function renderTemplate(yamlText: string, target: string): string {
-  if (target.toLowerCase().endsWith('.json')) return JSON.stringify(parse(yamlText), null, 2) + '\n';
-  const schema = relative(dirname(target), SCHEMA_PATH).split(sep).join('/');
-  const line = `# yaml-language-server: $schema=${schema}`;
-  return MODELINE.test(yamlText) ? yamlText.replace(MODELINE, () => line) : `${line}\n${yamlText}`;
-}

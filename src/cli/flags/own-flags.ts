@@ -1,0 +1,98 @@
+/**
+ * The flags of gclip's commands that are not config fields, each written once. Config
+ * flags (`--lr`, `--zclip-alpha`, ...) are not here: they come from the schema.
+ */
+import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from '../../sweep/settings.js';
+import { TEMPLATES } from '../templates/registry.js';
+import type { OwnFlag } from './types.js';
+
+const LOG = 'to --log';
+const column = (name: string, what: string, tried?: string): OwnFlag => ({
+  name: `--${name}-column`,
+  arg: 'name',
+  about: `CSV column holding ${what}${tried ? ` (default: the first of ${tried}, ...)` : ''}`,
+  scope: LOG,
+});
+
+/** Shared by train, sweep and config print (check words it for its two modes). */
+export const CONFIG: OwnFlag = { name: '--config', short: '-c', arg: 'file', about: 'run config (YAML or JSON); default: the built-in demo (configs/demo.yaml)' };
+/** Shared by train and check (when it trains). */
+export const OVERWRITE: OwnFlag = { name: '--overwrite', about: 'replace an earlier run in --out' };
+
+/** `gclip train`. */
+export const TRAIN = {
+  json: { name: '--json', about: 'print the summary as one JSON object on stdout, nothing else' },
+  quiet: { name: '--quiet', short: '-q', about: 'no progress output (events and the summary still print)' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip check`, both modes: reading a log (`--log`) and training a config. */
+export const CHECK = {
+  config: { ...CONFIG, about: 'run config to train (default: the built-in demo); with --log, only its check: criteria are used' },
+  log: { name: '--log', arg: 'file', about: 'judge an existing log instead of training: gclip steps.jsonl, CSV (Lightning metrics.csv) or HF trainer_state.json' },
+  format: { name: '--format', arg: 'format', about: 'log format; default: from the extension, then the content', choices: ['gclip', 'csv', 'hf'], scope: LOG },
+  stepColumn: column('step', 'the step', 'step, global_step'),
+  lossColumn: column('loss', 'the training loss', 'loss, train_loss'),
+  gradNormColumn: column('grad-norm', 'the pre-clip gradient norm', 'grad_norm, grad_2.0_norm_total'),
+  lrColumn: column('lr', 'the learning rate'),
+  valLossColumn: column('val-loss', 'the validation loss'),
+  clippedAt: {
+    name: '--clipped-at',
+    arg: 'x',
+    about: 'the max norm the logged run clipped at (e.g. HF max_grad_norm); steps above it count as clipped',
+    bounds: { gt: 0 },
+    scope: LOG,
+  },
+  baseline: { name: '--baseline', arg: 'summary.json', about: "fail when final loss or grad-norm median/p90 are worse than this earlier run's summary (tolerances in check.baseline)" },
+  junit: { name: '--junit', arg: 'file', about: 'also write the verdict as JUnit XML (one test case per criterion)' },
+  json: { name: '--json', about: 'print one JSON object {passed, steps, criteria[...]} on stdout, nothing else' },
+  quiet: { name: '--quiet', short: '-q', about: 'no progress output while training' },
+} satisfies Record<string, OwnFlag>;
+
+/** Printed by `gclip sweep` and `gclip sweep merge`. */
+const REPORT_JSON: OwnFlag = { name: '--json', about: 'print the report as one JSON object on stdout, nothing else' };
+
+/** `gclip sweep`. Defaults and bounds come from `sweep/settings.ts`, which the sweep applies. */
+export const SWEEP = {
+  thresholds: { name: '--thresholds', arg: 'list', about: 'comma-separated max norms', shownDefault: DEFAULT_THRESHOLDS.join(',') },
+  range: { name: '--range', arg: 'a:b', about: 'log-spaced thresholds from a to b (with --points)' },
+  points: { name: '--points', arg: 'n', about: 'number of thresholds in --range', bounds: SWEEP_BOUNDS.points, shownDefault: DEFAULT_POINTS },
+  seeds: { name: '--seeds', arg: 'n', about: 'seeds per point', bounds: SWEEP_BOUNDS.seeds, shownDefault: DEFAULT_SEEDS },
+  strategies: { name: '--strategies', arg: 'list', about: 'adaptive rows to add, e.g. autoclip,zclip,agc' },
+  tolerance: {
+    name: '--tolerance',
+    arg: 'x',
+    about: 'relative final-loss tolerance of the recommendation rule',
+    bounds: SWEEP_BOUNDS.tolerance,
+    shownDefault: DEFAULT_TOLERANCE,
+  },
+  jobs: { name: '--jobs', short: '-j', arg: 'n', about: 'parallel worker processes; default: the number of cores', bounds: SWEEP_BOUNDS.jobs },
+  shard: { name: '--shard', arg: 'i/n', about: 'run shard i of n (1-based); combine with `gclip sweep merge`' },
+  out: { name: '--out', short: '-o', arg: 'dir', about: 'sweep directory: plan, cache, sweep.json; default: sweeps/<name>' },
+  fresh: { name: '--fresh', about: 'ignore cached results and rerun every point' },
+  json: REPORT_JSON,
+  quiet: { name: '--quiet', short: '-q', about: 'no progress output' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip sweep merge`. */
+export const MERGE = {
+  out: { name: '--out', short: '-o', arg: 'dir', about: 'where to write sweep.json; default: the first directory' },
+  json: REPORT_JSON,
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip report`. */
+export const REPORT = {
+  html: { name: '--html', arg: 'file', about: 'also write a self-contained HTML report (charts, summary table) to this file' },
+  width: { name: '--width', arg: 'cols', about: 'terminal chart width in columns', bounds: { integer: true, min: 20, max: 1000 }, shownDefault: 72 },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip init`. */
+export const INIT = {
+  template: { name: '--template', short: '-t', arg: 'name', about: 'which starter config', choices: Object.keys(TEMPLATES), default: 'demo' },
+  out: { name: '--out', short: '-o', arg: 'file', about: 'file to write (.yaml, .yml or .json)', default: 'gclip.yaml' },
+  force: { name: '--force', short: '-f', about: 'overwrite the file if it exists' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip config print`. */
+export const PRINT_JSON: OwnFlag = { name: '--json', about: 'print JSON instead of YAML' };
+/** `gclip doctor`. */
+export const DOCTOR_JSON: OwnFlag = { name: '--json', about: 'print the diagnosis as JSON' };

@@ -1,0 +1,60 @@
+/**
+ * Zod schemas of the `detect:` block, and the spike and divergence thresholds that
+ * `check.detection` shares with it (one definition, so the two cannot drift apart).
+ */
+import { z } from 'zod';
+import { flag } from './flag-meta.js';
+
+const positive = () => z.number().positive();
+
+/** Spike thresholds: the pre-clip norm far above its recent history (robust z-score over a rolling window). */
+export const spikeThresholds = {
+  /** Number of preceding finite norms the rolling median is taken over. */
+  window: z.number().int().min(5).default(50),
+  /** Steps (or log records) before a spike can be called. */
+  warmup: z.number().int().min(3).default(20),
+  /** Robust z-score (norm − median) / (1.4826 · MAD) above which a step is a spike. */
+  zThreshold: positive().default(10),
+  /** ...and the norm must also exceed this multiple of the rolling median. */
+  minRatio: positive().default(3),
+};
+
+/** Divergence thresholds: the loss far above the best seen so far. */
+export const divergenceThresholds = {
+  /** Diverged when loss > factor × best loss so far (and above the first loss). */
+  factor: z.number().gt(1).default(10),
+  /** Steps (or log records) before divergence can be called. */
+  warmup: z.number().int().min(0).default(10),
+  /** Consecutive diverged steps needed before the event fires. */
+  patience: z.number().int().positive().default(5),
+};
+
+/** What the policy does about an event: stop the run, skip the update, or only report it. */
+export const actionSchema = z.enum(['halt', 'skip', 'warn']);
+export type Action = z.infer<typeof actionSchema>;
+
+/** The `detect:` block: which detectors run, their thresholds, the action per event and the skip budgets. */
+export const detectSchema = z.strictObject({
+  /** NaN/Inf in loss, gradient norm or weights. */
+  nonfinite: z
+    .strictObject({
+      action: actionSchema
+        .default('halt')
+        .meta(flag('--on-nonfinite', 'what to do when the loss, the gradient norm or the weights are NaN/Inf', { arg: 'action' })),
+    })
+    .prefault({}),
+  spike: z
+    .strictObject({ enabled: z.boolean().default(true), ...spikeThresholds, action: actionSchema.default('warn') })
+    .prefault({}),
+  divergence: z
+    .strictObject({ enabled: z.boolean().default(true), ...divergenceThresholds, action: actionSchema.default('halt') })
+    .prefault({}),
+  /** Budgets for `skip`: beyond them the run halts. */
+  skip: z
+    .strictObject({
+      maxConsecutive: z.number().int().positive().default(5),
+      maxTotal: z.number().int().positive().default(50),
+    })
+    .prefault({}),
+});
+export type DetectConfig = z.infer<typeof detectSchema>;
