@@ -6,6 +6,11 @@
 #
 #   bash scripts/tfjs-node-from-wheel.sh [--project DIR] [--wheel FILE] [--tf-version V] [--force]
 #
+#   --project DIR   the npm project whose node_modules gets tfjs-node (default: this checkout)
+#   --wheel FILE    use this tensorflow-cpu wheel instead of downloading one
+#   --tf-version V  tensorflow-cpu version to download (default $DEFAULT_TF_VERSION, or $GCLIP_TF_VERSION)
+#   --force         rebuild and reinstall even when the cached build and install look complete
+#
 # Network: the npm registry (npm install, for tfjs-node and its runtime dependencies) and
 # PyPI (pip download, for the wheel); nothing else. node-gyp gets --nodedir, so it never
 # downloads Node headers. Linux only (the wheel's libraries are ELF shared objects).
@@ -50,10 +55,13 @@ run_logged() {
 }
 
 usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  sed -n '2,/^set -euo/p' "$0" | sed "\$d; s/^# \{0,1\}//; s/\$DEFAULT_TF_VERSION/$DEFAULT_TF_VERSION/"
 }
 
+# Default: the gclip checkout this script is in, or, when gclip is itself installed as a
+# package (…/node_modules/gclip/scripts), the project whose node_modules holds it.
 project=$(cd "$(dirname "$0")/.." && pwd)
+case $project in */node_modules/*) project=${project%%/node_modules/*} ;; esac
 wheel=
 tf_version=${GCLIP_TF_VERSION:-$DEFAULT_TF_VERSION}
 force=0
