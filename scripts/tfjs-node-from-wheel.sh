@@ -67,7 +67,9 @@ tf_version=${GCLIP_TF_VERSION:-$DEFAULT_TF_VERSION}
 force=0
 while [ $# -gt 0 ]; do
   case $1 in
-    --project) project=$(cd "${2:?--project needs a directory}" && pwd); shift 2 ;;
+    --project)
+      [ -d "${2:-}" ] || { echo "$me: --project needs an existing directory, got '${2:-}'" >&2; exit 2; }
+      project=$(cd "$2" && pwd); shift 2 ;;
     --wheel)
       [ -f "${2:-}" ] || { echo "$me: --wheel needs an existing wheel file, got '${2:-}'" >&2; exit 2; }
       wheel=$(realpath "$2"); shift 2 ;;
@@ -77,6 +79,8 @@ while [ $# -gt 0 ]; do
     *) echo "$me: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+# A given wheel's own version (name-version-tags.whl) is the one built and recorded.
+[ -z "$wheel" ] || tf_version=$(basename "$wheel" | cut -d- -f2)
 
 # ---- preconditions: say what is missing and how to get it, before any download
 [ "$(uname -s)" = Linux ] || die "only Linux is supported (the wheel's libraries are ELF), found $(uname -s)" \
@@ -220,7 +224,7 @@ PY
     node "$node_gyp" rebuild --directory "$tmp" --nodedir "$nodedir" --jobs max \
     --module_name=tfjs_binding --module_path="$tmp/$module_path" --napi_build_version="$napi"
   [ -f "$tmp/$module_path/tfjs_binding.node" ] || die "node-gyp succeeded but left no $module_path/tfjs_binding.node (log: $log)"
-  if ldd "$tmp/$module_path/tfjs_binding.node" | grep -q 'not found'; then
+  if command -v ldd >/dev/null && ldd "$tmp/$module_path/tfjs_binding.node" | grep -q 'not found'; then
     ldd "$tmp/$module_path/tfjs_binding.node" >&2
     die "the built binding does not find all its libraries"
   fi
@@ -233,7 +237,7 @@ fi
 step "installing the binding and libraries into $package_dir"
 rm -rf "$package_dir/deps" "$package_dir/lib"
 for dir in deps lib; do
-  cp -al "$build/$dir" "$package_dir/$dir" 2>/dev/null || cp -a "$build/$dir" "$package_dir/$dir"
+  cp -al "$build/$dir" "$package_dir/$dir" 2>/dev/null || { rm -rf "${package_dir:?}/$dir" && cp -a "$build/$dir" "$package_dir/$dir"; }
 done
 loads 2>"$log" || { cat "$log" >&2; die "@tensorflow/tfjs-node still does not load" "rerun with --force; if it persists, report the message above"; }
 step "done: @tensorflow/tfjs-node $tfjs_node_version on TensorFlow $tf_version loads; gclip --backend node uses it (check: npx gclip doctor)"
