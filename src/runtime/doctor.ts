@@ -3,6 +3,7 @@
  * the documented ways to get the native one. Returns data; the CLI renders it.
  */
 import { cpus, platform, arch } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { initBackend, packageVersion, tryBackend, wasmSimdSupported, type BackendAttempt } from './backend.js';
 
 export interface Diagnosis {
@@ -18,8 +19,12 @@ export interface Diagnosis {
   readonly fixes: readonly string[];
 }
 
-/** Documented remedies for a tfjs-node that failed to install or load (tfjs-node README). */
+/** gclip's script that builds tfjs-node against the tensorflow-cpu wheel (same path in src/ and dist/). */
+export const TFJS_NODE_SCRIPT = fileURLToPath(new URL('../../scripts/tfjs-node-from-wheel.sh', import.meta.url));
+
+/** Remedies for a tfjs-node that failed to install or load: gclip's script first, then the tfjs-node README's. */
 export const TFJS_NODE_FIXES: readonly string[] = [
+  `Build it from the tensorflow-cpu wheel on PyPI (Linux; needs only the npm registry, PyPI, pip and a C++ compiler): bash ${TFJS_NODE_SCRIPT}`,
   'Reinstall with a reachable mirror of the libtensorflow binaries: TFJS_NODE_CDN_STORAGE=https://<mirror>/ npm rebuild @tensorflow/tfjs-node (or put TFJS_NODE_CDN_STORAGE in .npmrc).',
   'If the mirror uses another path layout: TFJS_NODE_BASE_URI=https://<host>/<path>/libtensorflow- npm rebuild @tensorflow/tfjs-node.',
   'Use your own libtensorflow: add scripts/custom-binary.json to @tensorflow/tfjs-node ({"tf-lib": "<url>"}) or unpack libtensorflow into its deps/ folder, then npm rebuild @tensorflow/tfjs-node --build-addon-from-source.',
