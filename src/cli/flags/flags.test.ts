@@ -91,34 +91,42 @@ function sample(flag: CliFlag): string[] {
   return [flag.name, value];
 }
 
-const cases = (Object.entries(COMMANDS) as Array<[CommandPath, readonly CommandMode[]]>).flatMap(([path, modes]) =>
-  modes.flatMap((mode) => allFlags().map((flag) => ({ path, mode, flag }))),
-);
+const modes = (Object.entries(COMMANDS) as Array<[CommandPath, readonly CommandMode[]]>).flatMap(([path, ms]) => ms.map((mode) => ({ path, mode })));
 
+/** `flag` given to `mode` of `path`: applied (and effective) or refused; throws otherwise. */
+async function check(path: CommandPath, mode: CommandMode, any: CliFlag): Promise<void> {
+  const flag = modeFlags(mode).find((f) => f.name === any.name);
+  const base = [...selecting(path, mode), ...(flag?.config ? context(flag) : [])];
+  const args = [...base, ...sample(flag ?? any)];
+  if (modeOf(path, new Set(args.filter((a) => a.startsWith('--')))) !== mode) return; // --log picks the other mode of check
+  const outcome = await attempt(path, args);
+  if (flag === undefined) {
+    if (outcome instanceof WouldRun) throw new Error(`${any.name} was neither applied nor refused by ${mode.label}`);
+    expect(outcome.code, outcome.message).toBe('flag_not_applicable');
+    expect(exitCodeOf(outcome)).toBe(2);
+    expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining(`cannot be used with ${mode.label}: ${any.name} applies only`)]);
+    return;
+  }
+  if (!(outcome instanceof WouldRun)) throw outcome;
+  const key = outcome.command.options.find((o: Option) => o.long === flag.name)!.attributeName();
+  if (flag.config === undefined) {
+    // A subcommand's action also reads the flags given to its parent (`gclip sweep --json merge`).
+    expect({ ...outcome.command.parent?.opts(), ...outcome.command.opts() }[key], flag.name).toBeDefined();
+    return;
+  }
+  const without = (await attempt(path, base)) as WouldRun;
+  const before = resolveConfig({ flags: appliedConfigFlags(without.command, path) }).config;
+  expect(resolveConfig({ flags: appliedConfigFlags(outcome.command, path) }).config, flag.name).not.toEqual(before);
+}
+
+// One test per mode, not per flag: hundreds of tiny tests flood vitest's worker RPC on a loaded machine.
 describe('every flag of every command mode is applied or refused', () => {
-  it.each(cases.map((c) => [c.mode.label, c.flag.name, c] as const))('%s %s', async (_label, _name, { path, mode, flag: any }) => {
-    const flag = modeFlags(mode).find((f) => f.name === any.name);
-    const base = [...selecting(path, mode), ...(flag?.config ? context(flag) : [])];
-    const args = [...base, ...sample(flag ?? any)];
-    if (modeOf(path, new Set(args.filter((a) => a.startsWith('--')))) !== mode) return; // --log picks the other mode of check
-    const outcome = await attempt(path, args);
-    if (flag === undefined) {
-      if (outcome instanceof WouldRun) throw new Error(`${any.name} was neither applied nor refused by ${mode.label}`);
-      expect(outcome.code, outcome.message).toBe('flag_not_applicable');
-      expect(exitCodeOf(outcome)).toBe(2);
-      expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining(`cannot be used with ${mode.label}: ${any.name} applies only`)]);
-      return;
+  it.each(modes.map((m) => [m.mode.label, m] as const))('%s', async (_label, { path, mode }) => {
+    const failures: string[] = [];
+    for (const flag of allFlags()) {
+      await check(path, mode, flag).catch((e: unknown) => failures.push(`${flag.name}: ${(e as Error).message}`));
     }
-    if (!(outcome instanceof WouldRun)) throw outcome;
-    const key = outcome.command.options.find((o: Option) => o.long === flag.name)!.attributeName();
-    if (flag.config === undefined) {
-      // A subcommand's action also reads the flags given to its parent (`gclip sweep --json merge`).
-      expect({ ...outcome.command.parent?.opts(), ...outcome.command.opts() }[key]).toBeDefined();
-      return;
-    }
-    const without = (await attempt(path, base)) as WouldRun;
-    const before = resolveConfig({ flags: appliedConfigFlags(without.command, path) }).config;
-    expect(resolveConfig({ flags: appliedConfigFlags(outcome.command, path) }).config).not.toEqual(before);
+    expect(failures).toEqual([]);
   });
 });
 
