@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { withinBounds } from '../../config/bounds.js';
 import { configSchema, resolveConfig } from '../../config/merge.js';
+import { boundsOf } from '../../config/schema-nodes.js';
 import { isGclipError, type GclipError } from '../../errors.js';
 import { createProgram } from '../program.js';
 import { exitCodeOf } from '../render/errors.js';
@@ -53,13 +54,16 @@ function configSample(flag: CliFlag): string[] {
   const c = flag.config!;
   const node = c.node;
   const fallback = typeof node.default === 'object' && node.default !== null ? (node.default as { kind?: unknown }).kind : node.default;
-  if (c.kinds) return [flag.name, c.kinds.find((k) => k !== fallback && !['norm', 'value', 'tensor-norm'].includes(k))!];
+  if (c.kinds) {
+    const variants = configSchema().schema.properties?.[c.path[0]!]?.oneOf ?? [];
+    const alone = (kind: string) => (variants.find((v) => v.properties?.kind?.const === kind)?.required ?? []).every((r) => r === 'kind');
+    return [flag.name, c.kinds.find((k) => k !== fallback && alone(k))!];
+  }
   if (c.value === 'boolean') return [node.default === true ? `--no-${flag.name.slice(2)}` : flag.name];
   if (node.enum) return [flag.name, String(node.enum.find((v) => v !== node.default))];
   if (c.value === 'normType') return [flag.name, '1'];
   if (c.value === 'number') {
-    const bounds = { integer: node.type === 'integer', min: node.minimum, gt: node.exclusiveMinimum, max: node.maximum, lt: node.exclusiveMaximum };
-    return [flag.name, String([0.5, 3, 7, 50].find((n) => n !== node.default && withinBounds(n, bounds)))];
+    return [flag.name, String([0.5, 3, 7, 50].find((n) => n !== node.default && withinBounds(n, boundsOf(node))))];
   }
   return [flag.name, { list: 'a,b', json: '{"maxNorm": 2}' }[c.value as string] ?? 'x'];
 }
