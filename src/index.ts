@@ -24,7 +24,7 @@ export type { Detector, StepObservation } from './detect/index.js';
 export { evaluate, loadLog, parseLog, toJUnitXml, annotations, stepSummary } from './check/index.js';
 export type { CheckCriteria, CheckResult, CriterionResult, ParsedLog } from './check/index.js';
 export { sweep, buildSweepPlan, recommend, mergeSweepDirs, type SweepReport, type Recommendation } from './sweep/index.js';
-export { GclipError, EXIT, type Issue } from './errors.js';
+export { GclipError, EXIT, type ErrorCode, type Issue } from './errors.js';
 export type { StepRecord, RunEvent, RunSummary, RunStatus } from './record.js';
 export { encodeRecord, decodeRecord } from './report/codec.js';
 export { createJsonlSink, RUN_FILES } from './report/sinks/jsonl.js';
