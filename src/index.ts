@@ -25,7 +25,7 @@ export { evaluate, toJUnitXml, annotations, stepSummary } from './check/index.js
 export type { CheckCriteria, CheckResult, CriterionResult } from './check/index.js';
 export { loadLog, parseLog, stepRecordSchema, summarizeRecords, createRecordSummariser, type ParsedLog, type RecordSummary } from './log/index.js';
 export { sweep, buildSweepPlan, recommend, mergeSweepDirs, type SweepReport, type Recommendation } from './sweep/index.js';
-export { GclipError, EXIT, type Issue } from './errors.js';
+export { GclipError, EXIT, type ErrorCode, type Issue } from './errors.js';
 export type { StepRecord, RunEvent, RunSummary, RunStatus } from './record.js';
 export { encodeRecord, decodeRecord, RUN_FILES } from './log/index.js';
 export { createJsonlSink } from './report/sinks/jsonl.js';

@@ -2,7 +2,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { CliIO } from './io.js';
-import { createColor } from './render/color.js';
 
 /** Shared state between a command's action and `runCli`. */
 export interface CommandContext {
@@ -11,8 +10,12 @@ export interface CommandContext {
   setExit(code: number): void;
 }
 
-/** Colour for stderr (`err`) and stdout (`out`), from the env, the TTYs and the program's `--no-color`. */
-export function colorsOf(program: Command, ctx: CommandContext): { err: ChalkInstance; out: ChalkInstance } {
+/**
+ * Colour for stderr (`err`) and stdout (`out`), from the env, the TTYs and the program's
+ * `--no-color`. Chalk loads here, in an action, not when `--help` runs.
+ */
+export async function colorsOf(program: Command, ctx: CommandContext): Promise<{ err: ChalkInstance; out: ChalkInstance }> {
+  const { createColor } = await import('./render/color.js');
   const flag = program.opts<{ color?: boolean }>().color;
   return {
     err: createColor({ env: ctx.io.env, isTTY: ctx.io.errIsTTY, flag }),

@@ -13,7 +13,6 @@ import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
 import { renderError, exitCodeOf } from './render/errors.js';
-import { createColor } from './render/color.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -52,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const opts = program.opts<{ color?: boolean; debug?: boolean }>();
+    const { createColor } = await import('./render/color.js');
     const color = createColor({ env: io.env, isTTY: io.errIsTTY, flag: opts.color });
     io.err(renderError(e, { color, debug: Boolean(opts.debug) }) + '\n');
     return exitCodeOf(e);

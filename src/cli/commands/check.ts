@@ -50,7 +50,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .action(async (flags: CheckFlags, cmd: Command) => {
       const plan = await planOf(flags, cmd, ctx);
       const { runCheckCommand } = await import('../run-check.js');
-      const color = colorsOf(program, ctx);
+      const color = await colorsOf(program, ctx);
       ctx.setExit(await runCheckCommand(plan, { io: ctx.io, errColor: color.err, outColor: color.out }));
     });
 }

@@ -27,7 +27,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .action(async (flags: { json?: boolean }) => {
       const { diagnose } = await import('../../runtime/doctor.js');
       const d = await diagnose();
-      ctx.io.out(flags.json ? JSON.stringify(d, null, 2) + '\n' : render(d, colorsOf(program, ctx).out));
+      ctx.io.out(flags.json ? JSON.stringify(d, null, 2) + '\n' : render(d, (await colorsOf(program, ctx)).out));
       ctx.setExit(d.auto ? 0 : 1);
     });
 }

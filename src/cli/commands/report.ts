@@ -42,7 +42,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd));
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
-      const c = colorsOf(program, ctx).out;
+      const c = (await colorsOf(program, ctx)).out;
       ctx.io.out(input.kind === 'run' && report.kind === 'run'
         ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
         : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');

@@ -25,7 +25,7 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       const render = await import('../render/sweep.js');
       const settings = core.parseSweepFlags(flags, availableParallelism());
       const plan = core.buildSweepPlan(config, settings.grid);
-      const color = colorsOf(program, ctx);
+      const color = await colorsOf(program, ctx);
       const outDir = resolve(ctx.io.cwd, flags.out ?? `sweeps/${config.name}`);
       const progress = render.createSweepProgress({ io: ctx.io, color: color.err, quiet: Boolean(flags.quiet) });
       const outcome = await core.sweep(plan, { outDir, jobs: settings.jobs, fresh: Boolean(flags.fresh), shard: settings.shard, signal: ctx.io.signal, onProgress: progress.update });
@@ -46,7 +46,7 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       const render = await import('../render/sweep.js');
       const outDir = resolve(ctx.io.cwd, flags.out ?? dirs[0]!);
       const report = await core.mergeSweepDirs(dirs.map((d) => resolve(ctx.io.cwd, d)), { outDir });
-      ctx.io.out(flags.json ? render.reportJson(report) : render.renderSweepReport(report, { color: colorsOf(program, ctx).out, dir: outDir }));
+      ctx.io.out(flags.json ? render.reportJson(report) : render.renderSweepReport(report, { color: (await colorsOf(program, ctx)).out, dir: outDir }));
       ctx.setExit(core.reportExitCode(report));
     });
 }

@@ -12,7 +12,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .action(async (flags: TrainFlags & { config?: string }, cmd: Command) => {
       const { config } = await loadRunConfig(flags.config, appliedConfigFlags(cmd, 'train'), ctx.io);
       const { runTrainCommand } = await import('../run-train.js');
-      const color = colorsOf(program, ctx);
+      const color = await colorsOf(program, ctx);
       ctx.setExit(await runTrainCommand(config, flags, { io: ctx.io, errColor: color.err, outColor: color.out }));
     });
 }

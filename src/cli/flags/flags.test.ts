@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { withinBounds } from '../../config/bounds.js';
 import { configSchema, resolveConfig } from '../../config/merge.js';
+import { boundsOf } from '../../config/schema-nodes.js';
 import { isGclipError, type GclipError } from '../../errors.js';
 import { createProgram } from '../program.js';
 import { exitCodeOf } from '../render/errors.js';
@@ -53,13 +54,16 @@ function configSample(flag: CliFlag): string[] {
   const c = flag.config!;
   const node = c.node;
   const fallback = typeof node.default === 'object' && node.default !== null ? (node.default as { kind?: unknown }).kind : node.default;
-  if (c.kinds) return [flag.name, c.kinds.find((k) => k !== fallback && !['norm', 'value', 'tensor-norm'].includes(k))!];
+  if (c.kinds) {
+    const variants = configSchema().schema.properties?.[c.path[0]!]?.oneOf ?? [];
+    const alone = (kind: string) => (variants.find((v) => v.properties?.kind?.const === kind)?.required ?? []).every((r) => r === 'kind');
+    return [flag.name, c.kinds.find((k) => k !== fallback && alone(k))!];
+  }
   if (c.value === 'boolean') return [node.default === true ? `--no-${flag.name.slice(2)}` : flag.name];
   if (node.enum) return [flag.name, String(node.enum.find((v) => v !== node.default))];
   if (c.value === 'normType') return [flag.name, '1'];
   if (c.value === 'number') {
-    const bounds = { integer: node.type === 'integer', min: node.minimum, gt: node.exclusiveMinimum, max: node.maximum, lt: node.exclusiveMaximum };
-    return [flag.name, String([0.5, 3, 7, 50].find((n) => n !== node.default && withinBounds(n, bounds)))];
+    return [flag.name, String([0.5, 3, 7, 50].find((n) => n !== node.default && withinBounds(n, boundsOf(node))))];
   }
   return [flag.name, { list: 'a,b', json: '{"maxNorm": 2}' }[c.value as string] ?? 'x'];
 }
@@ -91,34 +95,42 @@ function sample(flag: CliFlag): string[] {
   return [flag.name, value];
 }
 
-const cases = (Object.entries(COMMANDS) as Array<[CommandPath, readonly CommandMode[]]>).flatMap(([path, modes]) =>
-  modes.flatMap((mode) => allFlags().map((flag) => ({ path, mode, flag }))),
-);
+const modes = (Object.entries(COMMANDS) as Array<[CommandPath, readonly CommandMode[]]>).flatMap(([path, ms]) => ms.map((mode) => ({ path, mode })));
 
+/** `flag` given to `mode` of `path`: applied (and effective) or refused; throws otherwise. */
+async function check(path: CommandPath, mode: CommandMode, any: CliFlag): Promise<void> {
+  const flag = modeFlags(mode).find((f) => f.name === any.name);
+  const base = [...selecting(path, mode), ...(flag?.config ? context(flag) : [])];
+  const args = [...base, ...sample(flag ?? any)];
+  if (modeOf(path, new Set(args.filter((a) => a.startsWith('--')))) !== mode) return; // --log picks the other mode of check
+  const outcome = await attempt(path, args);
+  if (flag === undefined) {
+    if (outcome instanceof WouldRun) throw new Error(`${any.name} was neither applied nor refused by ${mode.label}`);
+    expect(outcome.code, outcome.message).toBe('flag_not_applicable');
+    expect(exitCodeOf(outcome)).toBe(2);
+    expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining(`cannot be used with ${mode.label}: ${any.name} applies only`)]);
+    return;
+  }
+  if (!(outcome instanceof WouldRun)) throw outcome;
+  const key = outcome.command.options.find((o: Option) => o.long === flag.name)!.attributeName();
+  if (flag.config === undefined) {
+    // A subcommand's action also reads the flags given to its parent (`gclip sweep --json merge`).
+    expect({ ...outcome.command.parent?.opts(), ...outcome.command.opts() }[key], flag.name).toBeDefined();
+    return;
+  }
+  const without = (await attempt(path, base)) as WouldRun;
+  const before = resolveConfig({ flags: appliedConfigFlags(without.command, path) }).config;
+  expect(resolveConfig({ flags: appliedConfigFlags(outcome.command, path) }).config, flag.name).not.toEqual(before);
+}
+
+// One test per mode, not per flag: hundreds of tiny tests flood vitest's worker RPC on a loaded machine.
 describe('every flag of every command mode is applied or refused', () => {
-  it.each(cases.map((c) => [c.mode.label, c.flag.name, c] as const))('%s %s', async (_label, _name, { path, mode, flag: any }) => {
-    const flag = modeFlags(mode).find((f) => f.name === any.name);
-    const base = [...selecting(path, mode), ...(flag?.config ? context(flag) : [])];
-    const args = [...base, ...sample(flag ?? any)];
-    if (modeOf(path, new Set(args.filter((a) => a.startsWith('--')))) !== mode) return; // --log picks the other mode of check
-    const outcome = await attempt(path, args);
-    if (flag === undefined) {
-      if (outcome instanceof WouldRun) throw new Error(`${any.name} was neither applied nor refused by ${mode.label}`);
-      expect(outcome.code, outcome.message).toBe('flag_not_applicable');
-      expect(exitCodeOf(outcome)).toBe(2);
-      expect(outcome.issues.map((i) => i.message)).toEqual([expect.stringContaining(`cannot be used with ${mode.label}: ${any.name} applies only`)]);
-      return;
+  it.each(modes.map((m) => [m.mode.label, m] as const))('%s', async (_label, { path, mode }) => {
+    const failures: string[] = [];
+    for (const flag of allFlags()) {
+      await check(path, mode, flag).catch((e: unknown) => failures.push(`${flag.name}: ${(e as Error).message}`));
     }
-    if (!(outcome instanceof WouldRun)) throw outcome;
-    const key = outcome.command.options.find((o: Option) => o.long === flag.name)!.attributeName();
-    if (flag.config === undefined) {
-      // A subcommand's action also reads the flags given to its parent (`gclip sweep --json merge`).
-      expect({ ...outcome.command.parent?.opts(), ...outcome.command.opts() }[key]).toBeDefined();
-      return;
-    }
-    const without = (await attempt(path, base)) as WouldRun;
-    const before = resolveConfig({ flags: appliedConfigFlags(without.command, path) }).config;
-    expect(resolveConfig({ flags: appliedConfigFlags(outcome.command, path) }).config).not.toEqual(before);
+    expect(failures).toEqual([]);
   });
 });
 
