@@ -60,6 +60,8 @@ const autoclipSchema = z.strictObject({
 const zclipSchema = z.strictObject({
   kind: z.literal('zclip'),
   ...clipBase,
+  /** zscore: the paper's rule; percentile: clip everything above μ + z_t·σ. */
+  mode: z.enum(['zscore', 'percentile']).default('zscore'),
   alpha: z.number().gt(0).lt(1).default(0.97),
   zThreshold: positive().default(2.5),
   warmupSteps: z.number().int().positive().default(25),

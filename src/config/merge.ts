@@ -96,6 +96,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   autoclipWindow: clipOption('autoclip', 'window', 'number'),
   autoclipIncludeCurrent: clipOption('autoclip', 'includeCurrent', 'boolean'),
   autoclipHistoryFilter: clipOption('autoclip', 'historyFilter', 'string'),
+  zclipMode: clipOption('zclip', 'mode', 'string'),
   zclipAlpha: clipOption('zclip', 'alpha', 'number'),
   zclipZThreshold: clipOption('zclip', 'zThreshold', 'number'),
   zclipWarmupSteps: clipOption('zclip', 'warmupSteps', 'number'),

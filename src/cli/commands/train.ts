@@ -38,6 +38,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--autoclip-include-current', "autoclip: include this step's norm in the percentile (default, as the paper)")
     .option('--no-autoclip-include-current', 'autoclip: percentile of past norms only (the pip package)')
     .option('--autoclip-history-filter <f>', 'autoclip: finite-positive (default) | all (the paper: NaN poisons it)')
+    .option('--zclip-mode <m>', 'zclip: zscore (default) | percentile (clip everything above μ + z·σ)')
     .option('--zclip-alpha <a>', 'zclip: EMA smoothing in (0, 1) (default 0.97)')
     .option('--zclip-z-threshold <z>', 'zclip: z-score that counts as a spike (default 2.5)')
     .option('--zclip-warmup-steps <n>', 'zclip: steps collected before the EMAs start (default 25)')
