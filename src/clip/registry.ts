@@ -11,11 +11,12 @@ import { clipPerTensorNorm } from './per-tensor-norm.js';
 import { adaptiveGradClip } from './agc.js';
 import { autoClip } from './autoclip.js';
 import { zClip } from './zclip.js';
+import { adaGC } from './adagc.js';
 import { chain } from './chain.js';
 import { inputError } from '../errors.js';
 
 /** Every kind `createStrategy` accepts (`module` plugins need the async `resolveStrategy`). */
-export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'chain'] as const;
+export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'adagc', 'chain'] as const;
 
 function createLeaf(config: LeafClipConfig): ClipStrategy {
   switch (config.kind) {
@@ -39,6 +40,10 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
       const { kind: _k, normType: _n, ...options } = config;
       return zClip(options) as ClipStrategy;
     }
+    case 'adagc': {
+      const { kind: _k, normType: _n, ...options } = config;
+      return adaGC(options) as ClipStrategy;
+    }
     case 'module':
       throw inputError('plugin_not_loaded', {
         path: 'clip.module',
@@ -51,7 +56,7 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
 /**
  * Builds the strategy a validated `clip:` config block describes (`none` → `noClip`,
  * `norm` → `clipByGlobalNorm`, `value` → `clipByValue`, `tensor-norm` → `clipPerTensorNorm`,
- * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `chain` → `chain`
+ * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `adagc` → `adaGC`, `chain` → `chain`
  * of its children). Options are re-validated by the factories (they are public API too).
  * The strategy's state is plain data; call `init` before the first `apply`.
  * @throws GclipError `plugin_not_loaded` for `kind: module` (loading is async: use `resolveStrategy`).

@@ -72,6 +72,18 @@ const zclipSchema = z.strictObject({
   skipUpdateOnSpike: z.boolean().default(false),
 });
 
+/** AdaGC (Wang et al. 2025): each tensor clipped against an EMA of its own norms, after a global warm-up. */
+const adagcSchema = z.strictObject({
+  kind: z.literal('adagc'),
+  ...clipBase,
+  clipRatio: positive().default(1.04),
+  beta: z.number().min(0).lt(1).default(0.99),
+  warmupSteps: z.number().int().min(0).default(100),
+  /** The warm-up's global norm threshold (λ_abs). */
+  maxNorm: positive().default(1),
+  historyFilter: z.enum(['finite-positive', 'all']).default('finite-positive'),
+});
+
 /**
  * A user's own strategy from a JS module (`--clip ./my-clip.js`). `module` is a path
  * (relative ones are relative to the config file, or to the working directory for a flag)
@@ -86,7 +98,7 @@ const moduleSchema = z.strictObject({
 });
 
 /** Every kind but `chain` (a chain's children cannot be chains). */
-const leafVariants = [noneSchema, normSchema, valueSchema, tensorNormSchema, agcSchema, autoclipSchema, zclipSchema, moduleSchema] as const;
+const leafVariants = [noneSchema, normSchema, valueSchema, tensorNormSchema, agcSchema, autoclipSchema, zclipSchema, adagcSchema, moduleSchema] as const;
 export const leafClipSchema = z.discriminatedUnion('kind', [...leafVariants]);
 export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 

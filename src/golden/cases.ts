@@ -12,6 +12,7 @@ import { checkTorchClipGradNorm, checkTorchClipGradValue } from './check-torch.j
 import { checkKerasClipnorm, checkOptaxClipByGlobalNorm, checkTfClipByGlobalNorm } from './check-semantics.js';
 import { checkAgcOptax, checkAgcTimm } from './check-agc.js';
 import { checkAutoClip, checkAutoClipSequence, checkZClipSequence } from './check-adaptive.js';
+import { checkAdaGCSequence } from './check-adagc.js';
 
 type Checker = (c: GoldenCase, fails: Failures) => void;
 
@@ -26,6 +27,7 @@ const CHECKERS: Readonly<Record<string, Checker>> = {
   autoclip: checkAutoClip,
   autoclip_sequence: checkAutoClipSequence,
   zclip_sequence: checkZClipSequence,
+  adagc_sequence: checkAdaGCSequence,
 };
 
 /** The golden kinds this build checks. */
