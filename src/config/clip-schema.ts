@@ -85,6 +85,28 @@ const adagcSchema = z.strictObject({
 });
 
 /**
+ * StableAdamW's update clipping (Wortsman et al. 2023): each tensor's Adam step is scaled by
+ * 1/max(1, RMS/maxRms). Acts on the optimizer update, so it is a top-level kind only (no chain).
+ */
+const updateClipSchema = z.strictObject({ kind: z.literal('update-clip'), ...clipBase, maxRms: positive().default(1) });
+
+/** The optimizers `update-clip` works with: it reads Adam's second moment. */
+export const UPDATE_CLIP_OPTIMIZERS: readonly string[] = ['adam'];
+
+/**
+ * Why `clipKind` cannot run with `optimizer` (null when it can): `update-clip` needs Adam's
+ * bias-corrected second moment, which SGD and momentum do not keep and RMSprop keeps
+ * without bias correction (its first steps would all be clipped).
+ */
+export function clipOptimizerIssue(clipKind: string, optimizer: string): { message: string; hint: string } | null {
+  if (clipKind !== 'update-clip' || UPDATE_CLIP_OPTIMIZERS.includes(optimizer)) return null;
+  return {
+    message: `clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received '${optimizer}'`,
+    hint: 'Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer.',
+  };
+}
+
+/**
  * A user's own strategy from a JS module (`--clip ./my-clip.js`). `module` is a path
  * (relative ones are relative to the config file, or to the working directory for a flag)
  * or a `file:` URL; `options` are handed to the module's factory unchanged, so they must be
@@ -106,5 +128,5 @@ export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
 
 /** The `clip:` block: one variant per strategy kind, discriminated by `kind`. */
-export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, chainSchema]);
+export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, updateClipSchema, chainSchema]);
 export type ClipConfig = z.infer<typeof clipSchema>;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { checkSchema } from './check-schema.js';
-import { clipSchema } from './clip-schema.js';
+import { clipOptimizerIssue, clipSchema } from './clip-schema.js';
 
 export { clipSchema, normTypeSchema, type ClipConfig, type NormType } from './clip-schema.js';
 
@@ -258,6 +258,9 @@ export const runConfigSchema = z.strictObject({
   log: logSchema.prefault({}),
   /** Stability criteria `gclip check` judges the run (or a log) against. */
   check: checkSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  const issue = clipOptimizerIssue(config.clip.kind, config.train.optimizer);
+  if (issue) ctx.addIssue({ code: 'custom', path: ['train', 'optimizer'], message: issue.message, params: { hint: issue.hint } });
 });
 
 /** The fully resolved configuration of one run (defaults ← file ← flags). */

@@ -121,7 +121,7 @@ function stepInTidy<S>(
     // The weights have not been updated yet: their checksum is this step's starting point.
     const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
     const { tensorNorms, totalNorm } = pre;
-    const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms, totalNorm };
+    const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms, totalNorm, optimizer: plan.optimizer };
     const clipped = strategy.apply(grads, state, ctx);
     const post = postClipSummary(strategy as ClipStrategy, clipped, pre, plan, opts.normType);
     const readbackKeys = Object.keys(clipped.readback).sort();
