@@ -125,11 +125,12 @@ function describeNumber(node: JsonSchema): string {
   const noun = node.type === 'integer' ? 'integer' : 'number';
   const a = node.type === 'integer' ? 'an' : 'a';
   const max = node.maximum === Number.MAX_SAFE_INTEGER ? undefined : node.maximum;
-  if (node.exclusiveMinimum === 0 && max === undefined) return `a positive ${noun}`;
+  const upper = node.exclusiveMaximum !== undefined ? `< ${node.exclusiveMaximum}` : max !== undefined ? `≤ ${max}` : undefined;
+  const lower = node.exclusiveMinimum !== undefined ? `> ${node.exclusiveMinimum}` : node.minimum !== undefined ? `≥ ${node.minimum}` : undefined;
+  if (node.exclusiveMinimum === 0 && upper === undefined) return `a positive ${noun}`;
   if (node.minimum !== undefined && max !== undefined) return `${a} ${noun} from ${node.minimum} to ${max}`;
-  if (node.exclusiveMinimum !== undefined) return `${a} ${noun} > ${node.exclusiveMinimum}`;
-  if (node.minimum !== undefined) return `${a} ${noun} ≥ ${node.minimum}`;
-  if (max !== undefined) return `${a} ${noun} ≤ ${max}`;
+  if (lower !== undefined && upper !== undefined) return `${a} ${noun} ${lower} and ${upper}`;
+  if (lower !== undefined || upper !== undefined) return `${a} ${noun} ${lower ?? upper}`;
   return `a finite ${noun}`;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, memoryReader } from './load.js';
 import { resolveConfig, type RawFlags } from './merge.js';
+import { isGclipError } from '../errors.js';
 
 async function fileOf(text: string, path = 'configs/run.yaml') {
   return loadConfigFile(path, memoryReader({ [path]: text }));
@@ -156,6 +157,18 @@ describe('resolveConfig clip strategy flags', () => {
     expect((await resolve(undefined, { clip: 'adagc' })).config.clip).toEqual({
       kind: 'adagc', normType: 2, clipRatio: 1.04, beta: 0.99, warmupSteps: 100, maxNorm: 1, historyFilter: 'finite-positive',
     });
+  });
+
+  it('refuses update-clip with an optimizer other than Adam, naming --optimizer', async () => {
+    const error = await resolve(undefined, { clip: 'update-clip', optimizer: 'sgd' }).catch((e: unknown) => e);
+    expect(isGclipError(error) && error.code).toBe('invalid_flag');
+    expect(isGclipError(error) && error.issues).toEqual([{
+      path: 'train.optimizer',
+      message: "clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'",
+      hint: 'Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer.',
+      source: '--optimizer',
+    }]);
+    expect((await resolve(undefined, { updateClipMaxRms: '2' })).config.clip).toEqual({ kind: 'update-clip', normType: 2, maxRms: 2 });
   });
 
   it('maps --zclip-mode and the --adagc-* flags to their fields, each selecting its kind', async () => {

@@ -109,6 +109,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   adagcWarmupSteps: clipOption('adagc', 'warmupSteps', 'number'),
   adagcMaxNorm: clipOption('adagc', 'maxNorm', 'number'),
   adagcHistoryFilter: clipOption('adagc', 'historyFilter', 'string'),
+  updateClipMaxRms: clipOption('update-clip', 'maxRms', 'number'),
   clipOptions: { flag: '--clip-options', path: ['clip', 'options'], value: 'json', selects: 'module' },
   onNonfinite: { flag: '--on-nonfinite', path: ['detect', 'nonfinite', 'action'], value: 'string' },
   out: { flag: '--out', path: ['log', 'out'], value: 'string' },

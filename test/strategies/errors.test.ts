@@ -14,9 +14,9 @@ const plugin = (module: string) => rendered(() => loadPluginStrategy({ kind: 'mo
 describe('strategy flag errors (rendered)', () => {
   it('invalid_flag: --zclip-alpha out of range', async () => {
     expect(await flags({ zclipAlpha: '1.5' })).toMatchInlineSnapshot(`
-      "✖ Invalid value for --zclip-alpha: expected a positive number, received '1.5'
+      "✖ Invalid value for --zclip-alpha: expected a number > 0 and < 1, received '1.5'
         at clip.alpha (--zclip-alpha)
-        → Use a positive number, e.g. --zclip-alpha 0.97."
+        → Use a number > 0 and < 1, e.g. --zclip-alpha 0.97."
     `);
   });
 
@@ -38,7 +38,7 @@ describe('strategy flag errors (rendered)', () => {
 
   it('invalid_flag: --clip with a misspelt kind', async () => {
     expect(await flags({ clip: 'zclp' })).toMatchInlineSnapshot(`
-      "✖ Invalid value for --clip: expected one of 'none' | 'norm' | 'value' | 'tensor-norm' | 'agc' | 'autoclip' | 'zclip' | 'module' | 'chain', received 'zclp'
+      "✖ Invalid value for --clip: expected one of 'none' | 'norm' | 'value' | 'tensor-norm' | 'agc' | 'autoclip' | 'zclip' | 'adagc' | 'module' | 'update-clip' | 'chain', received 'zclp'
         at clip.kind (--clip)
         → Did you mean 'zclip'?"
     `);

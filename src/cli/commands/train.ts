@@ -50,6 +50,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--adagc-beta <b>', 'adagc: EMA coefficient in [0, 1) (default 0.99)')
     .option('--adagc-warmup-steps <n>', 'adagc: steps of global clipping first (default 100)')
     .option('--adagc-max-norm <c>', 'adagc: global norm threshold of the warm-up (default 1)')
+    .option('--update-clip-max-rms <r>', "update-clip: scale a tensor's Adam step by 1/max(1, RMS/r) (default 1; needs --optimizer adam)")
     .option('--adagc-history-filter <f>', 'adagc: finite-positive (default) | all (the reference: NaN poisons it)')
     .option('--clip-options <json>', 'plugin: options passed to the module\'s factory, e.g. \'{"maxNorm": 2}\'')
     .option('--steps <n>', 'optimizer steps')
