@@ -6,6 +6,8 @@ import { resolveConfig, type RawFlags } from '../../src/config/merge.js';
 import { tf } from '../../src/runtime/tf.js';
 import { clipUpdates } from '../../src/clip/update-clip.js';
 import { createStepUpdate } from '../../src/train/update-clip.js';
+import { buildSweepPlan } from '../../src/sweep/grid.js';
+import { runConfigSchema } from '../../src/config/schema.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -135,5 +137,14 @@ describe('adaptive strategy errors (rendered)', () => {
         → Use --optimizer adam. In your own loop, pass the Adam optimizer as ctx.optimizer."
     `);
     sgd.dispose();
+  });
+
+  it('incompatible_strategy: gclip sweep --strategies update-clip on an SGD config', async () => {
+    const sgd = runConfigSchema.parse({ train: { optimizer: 'sgd' } });
+    expect(await rendered(() => buildSweepPlan(sgd, { strategies: ['update-clip'] }))).toMatchInlineSnapshot(`
+      "✖ --strategies update-clip: clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'
+        at strategies (--strategies)
+        → Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer."
+    `);
   });
 });
