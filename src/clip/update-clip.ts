@@ -84,8 +84,10 @@ export function isUpdateClip(strategy: ClipStrategy): boolean {
  * StableAdamW's update clipping for tfjs's Adam: per tensor, `RMS_t = sqrt(mean(g_t² /
  * max(v̂_t, ε²)))` with v̂_t Adam's bias-corrected second moment after this step and ε Adam's
  * epsilon; the step of that tensor uses `lr_t = lr / max(1, RMS_t / maxRms)`. Gradients are
- * returned unchanged. Needs `ctx.optimizer` (tfjs Adam); the loop passes it and applies the
- * learning rates (src/train/update-clip.ts).
+ * returned unchanged. Needs `ctx.optimizer` (tfjs Adam); `gclip train` passes it and applies
+ * the learning rates. In your own loop: put the optimizer in the context, read the readback
+ * back, and update with `createStepUpdate(optimizer, vars, strategy)(grads, numbers)` instead
+ * of `optimizer.applyGradients` (`createClipper` and `ClippingOptimizer` do not do this).
  *
  * Differs from the reference in float32 rounding only (it folds the bias correction into its
  * betas; tfjs keeps biased moments): the RMS takes 1 − β2^t in float64 and is exactly 1 on
