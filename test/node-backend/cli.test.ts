@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { gclip } from '../helpers/cli.js';
 import { nodeLoads, nodeTitle } from '../helpers/node-backend.js';
 import { readEventFile, scalarsOf } from '../tensorboard/helpers.js';
-import { decodeNumbers } from '../../src/report/codec.js';
+import { decodeNumbers } from '../../src/log/codec.js';
 
 const env = { TF_CPP_MIN_LOG_LEVEL: '2' };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'gclip-node-'));
