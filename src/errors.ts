@@ -70,6 +70,9 @@ export type ErrorCode =
   // clip strategies and plugins
   | 'invalid_clip_option'
   | 'unknown_strategy'
+  | 'incompatible_strategy'
+  | 'update_clip_optimizer'
+  | 'update_clip_readback'
   | 'agc_rank'
   | 'agc_vars'
   | 'chain_state'

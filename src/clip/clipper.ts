@@ -40,9 +40,21 @@ export interface ClipperOptions {
   readonly normType?: NormOrder;
 }
 
-function registeredVars(names: readonly string[]): Tensor[] {
+/**
+ * The registered tfjs variables named `names`, in order. A name without one gets a scalar
+ * zero, which is also listed in `placeholders`: the caller disposes those after the step.
+ */
+function registeredVars(names: readonly string[]): { vars: Tensor[]; placeholders: Tensor[] } {
   const registry = tf.engine().registeredVariables;
-  return names.map((n) => registry[n] ?? tf.zeros([]));
+  const placeholders: Tensor[] = [];
+  const vars = names.map((n) => {
+    const registered = registry[n];
+    if (registered !== undefined) return registered;
+    const zero = tf.zeros([]);
+    placeholders.push(zero);
+    return zero;
+  });
+  return { vars, placeholders };
 }
 
 /**
@@ -53,28 +65,35 @@ function registeredVars(names: readonly string[]): Tensor[] {
 export function createClipper<S>(strategy: ClipStrategy<S>, options: ClipperOptions = {}): Clipper<S> {
   let state: S | undefined;
   let step = 0;
+  function clipWith(grads: NamedTensorMap, names: readonly string[], v: readonly Tensor[]): ClipResult {
+    const list = names.map((n) => grads[n] as Tensor);
+    state ??= strategy.init(v);
+    const current = state;
+    const { out, keys, packed } = tf.tidy(() => {
+      const ctx = createClipContext(list, { normType: options.normType, step, vars: v, names });
+      const res = strategy.apply(list, current, ctx);
+      const ks = Object.keys(res.readback).sort();
+      const scalars: Scalar[] = [ctx.totalNorm, ...ks.map((k) => res.readback[k] as Scalar)];
+      const clipped = res.grads.map((g, i) => (g === list[i] ? tf.clone(g) : g));
+      return { out: clipped, keys: ks, packed: tf.stack(scalars.map((s) => tf.reshape(s, []))) };
+    });
+    const values = packed.dataSync();
+    packed.dispose();
+    const numbers: Record<string, number> = { preClipNorm: values[0] ?? Number.NaN };
+    keys.forEach((k, i) => (numbers[k] = values[i + 1] ?? Number.NaN));
+    state = strategy.next(current, numbers);
+    step += 1;
+    return { grads: Object.fromEntries(names.map((n, i) => [n, out[i] as Tensor])), numbers };
+  }
   return {
     clip(grads, vars) {
       const names = Object.keys(grads);
-      const list = names.map((n) => grads[n] as Tensor);
-      const v = vars ?? registeredVars(names);
-      state ??= strategy.init(v);
-      const current = state;
-      const { out, keys, packed } = tf.tidy(() => {
-        const ctx = createClipContext(list, { normType: options.normType, step, vars: v, names });
-        const res = strategy.apply(list, current, ctx);
-        const ks = Object.keys(res.readback).sort();
-        const scalars: Scalar[] = [ctx.totalNorm, ...ks.map((k) => res.readback[k] as Scalar)];
-        const clipped = res.grads.map((g, i) => (g === list[i] ? tf.clone(g) : g));
-        return { out: clipped, keys: ks, packed: tf.stack(scalars.map((s) => tf.reshape(s, []))) };
-      });
-      const values = packed.dataSync();
-      packed.dispose();
-      const numbers: Record<string, number> = { preClipNorm: values[0] ?? Number.NaN };
-      keys.forEach((k, i) => (numbers[k] = values[i + 1] ?? Number.NaN));
-      state = strategy.next(current, numbers);
-      step += 1;
-      return { grads: Object.fromEntries(names.map((n, i) => [n, out[i] as Tensor])), numbers };
+      const found = vars ? { vars, placeholders: [] } : registeredVars(names);
+      try {
+        return clipWith(grads, names, found.vars);
+      } finally {
+        tf.dispose(found.placeholders);
+      }
     },
     get state() {
       return (state ??= strategy.init([]));

@@ -5,17 +5,17 @@
  * kind of error: `invalid_clip_option` with the field path and a hint.
  */
 import { z } from 'zod';
-import { leafClipSchema, type LeafClipConfig } from '../config/clip-schema.js';
+import { clipSchema, type ClipConfig } from '../config/clip-schema.js';
 import { inputError } from '../errors.js';
 import type { NormOrder } from './norms.js';
 
-type LeafSchema = (typeof leafClipSchema.options)[number];
-/** Each leaf kind's field schemas, by kind. */
-type FieldsByKind = { [S in LeafSchema as S['shape']['kind']['value']]: S['shape'] };
+type VariantSchema = (typeof clipSchema.options)[number];
+/** Each kind's field schemas, by kind. */
+type FieldsByKind = { [S in VariantSchema as S['shape']['kind']['value']]: S['shape'] };
 
 /** The field schemas of the clip schema's `kind` variant: each option's bounds and default. */
-export function schemaFields<K extends LeafClipConfig['kind']>(kind: K): FieldsByKind[K] {
-  const variant = leafClipSchema.options.find((s) => s.shape.kind.value === kind);
+export function schemaFields<K extends ClipConfig['kind']>(kind: K): FieldsByKind[K] {
+  const variant = clipSchema.options.find((s) => s.shape.kind.value === kind);
   return variant!.shape as unknown as FieldsByKind[K];
 }
 

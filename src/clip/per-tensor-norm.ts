@@ -16,7 +16,7 @@ export interface ClipPerTensorNormOptions {
 }
 
 /** Per-tensor L2 norms: `ctx.tensorNorms` when the run measures L2, else measured here. */
-function l2TensorNorms(grads: readonly Tensor[], ctx: ClipContext): tf.Tensor1D {
+export function l2TensorNorms(grads: readonly Tensor[], ctx: ClipContext): tf.Tensor1D {
   if (sameNormOrder(ctx.normType, 2)) return ctx.tensorNorms;
   const { tensorNorms, totalNorm } = measureNorms(grads, 2);
   totalNorm.dispose();

@@ -11,11 +11,13 @@ import { clipPerTensorNorm } from './per-tensor-norm.js';
 import { adaptiveGradClip } from './agc.js';
 import { autoClip } from './autoclip.js';
 import { zClip } from './zclip.js';
+import { adaGC } from './adagc.js';
+import { clipUpdates } from './update-clip.js';
 import { chain } from './chain.js';
 import { inputError } from '../errors.js';
 
 /** Every kind `createStrategy` accepts (`module` plugins need the async `resolveStrategy`). */
-export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'chain'] as const;
+export const CLIP_KINDS = ['none', 'norm', 'value', 'tensor-norm', 'agc', 'autoclip', 'zclip', 'adagc', 'update-clip', 'chain'] as const;
 
 function createLeaf(config: LeafClipConfig): ClipStrategy {
   switch (config.kind) {
@@ -39,6 +41,10 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
       const { kind: _k, normType: _n, ...options } = config;
       return zClip(options) as ClipStrategy;
     }
+    case 'adagc': {
+      const { kind: _k, normType: _n, ...options } = config;
+      return adaGC(options) as ClipStrategy;
+    }
     case 'module':
       throw inputError('plugin_not_loaded', {
         path: 'clip.module',
@@ -51,12 +57,13 @@ function createLeaf(config: LeafClipConfig): ClipStrategy {
 /**
  * Builds the strategy a validated `clip:` config block describes (`none` → `noClip`,
  * `norm` → `clipByGlobalNorm`, `value` → `clipByValue`, `tensor-norm` → `clipPerTensorNorm`,
- * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `chain` → `chain`
+ * `agc` → `adaptiveGradClip`, `autoclip` → `autoClip`, `zclip` → `zClip`, `adagc` → `adaGC`, `update-clip` → `clipUpdates`, `chain` → `chain`
  * of its children). Options are re-validated by the factories (they are public API too).
  * The strategy's state is plain data; call `init` before the first `apply`.
  * @throws GclipError `plugin_not_loaded` for `kind: module` (loading is async: use `resolveStrategy`).
  */
 export function createStrategy(config: ClipConfig): ClipStrategy {
   if (config.kind === 'chain') return chain(...config.strategies.map(createLeaf)) as ClipStrategy;
+  if (config.kind === 'update-clip') return clipUpdates({ maxRms: config.maxRms }) as ClipStrategy;
   return createLeaf(config);
 }

@@ -115,4 +115,17 @@ describe('chain and clipper', () => {
     for (let i = 0; i < 50; i++) tf.dispose(Object.values(clipper.clip({ w: g }, [g]).grads));
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('leaks no tensors when the gradient names are not registered variables (no vars given)', () => {
+    const clipper = createClipper(clipByGlobalNorm({ maxNorm: 1 }) as ClipStrategy);
+    const grads = { 'not/a/variable': tf.tensor1d([3, 4]), 'nor/this': tf.tensor1d([0]) };
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      const { grads: out, numbers } = clipper.clip(grads);
+      expect(numbers.preClipNorm).toBe(5);
+      tf.dispose(Object.values(out));
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(grads));
+  });
 });

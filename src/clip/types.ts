@@ -2,7 +2,7 @@
  * The clip-strategy interface: optax's (init, update) pair split in two so that a step
  * costs one host readback (see style.md §3).
  */
-import type { Scalar, Tensor, tf } from '../runtime/tf.js';
+import type { Optimizer, Scalar, Tensor, tf } from '../runtime/tf.js';
 import type { NormType } from '../config/schema.js';
 import type { FusedStepOutput, StepGradients } from '../runtime/kernels/norm-clip-pack.js';
 
@@ -22,6 +22,8 @@ export interface ClipContext {
   readonly tensorNorms: tf.Tensor1D;
   /** Total pre-clip norm in `normType` (the norm of `tensorNorms`). */
   readonly totalNorm: Scalar;
+  /** The run's optimizer, read-only (update clipping reads Adam's moments); absent outside a training loop. */
+  readonly optimizer?: Optimizer;
 }
 
 /** What `apply` returns: new gradient tensors and the scalars to read back. */

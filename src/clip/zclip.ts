@@ -1,7 +1,7 @@
 /**
  * ZClip (strategy kind `zclip`): Kumar, Owen, Roy Chowdhury, Güra 2025, "ZClip: Adaptive Spike
  * Mitigation for LLM Pre-Training" (https://arxiv.org/abs/2504.02507), following
- * `bluorion-com/ZClip` `zclip/zclip.py` (mode "zscore").
+ * `bluorion-com/ZClip` `zclip/zclip.py` (commit 584ce4f), both of its modes.
  */
 import { tf } from '../runtime/tf.js';
 import type { Scalar, Tensor } from '../runtime/tf.js';
@@ -9,8 +9,16 @@ import type { ClipStrategy } from './types.js';
 import { scaleGrads, torchClipCoef, totalNormFor, TORCH_NORM_EPS } from './global-norm.js';
 import { schemaFields, schemaOption } from './options.js';
 
+/** ZClip's two rules: z-score clipping (the paper) or a fixed band `μ + z_t·σ`. */
+export type ZClipMode = 'zscore' | 'percentile';
+
 /** Options of `zClip` (defaults: the reference code's, except the cap, which is off). */
 export interface ZClipOptions {
+  /**
+   * 'zscore' (default): clip a spike (z > z_t) by `clipOption`. 'percentile' (the reference's
+   * name; no percentile is involved): clip every norm above `μ + z_t·σ` to that value.
+   */
+  readonly mode?: ZClipMode;
   /** EMA smoothing α in (0, 1); default 0.97. */
   readonly alpha?: number;
   /** z-score above which a norm is a spike; default 2.5. */
@@ -19,9 +27,9 @@ export interface ZClipOptions {
   readonly warmupSteps?: number;
   /** Optional hard cap on the norm (reference `max_grad_norm`); default none (null). */
   readonly maxNorm?: number | null;
-  /** 'adaptive_scaling' (default): clip to `μ + z_t²·σ/z`; 'mean': clip to μ. */
+  /** zscore mode: 'adaptive_scaling' (default) clips to `μ + z_t²·σ/z`; 'mean' to μ. Ignored in percentile mode. */
   readonly clipOption?: 'adaptive_scaling' | 'mean';
-  /** Multiplies the whole adaptive threshold; default 1. */
+  /** Multiplies the whole adaptive_scaling threshold (μ included); default 1. Ignored otherwise. */
   readonly clipFactor?: number;
   /** Do not update the EMAs on spikes; default false. */
   readonly skipUpdateOnSpike?: boolean;
@@ -42,9 +50,10 @@ export interface ZClipDecision {
   readonly phase: 'warmup' | 'warmup_init' | 'active';
   readonly meanBefore: number | null;
   readonly stdBefore: number | null;
+  /** The z-score (zscore mode, active steps); null otherwise (percentile mode computes none). */
   readonly z: number | null;
   readonly spike: boolean;
-  /** The ZClip value g* on a spike, else null. */
+  /** The ZClip value g* on a spike (percentile mode: `μ + z_t·σ`), else null. */
   readonly clipVal: number | null;
   /** The threshold clipped to (`min(g* or g, cap)`; the cap, or null, during warm-up). */
   readonly effectiveThreshold: number | null;
@@ -60,6 +69,7 @@ const FIELDS = schemaFields('zclip');
 /** The options with the clip schema's defaults filled in, validated by its bounds. */
 function resolve(o: ZClipOptions): Resolved {
   return {
+    mode: schemaOption('mode', FIELDS.mode, o.mode, 'Leave it out for the paper rule.'),
     alpha: schemaOption('alpha', FIELDS.alpha, o.alpha, 'The paper uses 0.97.'),
     zThreshold: schemaOption('zThreshold', FIELDS.zThreshold, o.zThreshold, 'The paper uses 2.5.'),
     warmupSteps: schemaOption('warmupSteps', FIELDS.warmupSteps, o.warmupSteps, 'The reference uses 25.'),
@@ -81,6 +91,23 @@ function warmupDecision(state: ZClipState, g: number, o: Resolved): ZClipDecisio
   return { phase, meanBefore: null, stdBefore: null, z: null, spike: false, clipVal: null, effectiveThreshold: o.maxNorm, coef, clippedNorm: g * coef };
 }
 
+type Spike = Pick<ZClipDecision, 'z' | 'spike' | 'clipVal'>;
+
+/** zscore mode: `z = (g − μ)/(σ + 1e-6)`; a spike (z > z_t) gets g* by `clipOption`. */
+function zscoreSpike(g: number, mean: number, std: number, o: Resolved): Spike {
+  const z = (g - mean) / (std + EPS);
+  const spike = z > o.zThreshold;
+  const clipVal = !spike ? null : o.clipOption === 'mean' ? mean : (mean + (o.zThreshold * std) / (z / o.zThreshold)) * o.clipFactor;
+  return { z, spike, clipVal };
+}
+
+/** percentile mode: the band `μ + z_t·σ` (no epsilon, no clip factor); above it is a spike. */
+function percentileSpike(g: number, mean: number, std: number, o: Resolved): Spike {
+  const band = mean + o.zThreshold * std;
+  const spike = g > band;
+  return { z: null, spike, clipVal: spike ? band : null };
+}
+
 /** One step's decision on the host, float64, exactly the reference arithmetic. Pure. */
 export function zClipDecide(state: ZClipState, g: number, options: ZClipOptions): ZClipDecision {
   return decideWith(state, g, resolve(options));
@@ -90,9 +117,7 @@ function decideWith(state: ZClipState, g: number, o: Resolved): ZClipDecision {
   if (state.mean === null || state.variance === null) return warmupDecision(state, g, o);
   const mean = state.mean;
   const std = Math.sqrt(state.variance);
-  const z = (g - mean) / (std + EPS);
-  const spike = z > o.zThreshold;
-  const clipVal = !spike ? null : o.clipOption === 'mean' ? mean : (mean + (o.zThreshold * std) / (z / o.zThreshold)) * o.clipFactor;
+  const { z, spike, clipVal } = o.mode === 'percentile' ? percentileSpike(g, mean, std, o) : zscoreSpike(g, mean, std, o);
   const eff = pyMin(clipVal ?? g, o.maxNorm);
   const coef = g > eff ? eff / (g + EPS) : 1;
   return { phase: 'active', meanBefore: mean, stdBefore: std, z, spike, clipVal, effectiveThreshold: eff, coef, clippedNorm: g * coef };
@@ -130,12 +155,22 @@ function nextWith(state: ZClipState, g: number, o: Resolved): ZClipState {
   return { buffer: [], mean, variance };
 }
 
+/** zscore mode in-graph: g* on a spike, else g. */
+function zscoreBase(g: Scalar, mean: number, std: number, o: Resolved): Tensor {
+  const z = tf.div(tf.sub(g, mean), std + EPS);
+  const clipVal = o.clipOption === 'mean' ? tf.scalar(mean) : tf.mul(tf.add(mean, tf.div(o.zThreshold * std, tf.div(z, o.zThreshold))), o.clipFactor);
+  return tf.where(tf.greater(z, o.zThreshold), clipVal, g);
+}
+
+/** percentile mode in-graph: the band when g exceeds it, else g (the band is host float64, rounded once). */
+function percentileBase(g: Scalar, band: number): Tensor {
+  return tf.where(tf.greater(g, band), tf.scalar(band), g);
+}
+
 /** In-graph threshold and coefficient of an active step (float32 mirror of `zClipDecide`). */
 function activeCoef(g: Scalar, mean: number, variance: number, o: Resolved): { coef: Scalar; threshold: Scalar } {
   const std = Math.sqrt(variance);
-  const z = tf.div(tf.sub(g, mean), std + EPS);
-  const clipVal = o.clipOption === 'mean' ? tf.scalar(mean) : tf.mul(tf.add(mean, tf.div(o.zThreshold * std, tf.div(z, o.zThreshold))), o.clipFactor);
-  const base = tf.where(tf.greater(z, o.zThreshold), clipVal, g);
+  const base = o.mode === 'percentile' ? percentileBase(g, mean + o.zThreshold * std) : zscoreBase(g, mean, std, o);
   const eff = o.maxNorm === null ? base : tf.where(tf.less(o.maxNorm, base), tf.scalar(o.maxNorm), base);
   const coef = tf.where(tf.greater(g, eff), tf.div(eff, tf.add(g, EPS)), tf.onesLike(g));
   return { coef: coef as Scalar, threshold: eff as Scalar };
@@ -145,7 +180,9 @@ function activeCoef(g: Scalar, mean: number, variance: number, o: Resolved): { c
  * ZClip: z-score clipping of the global L2 norm against EMAs of its mean and variance.
  * Warm-up (first `warmupSteps` norms): no z-test; only the optional cap, with torch semantics.
  * Then `z = (g − μ)/(σ + 1e-6)`; a spike (z > z_t) is clipped to `g* = (μ + z_t²·σ/z)·f`
- * (adaptive_scaling), optionally capped: `eff = min(g* or g, maxNorm)`, and the gradients are
+ * (adaptive_scaling) or μ (mean). Mode percentile instead clips every g above the band
+ * `g* = μ + z_t·σ` to the band (no epsilon; clipOption and clipFactor unused, as in the
+ * reference). Either way the result is optionally capped: `eff = min(g* or g, maxNorm)`, and the gradients are
  * multiplied by `eff/(g + 1e-6)` only if `g > eff`. Host state is float64 (`zClipNext`).
  *
  * Differs from the reference: the cap is off by default (reference: 1.0), and NaN norms never

@@ -76,6 +76,10 @@ const autoclipSchema = z.strictObject({
 const zclipSchema = z.strictObject({
   kind: z.literal('zclip'),
   ...clipBase,
+  mode: z
+    .enum(['zscore', 'percentile'])
+    .default('zscore')
+    .meta(flag('--zclip-mode', 'zscore: the paper\'s rule; percentile: clip everything above μ + z·σ')),
   alpha: z.number().gt(0).lt(1).default(0.97).meta(flag('--zclip-alpha', 'EMA smoothing of the norm mean and variance')),
   zThreshold: positive().default(2.5).meta(flag('--zclip-z-threshold', 'z-score that counts as a spike')),
   warmupSteps: z.number().int().positive().default(25).meta(flag('--zclip-warmup-steps', 'steps collected before the EMAs start')),
@@ -84,6 +88,49 @@ const zclipSchema = z.strictObject({
   clipFactor: positive().default(1).meta(flag('--zclip-clip-factor', 'multiplies the adaptive threshold')),
   skipUpdateOnSpike: z.boolean().default(false).meta(flag('--zclip-skip-update-on-spike', 'keep spikes out of the EMAs')),
 });
+
+/** AdaGC (Wang et al. 2025): each tensor clipped against an EMA of its own norms, after a global warm-up. */
+const adagcSchema = z.strictObject({
+  kind: z.literal('adagc'),
+  ...clipBase,
+  clipRatio: positive().default(1.04).meta(flag('--adagc-clip-ratio', 'clip a tensor above r × the EMA of its norms')),
+  beta: z.number().min(0).lt(1).default(0.99).meta(flag('--adagc-beta', 'EMA coefficient of the per-tensor norms')),
+  warmupSteps: z.number().int().min(0).default(100).meta(flag('--adagc-warmup-steps', 'steps of global norm clipping first')),
+  /** The warm-up's global norm threshold (λ_abs). */
+  maxNorm: positive().default(1).meta(flag('--adagc-max-norm', 'global norm threshold of the warm-up (λ_abs)')),
+  historyFilter: z
+    .enum(['finite-positive', 'all'])
+    .default('finite-positive')
+    .meta(flag('--adagc-history-filter', 'finite-positive keeps NaN, Inf and 0 out of the EMAs; all: the reference (one NaN poisons it)')),
+});
+
+/**
+ * StableAdamW's update clipping (Wortsman et al. 2023): each tensor's Adam step is scaled by
+ * 1/max(1, RMS/maxRms). Acts on the optimizer update, so it is a top-level kind only (no chain).
+ */
+const updateClipSchema = z.strictObject({
+  kind: z.literal('update-clip'),
+  ...clipBase,
+  maxRms: positive()
+    .default(1)
+    .meta(flag('--update-clip-max-rms', "scale a tensor's Adam step by 1/max(1, RMS/r); needs --optimizer adam")),
+});
+
+/** The optimizers `update-clip` works with: it reads Adam's second moment. */
+export const UPDATE_CLIP_OPTIMIZERS: readonly string[] = ['adam'];
+
+/**
+ * Why `clipKind` cannot run with `optimizer` (null when it can): `update-clip` needs Adam's
+ * bias-corrected second moment, which SGD and momentum do not keep and RMSprop keeps
+ * without bias correction (its first steps would all be clipped).
+ */
+export function clipOptimizerIssue(clipKind: string, optimizer: string): { message: string; hint: string } | null {
+  if (clipKind !== 'update-clip' || UPDATE_CLIP_OPTIMIZERS.includes(optimizer)) return null;
+  return {
+    message: `clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received '${optimizer}'`,
+    hint: 'Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer.',
+  };
+}
 
 /**
  * A user's own strategy from a JS module (`--clip ./my-clip.js`). `module` is a path
@@ -102,7 +149,7 @@ const moduleSchema = z.strictObject({
 });
 
 /** Every kind but `chain` (a chain's children cannot be chains). */
-const leafVariants = [noneSchema, normSchema, valueSchema, tensorNormSchema, agcSchema, autoclipSchema, zclipSchema, moduleSchema] as const;
+const leafVariants = [noneSchema, normSchema, valueSchema, tensorNormSchema, agcSchema, autoclipSchema, zclipSchema, adagcSchema, moduleSchema] as const;
 export const leafClipSchema = z.discriminatedUnion('kind', [...leafVariants]);
 export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 
@@ -110,7 +157,7 @@ export type LeafClipConfig = z.infer<typeof leafClipSchema>;
 const chainSchema = z.strictObject({ kind: z.literal('chain'), ...clipBase, strategies: z.array(leafClipSchema).min(1) });
 
 /** The `clip:` block: one variant per strategy kind, discriminated by `kind`. */
-export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, chainSchema]).meta(
+export const clipSchema = z.discriminatedUnion('kind', [...leafVariants, updateClipSchema, chainSchema]).meta(
   flag('--clip', 'clip strategy, or the path of a plugin module (./my-clip.js)', {
     arg: 'kind|module',
     selectsKind: true,

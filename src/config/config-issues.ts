@@ -32,6 +32,7 @@ export function configError(zodIssues: readonly z.core.$ZodIssue[], ctx: IssueCo
 function toIssues(issue: z.core.$ZodIssue, ctx: IssueContext): Issue[] {
   const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownKeyIssue(path, key, ctx));
+  if (issue.code === 'custom') return [customIssue(path, issue, ctx)];
   const options = optionsOf(issue);
   const node = schemaAt(ctx.schema, path, ctx.merged);
   const expected = options ? `one of ${options.map((o) => `'${o}'`).join(' | ')}` : node && describeExpected(node);
@@ -69,6 +70,13 @@ function valueIssue(
     ? `Did you mean '${suggestion}'?`
     : `Use ${expected}${example === undefined ? '' : `, e.g. ${usage}`}.`;
   return { path: dotted(path), message, hint, source: override?.flag ?? sourceOf(path, ctx) };
+}
+
+/** A cross-field rule's issue (schema refinements): its own message and `params.hint`. */
+function customIssue(path: FieldPath, issue: z.core.$ZodIssueCustom, ctx: IssueContext): Issue {
+  const flag = ctx.overrides.find((o) => dotted(o.path) === dotted(path))?.flag;
+  const hint = typeof issue.params?.hint === 'string' ? issue.params.hint : undefined;
+  return { path: dotted(path), message: issue.message, ...(hint ? { hint } : {}), source: flag ?? sourceOf(path, ctx) };
 }
 
 function unknownKeyIssue(path: FieldPath, key: string, ctx: IssueContext): Issue {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, memoryReader } from './load.js';
 import { resolveConfig, type RawFlags } from './merge.js';
+import { isGclipError } from '../errors.js';
 
 async function fileOf(text: string, path = 'configs/run.yaml') {
   return loadConfigFile(path, memoryReader({ [path]: text }));
@@ -137,14 +138,14 @@ describe('resolveConfig clip strategy flags', () => {
     for (const key of Object.keys(expected)) expect(provenance[`clip.${key}`]).toBe('flag');
   });
 
-  it.each(['none', 'agc', 'autoclip', 'zclip'])('--clip %s alone gives the strategy with its defaults', async (kind) => {
+  it.each(['none', 'agc', 'autoclip', 'zclip', 'adagc'])('--clip %s alone gives the strategy with its defaults', async (kind) => {
     const { config } = await resolve(undefined, { clip: kind });
     expect(config.clip.kind).toBe(kind);
   });
 
   it('uses the paper defaults for --clip zclip, autoclip and agc', async () => {
     expect((await resolve(undefined, { clip: 'zclip' })).config.clip).toEqual({
-      kind: 'zclip', normType: 2, alpha: 0.97, zThreshold: 2.5, warmupSteps: 25,
+      kind: 'zclip', normType: 2, mode: 'zscore', alpha: 0.97, zThreshold: 2.5, warmupSteps: 25,
       clipOption: 'adaptive_scaling', clipFactor: 1, skipUpdateOnSpike: false,
     });
     expect((await resolve(undefined, { clip: 'autoclip' })).config.clip).toEqual({
@@ -153,6 +154,27 @@ describe('resolveConfig clip strategy flags', () => {
     expect((await resolve(undefined, { clip: 'agc' })).config.clip).toEqual({
       kind: 'agc', normType: 2, clipping: 0.01, eps: 1e-3, layout: 'optax', excludeFinal: false,
     });
+    expect((await resolve(undefined, { clip: 'adagc' })).config.clip).toEqual({
+      kind: 'adagc', normType: 2, clipRatio: 1.04, beta: 0.99, warmupSteps: 100, maxNorm: 1, historyFilter: 'finite-positive',
+    });
+  });
+
+  it('refuses update-clip with an optimizer other than Adam, naming --optimizer', async () => {
+    const error = await resolve(undefined, { clip: 'update-clip', optimizer: 'sgd' }).catch((e: unknown) => e);
+    expect(isGclipError(error) && error.code).toBe('invalid_flag');
+    expect(isGclipError(error) && error.issues).toEqual([{
+      path: 'train.optimizer',
+      message: "clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'",
+      hint: 'Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer.',
+      source: '--optimizer',
+    }]);
+    expect((await resolve(undefined, { updateClipMaxRms: '2' })).config.clip).toEqual({ kind: 'update-clip', normType: 2, maxRms: 2 });
+  });
+
+  it('maps --zclip-mode and the --adagc-* flags to their fields, each selecting its kind', async () => {
+    expect((await resolve(undefined, { zclipMode: 'percentile' })).config.clip).toMatchObject({ kind: 'zclip', mode: 'percentile' });
+    const { config } = await resolve(undefined, { adagcClipRatio: '1.1', adagcBeta: '0.9', adagcWarmupSteps: '0', adagcMaxNorm: '2', adagcHistoryFilter: 'all' });
+    expect(config.clip).toMatchObject({ kind: 'adagc', clipRatio: 1.1, beta: 0.9, warmupSteps: 0, maxNorm: 2, historyFilter: 'all' });
   });
 
   it('accepts --clip <kind> together with that kind\'s option flags', async () => {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { checkSchema } from './check-schema.js';
-import { clipSchema } from './clip-schema.js';
+import { clipOptimizerIssue, clipSchema } from './clip-schema.js';
 import { dataSchema } from './data-schema.js';
 import { detectSchema } from './detect-schema.js';
 import { flag } from './flag-meta.js';
@@ -106,6 +106,9 @@ export const runConfigSchema = z.strictObject({
   log: logSchema.prefault({}),
   /** Stability criteria `gclip check` judges the run (or a log) against. */
   check: checkSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  const issue = clipOptimizerIssue(config.clip.kind, config.train.optimizer);
+  if (issue) ctx.addIssue({ code: 'custom', path: ['train', 'optimizer'], message: issue.message, params: { hint: issue.hint } });
 });
 
 /** The fully resolved configuration of one run (defaults ← file ← flags). */

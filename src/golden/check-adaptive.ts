@@ -76,9 +76,9 @@ export function checkAutoClipSequence(c: GoldenCase, fails: Failures): void {
 
 function zClipOptions(c: GoldenCase): ZClipOptions {
   const p = c.params;
-  if ((p.mode ?? 'zscore') !== 'zscore') throw new Error(`unsupported zclip mode ${JSON.stringify(p.mode)}`);
   if (num(p.eps ?? 1e-6) !== 1e-6) throw new Error(`unsupported zclip eps ${String(p.eps)}`);
   return {
+    mode: (p.mode ?? 'zscore') as ZClipOptions['mode'],
     alpha: num(p.alpha ?? 0.97),
     zThreshold: num(p.z_thresh ?? 2.5),
     warmupSteps: num(p.warmup_steps ?? 25),

@@ -69,3 +69,13 @@ export function compareF64(field: string, got: number | null, expRaw: unknown, f
 export function compareExact(field: string, got: unknown, exp: unknown, fails: Failures): void {
   if (got !== exp) fails.push(`${field}: got ${JSON.stringify(got)} expected ${JSON.stringify(exp)}`);
 }
+
+/** Compares a list of float32 numbers that may hold nulls: nulls must match, numbers as `compareF32`. */
+export function compareNullableF32(field: string, got: readonly (number | null)[], expRaw: readonly unknown[], fails: Failures): void {
+  const nulls = expRaw.map((v) => v === null);
+  if (got.length !== expRaw.length || got.some((v, i) => (v === null) !== nulls[i])) {
+    fails.push(`${field}: got ${JSON.stringify(got)} expected ${JSON.stringify(expRaw)}`);
+    return;
+  }
+  compareF32(field, got.filter((v): v is number => v !== null), expRaw.filter((v) => v !== null), fails);
+}

@@ -6,6 +6,7 @@
  */
 import { clipSchema, type ClipConfig, type RunConfig } from '../config/schema.js';
 import { numberFlag } from '../config/bounds.js';
+import { clipOptimizerIssue } from '../config/clip-schema.js';
 import { inputError } from '../errors.js';
 import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from './settings.js';
 
@@ -100,7 +101,8 @@ export function pointClip(base: RunConfig, point: SweepPoint): ClipConfig {
 /**
  * Builds the plan: baseline first, then thresholds ascending, then adaptive strategies in
  * the order given. Throws GclipError (exit 2) `unknown_strategy` for a kind this build
- * does not have, or one that needs options it has no default for.
+ * does not have, or one that needs options it has no default for; `incompatible_strategy`
+ * for one the base config's optimizer cannot run (`update-clip` without Adam).
  */
 export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan {
   const points: SweepPoint[] = [{ id: 'baseline', threshold: null, strategy: 'none' }];
@@ -122,6 +124,8 @@ function strategyPoint(base: RunConfig, kind: string): SweepPoint {
       source: '--strategies',
     });
   }
+  const mismatch = clipOptimizerIssue(kind, base.train.optimizer);
+  if (mismatch) throw inputError('incompatible_strategy', { path: 'strategies', message: `--strategies ${kind}: ${mismatch.message}`, hint: mismatch.hint, source: '--strategies' });
   const parsed = clipSchema.safeParse({ kind, normType: base.clip.normType });
   if (!parsed.success && base.clip.kind !== kind) {
     throw inputError('unknown_strategy', {

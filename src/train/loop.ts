@@ -9,8 +9,8 @@ import { createDetectors, type Detector, type StepObservation } from '../detect/
 import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
-import { createApplyGradients } from '../runtime/kernels/optimizer-update.js';
 import type { StepNumbers } from '../runtime/pack-layout.js';
+import { createStepUpdate } from './update-clip.js';
 import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
@@ -100,7 +100,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const detectorStates: unknown[] = detectors.map((d) => d.init());
   const summary = createSummaryAccumulator();
   let strategyState = o.strategy.init(o.plan.vars);
-  const applyGradients = createApplyGradients(o.plan.optimizer, o.plan.vars);
+  const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
   let policy: PolicyState = initialPolicyState;
   let decision: Decision = { action: 'apply', reason: null };
   // wasm and cpu keep tensors in host memory, where the one readback is a plain copy:
@@ -125,7 +125,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const record = toRecord(step, numbers, o.plan, fixedThreshold);
       const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
       ({ decision, state: policy } = decide(events, policy, o.detect));
-      if (decision.action === 'apply') applyGradients(out.grads);
+      if (decision.action === 'apply') applyGradients(out.grads, numbers.measured);
       strategyState = o.strategy.next(strategyState, numbers.measured);
       record.events = events;
       record.skipped = decision.action !== 'apply';

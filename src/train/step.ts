@@ -110,7 +110,7 @@ function generalStep<S>(plan: RunPlan, strategy: ClipStrategy<S>, state: S, opts
   const grads = t.grads;
   // The weights have not been updated yet: their checksum is this step's starting point.
   const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
-  const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms: pre.tensorNorms, totalNorm: pre.totalNorm };
+  const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms: pre.tensorNorms, totalNorm: pre.totalNorm, optimizer: plan.optimizer };
   const clipped = strategy.apply(grads, state, ctx);
   const post = postClipSummary(strategy as ClipStrategy, clipped, pre, plan, opts.normType);
   const val = opts.evaluate ? validationLoss(plan) : null;

@@ -20,6 +20,9 @@ export const CLIP_CASES: ReadonlyArray<[string, RunConfigInput['clip']]> = [
   ['agc', { kind: 'agc', excludeFinal: true }],
   ['autoclip', { kind: 'autoclip', window: 10 }],
   ['zclip (warm-up ends at step 5)', { kind: 'zclip', warmupSteps: 5, zThreshold: 0.5, maxNorm: 2 }],
+  ['zclip, mode percentile', { kind: 'zclip', mode: 'percentile', warmupSteps: 5, zThreshold: 0.5 }],
+  ['adagc (warm-up ends at step 5)', { kind: 'adagc', warmupSteps: 5 }],
+  ['update-clip (Adam)', { kind: 'update-clip' }],
   ['chain: zclip then norm', { kind: 'chain', strategies: [{ kind: 'zclip', warmupSteps: 5 }, { kind: 'norm', maxNorm: 0.3 }] }],
   ['plugin module', { kind: 'module', module: PLUGIN, options: { maxNorm: 0.2 } }],
 ];

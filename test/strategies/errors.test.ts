@@ -3,6 +3,11 @@ import { renderedError } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
 import { loadPluginStrategy } from '../../src/clip/plugin.js';
 import { resolveConfig, type RawFlags } from '../../src/config/merge.js';
+import { tf } from '../../src/runtime/tf.js';
+import { clipUpdates } from '../../src/clip/update-clip.js';
+import { createStepUpdate } from '../../src/train/update-clip.js';
+import { buildSweepPlan } from '../../src/sweep/grid.js';
+import { runConfigSchema } from '../../src/config/schema.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,7 +43,7 @@ describe('strategy flag errors (rendered)', () => {
 
   it('invalid_flag: --clip with a misspelt kind', async () => {
     expect(await flags({ clip: 'zclp' })).toMatchInlineSnapshot(`
-      "✖ Invalid value for --clip: expected one of 'none' | 'norm' | 'value' | 'tensor-norm' | 'agc' | 'autoclip' | 'zclip' | 'module' | 'chain', received 'zclp'
+      "✖ Invalid value for --clip: expected one of 'none' | 'norm' | 'value' | 'tensor-norm' | 'agc' | 'autoclip' | 'zclip' | 'adagc' | 'module' | 'update-clip' | 'chain', received 'zclp'
         at clip.kind (--clip)
         → Did you mean 'zclip'?"
     `);
@@ -103,6 +108,43 @@ describe('plugin errors (rendered)', () => {
       "✖ Cannot load clip plugin ./my-clip.js: Unexpected token '}'
         at clip.module (./my-clip.js)
         → Run \`node ./my-clip.js\` to see the error in the module itself."
+    `);
+  });
+});
+
+describe('adaptive strategy errors (rendered)', () => {
+  it('invalid_flag: update-clip with SGD names --optimizer and the alternatives', async () => {
+    expect(await flags({ clip: 'update-clip', optimizer: 'sgd' })).toMatchInlineSnapshot(`
+      "✖ clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'
+        at train.optimizer (--optimizer)
+        → Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer."
+    `);
+  });
+
+  it('invalid_flag: --adagc-beta out of range', async () => {
+    expect(await flags({ adagcBeta: '1' })).toMatchInlineSnapshot(`
+      "✖ Invalid value for --adagc-beta: expected a number at least 0 and less than 1, received '1'
+        at clip.beta (--adagc-beta)
+        → Use a number at least 0 and less than 1, e.g. --adagc-beta 0.99."
+    `);
+  });
+
+  it('update_clip_optimizer: the library refuses a non-Adam optimizer before the first step', async () => {
+    const sgd = tf.train.sgd(0.1);
+    expect(await rendered(() => createStepUpdate(sgd, [], clipUpdates()))).toMatchInlineSnapshot(`
+      "✖ clip kind 'update-clip' scales Adam's update and needs tfjs's Adam optimizer, received 'SGD'
+        at train.optimizer
+        → Use --optimizer adam. In your own loop, pass the Adam optimizer as ctx.optimizer."
+    `);
+    sgd.dispose();
+  });
+
+  it('incompatible_strategy: gclip sweep --strategies update-clip on an SGD config', async () => {
+    const sgd = runConfigSchema.parse({ train: { optimizer: 'sgd' } });
+    expect(await rendered(() => buildSweepPlan(sgd, { strategies: ['update-clip'] }))).toMatchInlineSnapshot(`
+      "✖ --strategies update-clip: clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'
+        at strategies (--strategies)
+        → Use --optimizer adam, or clip the gradient instead (e.g. --clip adagc or --clip zclip), which works with every optimizer."
     `);
   });
 });

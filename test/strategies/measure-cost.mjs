@@ -27,6 +27,9 @@ const CLIPS = {
   agc: { kind: 'agc' },
   autoclip: { kind: 'autoclip' },
   zclip: { kind: 'zclip', maxNorm: 1 },
+  'zclip percentile (cap 1)': { kind: 'zclip', mode: 'percentile', maxNorm: 1 },
+  adagc: { kind: 'adagc' },
+  'update-clip (Adam only)': { kind: 'update-clip' },
   'chain (zclip, norm)': { kind: 'chain', strategies: [{ kind: 'zclip' }, { kind: 'norm', maxNorm: 1 }] },
   'plugin (scale-clip)': { kind: 'module', module: plugin, options: { maxNorm: 1 } },
 };
@@ -51,8 +54,9 @@ const median = (xs) => {
 
 await initBackend('wasm');
 for (const [model, base] of Object.entries(MODELS)) {
-  const perStrategy = Object.fromEntries(Object.keys(CLIPS).map((k) => [k, []]));
-  const entries = Object.entries(CLIPS);
+  // update-clip scales Adam's step: it has no row for the SGD model.
+  const entries = Object.entries(CLIPS).filter(([, clip]) => clip.kind !== 'update-clip' || (base.train.optimizer ?? 'adam') === 'adam');
+  const perStrategy = Object.fromEntries(entries.map(([k]) => [k, []]));
   const stepMs = async (clip) => {
     const walls = [];
     const sink = { name: 'wall', open: async () => {}, write: async (rec) => void walls.push(rec.wallMs), close: async () => {} };

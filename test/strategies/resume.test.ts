@@ -23,6 +23,8 @@ const CLIPS: Record<string, unknown> = {
   autoclip: { kind: 'autoclip', percentile: 30 },
   'autoclip, window 3': { kind: 'autoclip', window: 3 },
   zclip: { kind: 'zclip', warmupSteps: 3, zThreshold: 1.5 },
+  'zclip, mode percentile': { kind: 'zclip', mode: 'percentile', warmupSteps: 3, zThreshold: 1 },
+  adagc: { kind: 'adagc', warmupSteps: 3, maxNorm: 5, clipRatio: 1.1 },
   'chain (zclip, norm)': { kind: 'chain', strategies: [{ kind: 'zclip', warmupSteps: 3 }, { kind: 'norm', maxNorm: 3 }] },
   'plugin (scale-clip)': { kind: 'module', module: PLUGIN, options: { maxNorm: 1.5 } },
 };
@@ -89,6 +91,14 @@ describe('adaptive state after the scripted run (non-finite norms never poison i
     const history = (clipper.state as { history: number[] }).history;
     expect(history).toHaveLength(SCALES.length - 2); // the NaN and the zero step are left out
     expect(history.every((n) => Number.isFinite(n) && n > 0)).toBe(true);
+  });
+
+  it('adagc keeps γ finite and positive through the NaN and the zero step', async () => {
+    const clipper = createClipper(await strategyOf(CLIPS.adagc));
+    steps(clipper, 0, SCALES.length);
+    const { gamma } = clipper.state as { gamma: number[] };
+    expect(gamma).toHaveLength(2);
+    expect(gamma.every((g) => Number.isFinite(g) && g > 0)).toBe(true);
   });
 
   it('zclip EMAs stay finite through the NaN step', async () => {

@@ -61,6 +61,13 @@ describe('grid', () => {
     expect(() => buildSweepPlan(base, { strategies: ['autoclip', 'nope'] })).toThrow(/Unknown strategy 'nope'/);
   });
 
+  it('adds adagc and update-clip rows, and refuses update-clip when the base optimizer is not Adam', () => {
+    const ids = buildSweepPlan(base, { thresholds: [1], strategies: ['adagc', 'update-clip'] }).points.map((p) => p.id);
+    expect(ids).toEqual(['baseline', 'norm@1', 'adagc', 'update-clip']);
+    const sgd = runConfigSchema.parse({ train: { optimizer: 'sgd' } });
+    expect(() => buildSweepPlan(sgd, { strategies: ['update-clip'] })).toThrow(/--strategies update-clip: clip kind 'update-clip' scales Adam's update and needs train.optimizer adam, received 'sgd'/);
+  });
+
   it('shards deal tasks round-robin; the shards together are the whole list, disjoint', () => {
     const items = Array.from({ length: 10 }, (_, i) => i);
     const shards = [1, 2, 3].map((i) => shardItems(items, parseShard(`${i}/3`)));
