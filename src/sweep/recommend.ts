@@ -162,7 +162,7 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   const band = tolerance * Math.abs(best.finalLoss);
   const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
   const versus = chosen === best ? 'the lowest final loss of any stable cell' : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
-  const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
+  const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
   const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
   return {
     status: chosen.strategy === 'none' ? 'not_needed' : 'clip',

@@ -59,11 +59,13 @@ export function buildReport(plan: SweepPlan, results: readonly SeedResult[], exe
     });
     return aggregatePoint(point, runs);
   });
+  const recommendation = recommend(points, plan.tolerance);
   return {
     version: REPORT_VERSION,
     name: plan.base.name,
-    recommendation: recommend(points, plan.tolerance),
-    crossChecks: crossChecks(points),
+    recommendation,
+    // On an lr axis, the baseline of the recommended lr (else of the lowest lr).
+    crossChecks: crossChecks(recommendation.lr === null ? points : points.filter((p) => p.lr === recommendation.lr)),
     points,
     grid: {
       lrs: plan.lrs ?? [],
