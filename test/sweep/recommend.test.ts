@@ -98,3 +98,37 @@ describe('recommendation rule', () => {
     expect(x).toEqual({ steps: 30, baselineStable: true, meanNorm: 2, p10: 1, p50: 2, p90: 4 });
   });
 });
+
+/** A point of an lr column. */
+function cellAt(lr: number, threshold: number | null, losses: number[], clipRate = 0) {
+  const id = `lr@${lr}/${threshold === null ? 'baseline' : `norm@${threshold}`}`;
+  const runs = losses.map((l, i) => seed(id, i, l, Number.isNaN(l) ? { stable: false } : { clipRate }));
+  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm', lr }, runs);
+}
+
+describe('recommendation rule on an lr axis', () => {
+  it('names a max_norm per lr and the overall pair, preferring no clipping at a lower lr: clipping as an lr cut', () => {
+    const points = [
+      cellAt(0.01, null, [0.3, 0.31, 0.29]), cellAt(0.01, 1, [0.3, 0.31, 0.29], 0.2),
+      cellAt(0.1, null, [NaN, NaN, NaN]), cellAt(0.1, 1, [0.295, 0.3, 0.285], 0.7),
+    ];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.01, pointId: 'lr@0.01/baseline', lrCut: { clippedLr: 0.1, maxNorm: 1, unclippedLr: 0.01 } });
+    expect(r.perLr).toEqual([
+      expect.objectContaining({ lr: 0.01, status: 'not_needed', maxNorm: null }),
+      expect.objectContaining({ lr: 0.1, status: 'clip', maxNorm: 1, finalLoss: 0.295 }),
+    ]);
+    expect(r.reason).toMatch(/unclipped training at lr 0\.01.*Clipping is acting as an lr cut/);
+  });
+
+  it('picks the clipped cell when no unclipped lr is as good, and none_stable when nothing is', () => {
+    const points = [
+      cellAt(0.01, null, [0.5, 0.5, 0.5]), cellAt(0.01, 1, [0.5, 0.5, 0.5], 0.2),
+      cellAt(0.1, null, [NaN, NaN, NaN]), cellAt(0.1, 1, [0.2, 0.21, 0.19], 0.7),
+    ];
+    expect(recommend(points, 0.05)).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.1, lrCut: null });
+    const none = [cellAt(0.01, null, [NaN, 1]), cellAt(0.01, 1, [NaN, 1]), cellAt(0.1, 1, [NaN, NaN])];
+    expect(recommend(none, 0.05)).toMatchObject({ status: 'none_stable', lr: null });
+    expect(recommend(none, 0.05).perLr.map((c) => c.status)).toEqual(['none_stable', 'none_stable']);
+  });
+});
