@@ -26,7 +26,7 @@ const table = fc
   .record({
     lrs: fc.constantFrom<(number | null)[]>([null], [0.01, 0.1], [0.003, 0.03, 0.3]),
     seeds: fc.integer({ min: 1, max: 3 }),
-    cells: fc.array(fc.record({ stable: fc.boolean({ }), loss: fc.double({ min: 0.05, max: 3, noNaN: true }), clip: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 60, maxLength: 60 }),
+    cells: fc.array(fc.record({ stable: fc.boolean(), loss: fc.double({ min: 0.05, max: 3, noNaN: true }), clip: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 60, maxLength: 60 }),
     order: fc.array(fc.nat(), { minLength: 60, maxLength: 60 }),
   });
 

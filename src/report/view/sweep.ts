@@ -18,10 +18,12 @@ const pointSchema = z.looseObject({
   stableSeeds: z.number().int().nonnegative(),
   finalLoss: num.default(null),
   clipRate: num.default(null),
+  /** Version 2: the point's lr on an lr axis (absent or null without one). */
+  lr: num.default(null),
 });
 
 const sweepSchema = z.looseObject({
-  recommendation: z.looseObject({ maxNorm: num, reason: z.string().default('') }).nullable().default(null),
+  recommendation: z.looseObject({ maxNorm: num, reason: z.string().default(''), lr: num.default(null) }).nullable().default(null),
   points: z.array(pointSchema).min(1),
 });
 
@@ -70,7 +72,11 @@ export function parseSweep(text: string, file: string): SweepOverview {
     const path = issue?.path.join('.') ?? '';
     bad(file, `${path || 'sweep'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { points, recommendation } = parsed.data;
+  const { recommendation } = parsed.data;
+  // On an lr axis (version 2), the threshold chart shows the recommended lr's column (else the first lr's).
+  const lrs = parsed.data.points.map((p) => p.lr).filter((lr): lr is number => lr !== null);
+  const column = recommendation?.lr ?? lrs[0] ?? null;
+  const points = column === null ? parsed.data.points : parsed.data.points.filter((p) => p.lr === column);
   return {
     points: points.map((p) => ({ threshold: p.threshold, strategy: p.strategy, seeds: p.seeds, stableSeeds: p.stableSeeds, finalLoss: p.finalLoss, clipRate: p.clipRate })),
     recommendation: recommendation && { maxNorm: recommendation.maxNorm, reason: recommendation.reason },
