@@ -7,6 +7,7 @@ import JSON5 from 'json5';
 import { z } from 'zod';
 import { inputError } from '../../errors.js';
 import { decodeNumbers } from '../../log/index.js';
+import { sweepHeatmap, type SweepHeatmap } from './sweep-heatmap.js';
 
 /** A number, a non-finite number decoded from its string name, or null. */
 const num = z.union([z.number(), z.nan(), z.null()]);
@@ -43,6 +44,8 @@ export interface SweepOverview {
   readonly points: readonly SweepPoint[];
   /** The recommended max norm and why; null when the sweep made none. */
   readonly recommendation: { readonly maxNorm: number | null; readonly reason: string } | null;
+  /** The lr × max_norm heatmap of a sweep with an lr axis, else null. */
+  readonly heatmap?: SweepHeatmap | null;
 }
 
 function bad(file: string, message: string, line?: number): never {
@@ -80,6 +83,7 @@ export function parseSweep(text: string, file: string): SweepOverview {
   return {
     points: points.map((p) => ({ threshold: p.threshold, strategy: p.strategy, seeds: p.seeds, stableSeeds: p.stableSeeds, finalLoss: p.finalLoss, clipRate: p.clipRate })),
     recommendation: recommendation && { maxNorm: recommendation.maxNorm, reason: recommendation.reason },
+    heatmap: sweepHeatmap(doc),
   };
 }
 
