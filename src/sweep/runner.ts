@@ -3,8 +3,10 @@
  * dist/sweep/worker.js), each training one task at a time. tfjs's wasm and cpu backends
  * are single-threaded, so processes scale with cores. A task whose run throws comes back
  * as a `crashed` result; a worker that dies takes only its current task with it (reported
- * as crashed, with the tail of its stderr) and is replaced. Aborting stops dispatching
- * and kills the workers; finished results have already been handed to `onResult`.
+ * as crashed, with the tail of its stderr) and is replaced; a task past `timeoutMs` has
+ * its worker killed and comes back as `timeout`. Tasks come from a fixed list or a
+ * TaskSource (the shared store's claims). Aborting stops dispatching and kills the
+ * workers; finished results have already been handed to `onResult`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
