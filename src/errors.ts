@@ -97,6 +97,7 @@ export type ErrorCode =
   | 'shard_incomplete'
   | 'shard_mismatch'
   | 'sweep_dir_invalid'
+  | 'store_mismatch'
   | 'sweep_invalid'
   | 'sweep_result_missing'
   | 'sweep_worker_failed'

@@ -20,6 +20,8 @@ export interface SweepPoint {
   readonly threshold: number | null;
   /** Clip kind of the point: `none`, `norm`, or the adaptive kind. */
   readonly strategy: string;
+  /** Learning rate of the point's column; null without an lr axis (the config's lr). */
+  readonly lr: number | null;
 }
 
 /** Everything that decides a sweep's results: the base config, the points and the seeds. */
@@ -31,6 +33,8 @@ export interface SweepPlan {
   readonly seeds: readonly number[];
   /** Relative final-loss tolerance of the recommendation rule (see recommend.ts). */
   readonly tolerance: number;
+  /** The lr axis, ascending; empty without one (plans written before it have none). */
+  readonly lrs?: readonly number[];
 }
 
 /** One training run of the sweep. */
@@ -51,6 +55,9 @@ export interface GridOptions {
   readonly strategies?: readonly string[];
   /** Relative tolerance on the best final loss; default 0.05. */
   readonly tolerance?: number;
+  /** The lr axis (`--lrs`); else `lrRange`; else none (the config's lr only). */
+  readonly lrs?: readonly number[];
+  readonly lrRange?: { readonly from: number; readonly to: number; readonly points: number };
 }
 
 /** Rounds to 2 significant digits (0.1234 → 0.12, 3.16 → 3.2), so grid values stay readable. */
@@ -76,10 +83,23 @@ function uniqueSorted(values: readonly number[]): number[] {
 
 /** The grid's thresholds, ascending and unique. Throws `invalid_flag` on non-positive values. */
 export function gridThresholds(o: Pick<GridOptions, 'thresholds' | 'range'>): number[] {
-  const values = o.thresholds ?? (o.range ? logRange(o.range.from, o.range.to, o.range.points) : DEFAULT_THRESHOLDS);
+  return axisValues('--thresholds', o.thresholds ?? (o.range ? logRange(o.range.from, o.range.to, o.range.points) : DEFAULT_THRESHOLDS));
+}
+
+/** The grid's learning rates, ascending and unique; empty without an lr axis. Throws `invalid_flag`. */
+export function gridLrs(o: Pick<GridOptions, 'lrs' | 'lrRange'>): number[] {
+  return axisValues('--lrs', o.lrs ?? (o.lrRange ? logRange(o.lrRange.from, o.lrRange.to, o.lrRange.points) : []));
+}
+
+function axisValues(flag: string, values: readonly number[]): number[] {
   const bad = values.find((v) => !(Number.isFinite(v) && v > 0));
-  if (bad !== undefined) throw flagError('--thresholds', `every threshold must be a finite number > 0, received ${bad}`);
+  if (bad !== undefined) throw flagError(flag, `every value must be a finite number > 0, received ${bad}`);
   return uniqueSorted(values);
+}
+
+/** Id of a point: `norm@0.5`, `baseline`, `autoclip`; prefixed with `lr@0.01/` on an lr axis. */
+export function pointId(id: string, lr: number | null): string {
+  return lr === null ? id : `lr@${lr}/${id}`;
 }
 
 /** The clip kinds `clipSchema` knows in this build (`none`, `norm`, ..., the adaptive ones). */
@@ -105,17 +125,22 @@ export function pointClip(base: RunConfig, point: SweepPoint): ClipConfig {
  * for one the base config's optimizer cannot run (`update-clip` without Adam).
  */
 export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan {
-  const points: SweepPoint[] = [{ id: 'baseline', threshold: null, strategy: 'none' }];
-  for (const t of gridThresholds(o)) points.push({ id: `norm@${t}`, threshold: t, strategy: 'norm' });
-  for (const s of o.strategies ?? []) points.push(strategyPoint(base, s));
+  const lrs = gridLrs(o);
+  const thresholds = gridThresholds(o);
+  const points = (lrs.length ? lrs : [null]).flatMap((lr) => {
+    const column: SweepPoint[] = [{ id: pointId('baseline', lr), threshold: null, strategy: 'none', lr }];
+    for (const t of thresholds) column.push({ id: pointId(`norm@${t}`, lr), threshold: t, strategy: 'norm', lr });
+    for (const s of o.strategies ?? []) column.push(strategyPoint(base, s, lr));
+    return column;
+  });
   const count = numberFlag('--seeds', o.seeds ?? DEFAULT_SEEDS, SWEEP_BOUNDS.seeds);
   const seeds = Array.from({ length: count }, (_, i) => base.seed + i);
-  return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? DEFAULT_TOLERANCE };
+  return { base: sweepBase(base), points, seeds, tolerance: o.tolerance ?? DEFAULT_TOLERANCE, lrs };
 }
 
-function strategyPoint(base: RunConfig, kind: string): SweepPoint {
+function strategyPoint(base: RunConfig, kind: string, lr: number | null): SweepPoint {
   const known = knownClipKinds().filter((k) => !['none', 'norm', 'chain'].includes(k));
-  const point = { id: kind, threshold: null, strategy: kind };
+  const point = { id: pointId(kind, lr), threshold: null, strategy: kind, lr };
   if (!known.includes(kind)) {
     throw inputError('unknown_strategy', {
       path: 'strategies',
@@ -156,8 +181,13 @@ function sweepBase(base: RunConfig): RunConfig {
 /** Every task of the plan: points in plan order, seeds ascending within a point. */
 export function planTasks(plan: SweepPlan): SweepTask[] {
   return plan.points.flatMap((point) =>
-    plan.seeds.map((seed) => ({ pointId: point.id, seed, config: { ...plan.base, seed, clip: pointClip(plan.base, point) } })),
+    plan.seeds.map((seed) => ({ pointId: point.id, seed, config: pointConfig(plan.base, point, seed) })),
   );
+}
+
+function pointConfig(base: RunConfig, point: SweepPoint, seed: number): RunConfig {
+  const train = point.lr === null || point.lr === undefined ? base.train : { ...base.train, lr: point.lr };
+  return { ...base, seed, train, clip: pointClip(base, point) };
 }
 
 /**
@@ -167,28 +197,29 @@ export function planTasks(plan: SweepPlan): SweepTask[] {
  * of one full-length run finishing alone (docs/benchmarks.md).
  */
 export function runOrder<T extends Pick<SweepTask, 'pointId'>>(tasks: readonly T[]): T[] {
-  return [...tasks.filter((t) => t.pointId !== 'baseline'), ...tasks.filter((t) => t.pointId === 'baseline')];
+  const baseline = (t: T) => t.pointId === 'baseline' || t.pointId.endsWith('/baseline');
+  return [...tasks.filter((t) => !baseline(t)), ...tasks.filter(baseline)];
 }
 
-/** Parses `0.1,0.5,1` (the `--thresholds` flag). Throws `invalid_flag` on anything else. */
-export function parseThresholds(text: string): number[] {
+/** Parses `0.1,0.5,1` (the `--thresholds` flag, or `--lrs`). Throws `invalid_flag` on anything else. */
+export function parseThresholds(text: string, flag = '--thresholds', example = '0.1,0.5,1,2,5'): number[] {
   const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const values = parts.map(Number);
   if (parts.length === 0 || values.some((v) => !(Number.isFinite(v) && v > 0))) {
-    throw flagError('--thresholds', `expected comma-separated numbers > 0, received '${text}'`, 'e.g. --thresholds 0.1,0.5,1,2,5');
+    throw flagError(flag, `expected comma-separated numbers > 0, received '${text}'`, `e.g. ${flag} ${example}`);
   }
   return values;
 }
 
-/** Parses `--range a:b` and `--points N` into a log range. Throws `invalid_flag`. */
-export function parseRange(text: string, points = DEFAULT_POINTS): NonNullable<GridOptions['range']> {
+/** Parses `--range a:b` and `--points N` (or `--lr-range` and `--lr-points`) into a log range. Throws `invalid_flag`. */
+export function parseRange(text: string, points = DEFAULT_POINTS, flags = { range: '--range', points: '--points', example: '0.1:5' }): NonNullable<GridOptions['range']> {
   const m = /^\s*([^:]+):([^:]+)\s*$/.exec(text);
   const from = Number(m?.[1]);
   const to = Number(m?.[2]);
   if (!m || !(from > 0) || !(to > from) || !Number.isFinite(to)) {
-    throw flagError('--range', `expected FROM:TO with 0 < FROM < TO, received '${text}'`, 'e.g. --range 0.1:5 --points 8');
+    throw flagError(flags.range, `expected FROM:TO with 0 < FROM < TO, received '${text}'`, `e.g. ${flags.range} ${flags.example} ${flags.points} 8`);
   }
-  numberFlag('--points', points, SWEEP_BOUNDS.points);
+  numberFlag(flags.points, points, SWEEP_BOUNDS.points);
   return { from, to, points };
 }
 

@@ -9,3 +9,8 @@ export { sweep, writeReport, readPlan, SWEEP_FILES, type SweepOptions, type Swee
 export { mergeSweepDirs } from './merge.js';
 export { taskKey } from './cache.js';
 export { parseSweepFlags, type SweepFlags, type SweepSettings } from './flags.js';
+export { initStore, openStore, claimTask, readLeases, storeSource, DEFAULT_LEASE_MS, type Store, type QueueSettings } from './store.js';
+export { workStore, type StoreWorkOptions } from './sweep.js';
+export { storeStatus, type StoreStatus, type CellStatus } from './status.js';
+export { isPrunable } from './prune.js';
+export { pairedAsGood, SATURATED_CLIP_RATE, type ColumnRecommendation } from './recommend.js';

@@ -11,8 +11,11 @@ import { mean, median, percentile } from '../stats.js';
 export interface SeedResult {
   readonly pointId: string;
   readonly seed: number;
-  /** Run status, or `crashed` when the run threw or its worker died. */
-  readonly status: RunSummary['status'] | 'crashed';
+  /**
+   * Run status; `crashed` when the run threw or its worker died, `timeout` when it ran past
+   * `--point-timeout`, `pruned` when `--prune` skipped it (its cell can never be recommended).
+   */
+  readonly status: RunSummary['status'] | 'crashed' | 'timeout' | 'pruned';
   /** True when the run finished every step with status ok. */
   readonly stable: boolean;
   readonly steps: number;
@@ -115,12 +118,12 @@ export function scoreRun(
   };
 }
 
-/** The SeedResult of a run that threw or whose worker died. */
-export function crashedResult(task: { pointId: string; seed: number }, reason: string, wallMs: number): SeedResult {
+/** The SeedResult of a run that threw or whose worker died (or, with `status`, timed out or was pruned). */
+export function crashedResult(task: { pointId: string; seed: number }, reason: string, wallMs: number, status: 'crashed' | 'timeout' | 'pruned' = 'crashed'): SeedResult {
   return {
     pointId: task.pointId,
     seed: task.seed,
-    status: 'crashed',
+    status,
     stable: false,
     steps: 0,
     finalLoss: Number.NaN,
@@ -142,9 +145,13 @@ export interface PointResult {
   /** Max norm, or null for the unclipped baseline and adaptive strategies. */
   readonly threshold: number | null;
   readonly strategy: string;
+  /** Learning rate of the point's column; null without an lr axis. */
+  readonly lr: number | null;
   readonly seeds: number;
   readonly stableSeeds: number;
   readonly crashedSeeds: number;
+  /** Seeds skipped by `--prune`. */
+  readonly prunedSeeds: number;
   /** Median over seeds of the smoothed final loss (a non-finite seed counts as +Infinity). */
   readonly finalLoss: number;
   /** Half the range of the seeds' final losses: the seed-to-seed noise of `finalLoss`. */
@@ -176,7 +183,7 @@ function seedMedian(xs: readonly number[]): number {
 }
 
 /** Aggregates a point's seed results (in any order) into its row. */
-export function aggregatePoint(point: { id: string; threshold: number | null; strategy: string }, runs: readonly SeedResult[]): PointResult {
+export function aggregatePoint(point: { id: string; threshold: number | null; strategy: string; lr?: number | null }, runs: readonly SeedResult[]): PointResult {
   const sorted = [...runs].sort((a, b) => a.seed - b.seed);
   const finals = sorted.map((r) => nanAsWorst(r.finalLoss));
   const bad = sorted.map((r) => r.firstBadStep).filter((s): s is number => s !== null);
@@ -185,9 +192,11 @@ export function aggregatePoint(point: { id: string; threshold: number | null; st
     id: point.id,
     threshold: point.threshold,
     strategy: point.strategy,
+    lr: point.lr ?? null,
     seeds: sorted.length,
     stableSeeds: sorted.filter((r) => r.stable).length,
     crashedSeeds: sorted.filter((r) => r.status === 'crashed').length,
+    prunedSeeds: sorted.filter((r) => r.status === 'pruned').length,
     finalLoss: seedMedian(finals),
     finalLossSpread: finals.length ? (Math.max(...finals) - Math.min(...finals)) / 2 : Number.NaN,
     bestLoss: seedMedian(sorted.map((r) => r.bestLoss)),

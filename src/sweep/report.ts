@@ -12,7 +12,7 @@ import { aggregatePoint, type PointResult, type SeedResult } from './metrics.js'
 import { crossChecks, recommend, type CrossChecks, type Recommendation } from './recommend.js';
 
 /** Bumped when the report's shape changes incompatibly. */
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 /** How the sweep ran. Differs between an unsharded run, a resumed run and merged shards. */
 export interface SweepExecution {
@@ -33,6 +33,8 @@ export interface SweepReport {
   /** One per grid point: baseline, thresholds ascending, adaptive strategies. */
   readonly points: readonly PointResult[];
   readonly grid: {
+    /** The lr axis (version 2); empty when the sweep had none. */
+    readonly lrs: readonly number[];
     readonly thresholds: readonly number[];
     readonly strategies: readonly string[];
     readonly seeds: readonly number[];
@@ -57,15 +59,18 @@ export function buildReport(plan: SweepPlan, results: readonly SeedResult[], exe
     });
     return aggregatePoint(point, runs);
   });
+  const recommendation = recommend(points, plan.tolerance);
   return {
     version: REPORT_VERSION,
     name: plan.base.name,
-    recommendation: recommend(points, plan.tolerance),
-    crossChecks: crossChecks(points),
+    recommendation,
+    // On an lr axis, the baseline of the recommended lr (else of the lowest lr).
+    crossChecks: crossChecks(recommendation.lr === null ? points : points.filter((p) => p.lr === recommendation.lr)),
     points,
     grid: {
-      thresholds: plan.points.flatMap((p) => (p.threshold === null ? [] : [p.threshold])),
-      strategies: plan.points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm').map((p) => p.strategy),
+      lrs: plan.lrs ?? [],
+      thresholds: [...new Set(plan.points.flatMap((p) => (p.threshold === null ? [] : [p.threshold])))],
+      strategies: [...new Set(plan.points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm').map((p) => p.strategy))],
       seeds: plan.seeds,
       tolerance: plan.tolerance,
     },

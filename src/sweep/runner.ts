@@ -3,8 +3,10 @@
  * dist/sweep/worker.js), each training one task at a time. tfjs's wasm and cpu backends
  * are single-threaded, so processes scale with cores. A task whose run throws comes back
  * as a `crashed` result; a worker that dies takes only its current task with it (reported
- * as crashed, with the tail of its stderr) and is replaced. Aborting stops dispatching
- * and kills the workers; finished results have already been handed to `onResult`.
+ * as crashed, with the tail of its stderr) and is replaced; a task past `timeoutMs` has
+ * its worker killed and comes back as `timeout`. Tasks come from a fixed list or a
+ * TaskSource (the shared store's claims). Aborting stops dispatching and kills the
+ * workers; finished results have already been handed to `onResult`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +35,26 @@ export interface RunnerOptions {
   readonly signal?: AbortSignal;
   /** Worker entry to fork; default dist/sweep/worker.js (tests pass a fake). */
   readonly workerPath?: string;
+  /** Kill a run that takes longer than this (its worker is replaced) and report it as `timeout`; default: no limit. */
+  readonly timeoutMs?: number | null;
+}
+
+/**
+ * Where workers take their tasks from: a fixed list, or a work queue that claims tasks as
+ * workers ask (the shared store). `take` resolving undefined means nothing is left.
+ */
+export interface TaskSource {
+  take(): Promise<RunnerTask | undefined>;
+  /** True when `take` can only resolve undefined from now on (no replacement worker is started then). */
+  exhausted(): boolean;
+  /** Workers to start: never more than there can be tasks. */
+  readonly size: number;
+}
+
+/** A TaskSource over a fixed list, in order. */
+export function listSource(tasks: readonly RunnerTask[]): TaskSource {
+  const queue = [...tasks];
+  return { take: () => Promise.resolve(queue.shift()), exhausted: () => queue.length === 0, size: queue.length };
 }
 
 /** The compiled worker entry: next to this module in dist, or dist's copy when run from src. */
@@ -59,8 +81,8 @@ function workerArgs(jobs: number): string[] {
 }
 
 /** Runs every task; resolves when all are done or the signal aborted. Rejects if no worker can start its backend. */
-export function runTasks(tasks: readonly RunnerTask[], o: RunnerOptions): Promise<void> {
-  const queue = [...tasks];
+export function runTasks(tasks: readonly RunnerTask[] | TaskSource, o: RunnerOptions): Promise<void> {
+  const queue = 'take' in tasks ? tasks : listSource(tasks);
   const path = o.workerPath ?? defaultWorkerPath();
   const workers = new Set<ChildProcess>();
   return new Promise<void>((resolve, reject) => {
@@ -76,14 +98,14 @@ export function runTasks(tasks: readonly RunnerTask[], o: RunnerOptions): Promis
     };
     const onAbort = () => finish();
     o.signal?.addEventListener('abort', onAbort);
-    if (o.signal?.aborted || queue.length === 0) return finish();
+    if (o.signal?.aborted || queue.size === 0) return finish();
     const spawn = () => startWorker(path, o, { queue, workers, finish, spawn, active: () => !settled });
-    for (let i = 0; i < Math.max(1, Math.min(o.jobs, queue.length)); i++) spawn();
+    for (let i = 0; i < Math.max(1, Math.min(o.jobs, queue.size)); i++) spawn();
   });
 }
 
 interface Pool {
-  readonly queue: RunnerTask[];
+  readonly queue: TaskSource;
   /** False once the run has finished, failed or been aborted. */
   active(): boolean;
   readonly workers: Set<ChildProcess>;
@@ -96,12 +118,11 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
   pool.workers.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
-  let current: { task: RunnerTask; started: number } | null = null;
+  let current: { task: RunnerTask; started: number; timer: NodeJS.Timeout | null; timedOut: boolean } | null = null;
   let nextId = 0;
   let ready = false;
-  const next = () => {
+  const dispatch = (task: RunnerTask | undefined) => {
     if (!pool.active()) return;
-    const task = pool.queue.shift();
     if (task === undefined) {
       current = null;
       pool.workers.delete(child);
@@ -109,9 +130,16 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
       if (pool.workers.size === 0) pool.finish();
       return;
     }
-    current = { task, started: performance.now() };
+    const timer = o.timeoutMs ? setTimeout(() => {
+      if (current) current.timedOut = true;
+      child.kill('SIGKILL');
+    }, o.timeoutMs) : null;
+    current = { task, started: performance.now(), timer, timedOut: false };
     o.onStart?.(task);
     send(child, { type: 'task', id: nextId++, pointId: task.pointId, seed: task.seed, config: task.config });
+  };
+  const next = () => {
+    if (pool.active()) pool.queue.take().then(dispatch, (e: unknown) => pool.finish(e));
   };
   child.on('message', (m: FromWorker) => {
     if (m.type === 'ready') {
@@ -120,6 +148,7 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
     }
     if (m.type === 'init_error') return pool.finish(inputError('backend_unavailable', { path: 'backend', message: `sweep worker: ${m.message}`, hint: 'Run `gclip doctor`, or pass --backend wasm.' }));
     const task = current!.task;
+    if (current!.timer) clearTimeout(current!.timer);
     Promise.resolve(o.onResult?.(task, m.result)).then(next, (e: unknown) => pool.finish(e));
   });
   child.on('exit', (code, signal) => {
@@ -128,11 +157,15 @@ function startWorker(path: string, o: RunnerOptions, pool: Pool): void {
     if (!ready) return pool.finish(internalError('sweep_worker_failed', `sweep worker ${path} exited before starting (${signal ?? `code ${code}`}): ${stderr.trim()}`));
     const lost = current;
     current = null;
-    const reason = `worker process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
-    const report = lost ? Promise.resolve(o.onResult?.(lost.task, crashedResult(lost.task, reason, performance.now() - lost.started))) : Promise.resolve();
+    if (lost?.timer) clearTimeout(lost.timer);
+    const reason = lost?.timedOut
+      ? `killed after the point timeout of ${(o.timeoutMs! / 1000).toFixed(1)} s`
+      : `worker process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+    const lostResult = (t: NonNullable<typeof lost>) => crashedResult(t.task, reason, performance.now() - t.started, t.timedOut ? 'timeout' : 'crashed');
+    const report = lost ? Promise.resolve(o.onResult?.(lost.task, lostResult(lost))) : Promise.resolve();
     report.then(() => {
       if (!pool.active()) return;
-      if (pool.queue.length > 0) pool.spawn();
+      if (!pool.queue.exhausted()) pool.spawn();
       else if (pool.workers.size === 0) pool.finish();
     }, (e: unknown) => pool.finish(e));
   });

@@ -25,4 +25,8 @@ export const SWEEP_BOUNDS = {
   seeds: { integer: true, min: 1 },
   jobs: { integer: true, min: 1 },
   tolerance: { min: 0, lt: 1 },
+  /** Seconds. */
+  pointTimeout: { gt: 0 },
+  /** Seconds a worker's lease lasts without renewal. */
+  lease: { min: 1 },
 } as const satisfies Record<string, NumberBounds>;

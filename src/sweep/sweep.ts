@@ -14,6 +14,7 @@ import { planTasks, runOrder, type SweepPlan, type SweepTask } from './grid.js';
 import type { SeedResult } from './metrics.js';
 import { buildReport, type SweepReport } from './report.js';
 import { runTasks } from './runner.js';
+import { readResults, storeSource, storeTasks, type Store } from './store.js';
 import { shardItems, type Shard } from './shard.js';
 
 /** Files of a sweep directory. */
@@ -50,6 +51,8 @@ export interface SweepOptions {
   readonly now?: () => number;
   /** Worker entry override (tests). */
   readonly workerPath?: string;
+  /** Kill a run that takes longer (status `timeout`); default: no limit. */
+  readonly pointTimeoutMs?: number | null;
 }
 
 /** What a sweep invocation produced. */
@@ -79,6 +82,7 @@ export async function sweep(plan: SweepPlan, o: SweepOptions): Promise<SweepOutc
     backend: o.backend ?? plan.base.backend,
     signal: o.signal,
     workerPath: o.workerPath,
+    timeoutMs: o.pointTimeoutMs ?? null,
     onStart: () => progress.start(),
     onResult: async (t, result) => {
       await writeCached(o.outDir, keys.get(`${t.pointId}#${t.seed}`)!, result);
@@ -91,6 +95,51 @@ export async function sweep(plan: SweepPlan, o: SweepOptions): Promise<SweepOutc
   if (o.shard) return { kind: 'shard', shard: o.shard, tasks: tasks.length, crashed };
   const report = buildReport(plan, results, { wallMs: now() - started, jobs: o.jobs, ran: results.length - cached, cached });
   await writeReport(o.outDir, report);
+  return { kind: 'report', report };
+}
+
+/** Options of `workStore`: a worker's own settings (the queue's come from the store). */
+export type StoreWorkOptions = Pick<SweepOptions, 'jobs' | 'backend' | 'signal' | 'onProgress' | 'now' | 'workerPath'> & {
+  /** Lease owner (default host:pid) and poll interval, for tests. */
+  readonly owner?: string;
+  readonly pollMs?: number;
+};
+
+/**
+ * Works on a shared store (store.ts) with `o.jobs` worker processes until every task of
+ * its plan has a result, then writes the report into the store (whichever worker sees the
+ * last result does; the report depends only on the results). Returns `interrupted` when
+ * stopped first; the store keeps every finished result and the held leases are released.
+ */
+export async function workStore(store: Store, o: StoreWorkOptions): Promise<SweepOutcome> {
+  const now = o.now ?? (() => performance.now());
+  const started = now();
+  const source = storeSource(store, { signal: o.signal, owner: o.owner, pollMs: o.pollMs });
+  const tasks = storeTasks(store.plan);
+  const before = (await readResults(store.dir, tasks)).size;
+  const progress = createProgressTracker({ total: tasks.length, cached: before, jobs: o.jobs, now, started, emit: o.onProgress });
+  let ran = 0;
+  try {
+    await runTasks(source, {
+      jobs: o.jobs,
+      backend: o.backend ?? store.plan.base.backend,
+      signal: o.signal,
+      workerPath: o.workerPath,
+      timeoutMs: store.settings.pointTimeoutMs,
+      onStart: () => progress.start(),
+      onResult: async (t, result) => {
+        await source.settle(t, result);
+        ran++;
+        progress.finish(result);
+      },
+    });
+  } finally {
+    await source.stop();
+  }
+  const results = await readResults(store.dir, tasks);
+  if (!source.complete()) return { kind: 'interrupted', done: results.size, total: tasks.length };
+  const report = buildReport(store.plan, [...results.values()], { wallMs: now() - started, jobs: o.jobs, ran, cached: results.size - ran });
+  await writeReport(store.dir, report);
   return { kind: 'report', report };
 }
 

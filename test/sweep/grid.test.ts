@@ -29,6 +29,26 @@ describe('grid', () => {
     expect(() => parseSweepFlags({ jobs: '0' }, 2)).toThrow(/--jobs/);
   });
 
+  it('parses the lr axis, the store and --point-timeout, naming the flag on bad values', () => {
+    expect(parseSweepFlags({ lrs: '0.1,0.01' }, 2).grid.lrs).toEqual([0.1, 0.01]);
+    expect(parseSweepFlags({ lrRange: '0.001:0.1', lrPoints: '3' }, 2).grid.lrRange).toEqual({ from: 0.001, to: 0.1, points: 3 });
+    expect(() => parseSweepFlags({ lrs: '0.1,x' }, 2)).toThrow(/Invalid --lrs: expected comma-separated numbers > 0/);
+    expect(() => parseSweepFlags({ lrRange: '1:0.1' }, 2)).toThrow(/Invalid --lr-range/);
+    expect(() => parseSweepFlags({ lrRange: '0.01:1', lrPoints: '1' }, 2)).toThrow(/--lr-points/);
+    expect(() => parseSweepFlags({ lrs: '0.1', lrRange: '0.01:1' }, 2)).toThrow(/Conflicting flags --lrs and --lr-range/);
+    expect(() => parseSweepFlags({ pointTimeout: '0' }, 2)).toThrow(/--point-timeout/);
+    expect(parseSweepFlags({ pointTimeout: '2.5' }, 2).pointTimeoutMs).toBe(2500);
+    expect(parseSweepFlags({ store: 's', prune: true, lease: '5', pointTimeout: '9' }, 2).store).toEqual({ dir: 's', settings: { prune: true, leaseMs: 5000, pointTimeoutMs: 9000 } });
+  });
+
+  it('an lr axis crosses every lr with the baseline and thresholds and sets train.lr per task', () => {
+    const plan = buildSweepPlan(base, { thresholds: [0.5], seeds: 1, lrs: [0.1, 0.01] });
+    expect(plan.lrs).toEqual([0.01, 0.1]);
+    expect(plan.points.map((p) => p.id)).toEqual(['lr@0.01/baseline', 'lr@0.01/norm@0.5', 'lr@0.1/baseline', 'lr@0.1/norm@0.5']);
+    expect(planTasks(plan).map((t) => [t.config.train.lr, t.config.clip.kind])).toEqual([[0.01, 'none'], [0.01, 'norm'], [0.1, 'none'], [0.1, 'norm']]);
+    expect(runOrder(planTasks(plan)).map((t) => t.pointId).slice(-2)).toEqual(['lr@0.01/baseline', 'lr@0.1/baseline']);
+  });
+
   it('plans baseline first, thresholds ascending, seeds from the config seed', () => {
     const plan = buildSweepPlan(base, { thresholds: [2, 0.5], seeds: 2 });
     expect(plan.points.map((p) => p.id)).toEqual(['baseline', 'norm@0.5', 'norm@2']);

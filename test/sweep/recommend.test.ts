@@ -50,10 +50,27 @@ describe('recommendation rule', () => {
     expect(recommend(points, 0.05).maxNorm).toBe(0.5);
   });
 
-  it('widens the band to the seed spread of the best point', () => {
-    // best 0.2 (seeds 0.1..0.3: spread 0.1) → 0.29 at max_norm 2 is within seed noise.
-    const points = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3]), point(2, [0.29, 0.29, 0.29])];
-    expect(recommend(points, 0.05).maxNorm).toBe(2);
+  it('compares seeds pairwise, not against the cross-seed spread of the best point', () => {
+    // best 0.5 (seeds 0.1, 0.2, 0.3: spread 0.1, which the old band used). max_norm 2 is 0.29 in
+    // every seed: within the spread, but 190% worse than best with seed 0 → not as good.
+    const drift = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3], 0.5), point(2, [0.29, 0.29, 0.29], 0.2)];
+    expect(recommend(drift, 0.05)).toMatchObject({ maxNorm: 0.5, pointId: 'norm@0.5' });
+    // Paired: 2 is at most 4% worse than 0.5 in each seed although the seeds differ by 3× → 2 wins.
+    const paired = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3], 0.5), point(2, [0.104, 0.206, 0.31], 0.2)];
+    const r = recommend(paired, 0.05);
+    expect(r).toMatchObject({ maxNorm: 2, pointId: 'norm@2', bestFinalLoss: 0.2 });
+    expect(r.reason).toMatch(/largest threshold stable in all 3 seeds.*within 5% of the best \(0\.2 at max_norm 0\.5\) in every seed/);
+  });
+
+  it('at a clip rate of ~100% a larger threshold is a larger step, not less intervention: the best wins', () => {
+    // 0.2, 0.3 and 0.5 are all within 5% per seed of the best (0.3), but all clip ≥ 95% of steps.
+    const points = [point(null, [NaN, NaN, NaN]), point(0.2, [0.203, 0.203, 0.203], 1), point(0.3, [0.2, 0.2, 0.2], 1), point(0.5, [0.205, 0.205, 0.205], 0.97), point(1, [0.3, 0.3, 0.3], 0.9)];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.3 });
+    expect(r.reason).toMatch(/lowest final loss \(0\.2\).*clips 95% or more of steps.*larger step \(lr × max_norm\)/);
+    // One threshold as good that leaves steps alone (clip rate 60%) is less intervention: it wins.
+    const mixed = [...points.slice(0, 4), point(1, [0.204, 0.204, 0.204], 0.6)];
+    expect(recommend(mixed, 0.05).maxNorm).toBe(1);
   });
 
   it('returns null and exit 1 when no threshold is stable, with suggestions', () => {
@@ -79,5 +96,39 @@ describe('recommendation rule', () => {
     const runs = [1, 2, 4].map((m, i) => seed('baseline', i, 0.1, { norms: norms(m) }));
     const x = crossChecks([aggregatePoint({ id: 'baseline', threshold: null, strategy: 'none' }, runs)]);
     expect(x).toEqual({ steps: 30, baselineStable: true, meanNorm: 2, p10: 1, p50: 2, p90: 4 });
+  });
+});
+
+/** A point of an lr column. */
+function cellAt(lr: number, threshold: number | null, losses: number[], clipRate = 0) {
+  const id = `lr@${lr}/${threshold === null ? 'baseline' : `norm@${threshold}`}`;
+  const runs = losses.map((l, i) => seed(id, i, l, Number.isNaN(l) ? { stable: false } : { clipRate }));
+  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm', lr }, runs);
+}
+
+describe('recommendation rule on an lr axis', () => {
+  it('names a max_norm per lr and the overall pair, preferring no clipping at a lower lr: clipping as an lr cut', () => {
+    const points = [
+      cellAt(0.01, null, [0.3, 0.31, 0.29]), cellAt(0.01, 1, [0.3, 0.31, 0.29], 0.2),
+      cellAt(0.1, null, [NaN, NaN, NaN]), cellAt(0.1, 1, [0.295, 0.3, 0.285], 0.7),
+    ];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.01, pointId: 'lr@0.01/baseline', lrCut: { clippedLr: 0.1, maxNorm: 1, unclippedLr: 0.01 } });
+    expect(r.perLr).toEqual([
+      expect.objectContaining({ lr: 0.01, status: 'not_needed', maxNorm: null }),
+      expect.objectContaining({ lr: 0.1, status: 'clip', maxNorm: 1, finalLoss: 0.295 }),
+    ]);
+    expect(r.reason).toMatch(/unclipped training at lr 0\.01.*Clipping is acting as an lr cut/);
+  });
+
+  it('picks the clipped cell when no unclipped lr is as good, and none_stable when nothing is', () => {
+    const points = [
+      cellAt(0.01, null, [0.5, 0.5, 0.5]), cellAt(0.01, 1, [0.5, 0.5, 0.5], 0.2),
+      cellAt(0.1, null, [NaN, NaN, NaN]), cellAt(0.1, 1, [0.2, 0.21, 0.19], 0.7),
+    ];
+    expect(recommend(points, 0.05)).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.1, lrCut: null });
+    const none = [cellAt(0.01, null, [NaN, 1]), cellAt(0.01, 1, [NaN, 1]), cellAt(0.1, 1, [NaN, NaN])];
+    expect(recommend(none, 0.05)).toMatchObject({ status: 'none_stable', lr: null });
+    expect(recommend(none, 0.05).perLr.map((c) => c.status)).toEqual(['none_stable', 'none_stable']);
   });
 });

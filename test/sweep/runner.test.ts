@@ -21,6 +21,18 @@ describe('runner', () => {
     expect(results.filter((r) => r.stable)).toHaveLength(6);
   });
 
+  it('kills a run past the point timeout, reports it as timeout and goes on with a new worker', async () => {
+    const tasks = planTasks(buildSweepPlan(runConfigSchema.parse({}), { thresholds: [0.5, 3], seeds: 2 }));
+    const results: SeedResult[] = [];
+    await runTasks(tasks, { jobs: 2, backend: 'cpu', workerPath: fakeWorker, timeoutMs: 300, onResult: (_t, r) => void results.push(r) });
+    expect(results).toHaveLength(6);
+    const timedOut = results.filter((r) => r.status === 'timeout');
+    expect(timedOut.map((r) => `${r.pointId}#${r.seed}`).sort()).toEqual(['norm@3#42', 'norm@3#43']);
+    expect(timedOut[0]).toMatchObject({ stable: false, finalLoss: NaN });
+    expect(timedOut[0]!.reason).toMatch(/killed after the point timeout of 0\.3 s/);
+    expect(results.filter((r) => r.stable)).toHaveLength(4);
+  });
+
   it('stops dispatching when aborted', async () => {
     const tasks = planTasks(buildSweepPlan(runConfigSchema.parse({}), { thresholds: [0.5, 2], seeds: 3 }));
     const controller = new AbortController();

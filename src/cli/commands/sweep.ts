@@ -1,4 +1,4 @@
-/** `gclip sweep` and `gclip sweep merge`: flags → plan → parallel sweep → table, chart, JSON → exit code. */
+/** `gclip sweep` and `gclip sweep merge` (the store's worker, status and report: sweep-store.ts): flags → plan → parallel sweep → table, chart, JSON → exit code. */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import type { SweepFlags } from '../../sweep/flags.js';
 import { colorsOf, type CommandContext } from '../context.js';
 import { appliedConfigFlags, registerFlags } from '../flags/register.js';
 import { loadRunConfig } from '../load-run-config.js';
+import { registerStoreCommands } from './sweep-store.js';
 
 interface SweepCliFlags extends SweepFlags {
   config?: string;
@@ -26,9 +27,12 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       const settings = core.parseSweepFlags(flags, availableParallelism());
       const plan = core.buildSweepPlan(config, settings.grid);
       const color = await colorsOf(program, ctx);
-      const outDir = resolve(ctx.io.cwd, flags.out ?? `sweeps/${config.name}`);
+      const outDir = resolve(ctx.io.cwd, settings.store?.dir ?? flags.out ?? `sweeps/${config.name}`);
       const progress = render.createSweepProgress({ io: ctx.io, color: color.err, quiet: Boolean(flags.quiet) });
-      const outcome = await core.sweep(plan, { outDir, jobs: settings.jobs, fresh: Boolean(flags.fresh), shard: settings.shard, signal: ctx.io.signal, onProgress: progress.update });
+      const run = { jobs: settings.jobs, signal: ctx.io.signal, onProgress: progress.update };
+      const outcome = settings.store
+        ? await core.workStore(await core.initStore(outDir, plan, settings.store.settings), run)
+        : await core.sweep(plan, { ...run, outDir, fresh: Boolean(flags.fresh), shard: settings.shard, pointTimeoutMs: settings.pointTimeoutMs });
       progress.done();
       if (outcome.kind !== 'report') {
         ctx.io.err(render.renderPartial(outcome, outDir, color.err));
@@ -49,4 +53,5 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       ctx.io.out(flags.json ? render.reportJson(report) : render.renderSweepReport(report, { color: (await colorsOf(program, ctx)).out, dir: outDir }));
       ctx.setExit(core.reportExitCode(report));
     });
+  registerStoreCommands(cmd, program, ctx);
 }

@@ -8,11 +8,11 @@ import { configFlags, type ConfigFlag } from '../../config/config-flags.js';
 import type { JsonSchema } from '../../config/schema-nodes.js';
 import { SCHEMA_PATH } from '../templates/registry.js';
 import { configCliFlag, ownCliFlag } from './help.js';
-import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPORT, SWEEP, TRAIN } from './own-flags.js';
+import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPORT, STATUS, SWEEP, TRAIN, WORKER } from './own-flags.js';
 import type { CliFlag, CommandMode, ConfigScope } from './types.js';
 
 /** A command as typed after `gclip`. */
-export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor';
+export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'sweep worker' | 'sweep status' | 'sweep report' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor';
 
 /** Config flags that set the clip block, but for its norm order (a sweep keeps that). */
 export function isClipSetting(flag: ConfigFlag): boolean {
@@ -59,6 +59,9 @@ export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
       hint: () => 'gclip sweep merge only combines finished sweep directories; give sweep flags to each gclip sweep --shard I/N run.',
     },
   ],
+  'sweep worker': [{ label: 'gclip sweep worker', config: 'none', own: Object.values(WORKER), hint: () => 'A worker takes the plan from the store; give sweep flags to the `gclip sweep --store DIR` that creates it.' }],
+  'sweep status': [{ label: 'gclip sweep status', config: 'none', own: Object.values(STATUS), hint: () => 'gclip sweep status only reads a store.' }],
+  'sweep report': [{ label: 'gclip sweep report', config: 'none', own: Object.values(MERGE), hint: () => 'gclip sweep report only reads a store.' }],
   check: [
     {
       label: 'gclip check --log',

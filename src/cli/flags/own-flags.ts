@@ -3,6 +3,7 @@
  * flags (`--lr`, `--zclip-alpha`, ...) are not here: they come from the schema.
  */
 import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from '../../sweep/settings.js';
+import { DEFAULT_LEASE_MS } from '../../sweep/store.js';
 import { TEMPLATES } from '../templates/registry.js';
 import type { OwnFlag } from './types.js';
 
@@ -51,6 +52,9 @@ export const CHECK = {
 /** Printed by `gclip sweep` and `gclip sweep merge`. */
 const REPORT_JSON: OwnFlag = { name: '--json', about: 'print the report as one JSON object on stdout, nothing else' };
 
+/** Shared by `gclip sweep` and `gclip sweep worker`. */
+const JOBS: OwnFlag = { name: '--jobs', short: '-j', arg: 'n', about: 'parallel worker processes; default: the number of cores', bounds: SWEEP_BOUNDS.jobs };
+
 /** `gclip sweep`. Defaults and bounds come from `sweep/settings.ts`, which the sweep applies. */
 export const SWEEP = {
   thresholds: { name: '--thresholds', arg: 'list', about: 'comma-separated max norms', shownDefault: DEFAULT_THRESHOLDS.join(',') },
@@ -65,12 +69,31 @@ export const SWEEP = {
     bounds: SWEEP_BOUNDS.tolerance,
     shownDefault: DEFAULT_TOLERANCE,
   },
-  jobs: { name: '--jobs', short: '-j', arg: 'n', about: 'parallel worker processes; default: the number of cores', bounds: SWEEP_BOUNDS.jobs },
+  jobs: JOBS,
+  lrs: { name: '--lrs', arg: 'list', about: 'comma-separated learning rates: a second axis (every lr × max_norm cell, plus unclipped per lr)' },
+  lrRange: { name: '--lr-range', arg: 'a:b', about: 'log-spaced learning rates from a to b (with --lr-points)' },
+  lrPoints: { name: '--lr-points', arg: 'n', about: 'number of learning rates in --lr-range', bounds: SWEEP_BOUNDS.points, shownDefault: DEFAULT_POINTS },
+  store: { name: '--store', arg: 'dir', about: 'shared store (any directory every worker reaches): plan, results, leases; this process works on it too, and `gclip sweep worker --store DIR` joins' },
+  prune: { name: '--prune', about: 'with --store: skip the remaining seeds of cells the rule can no longer recommend (reported as pruned)' },
+  pointTimeout: { name: '--point-timeout', arg: 's', about: 'kill a run that takes longer than s seconds and report it as timeout', bounds: SWEEP_BOUNDS.pointTimeout },
+  lease: { name: '--lease', arg: 's', about: 'with --store: seconds a dead worker keeps its task before another reclaims it', bounds: SWEEP_BOUNDS.lease, shownDefault: DEFAULT_LEASE_MS / 1000 },
   shard: { name: '--shard', arg: 'i/n', about: 'run shard i of n (1-based); combine with `gclip sweep merge`' },
   out: { name: '--out', short: '-o', arg: 'dir', about: 'sweep directory: plan, cache, sweep.json; default: sweeps/<name>' },
   fresh: { name: '--fresh', about: 'ignore cached results and rerun every point' },
   json: REPORT_JSON,
   quiet: { name: '--quiet', short: '-q', about: 'no progress output' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip sweep worker`. */
+export const WORKER = {
+  store: { name: '--store', arg: 'dir', about: 'the shared store to work on (created by `gclip sweep --store DIR`)' },
+  jobs: JOBS,
+  quiet: { name: '--quiet', short: '-q', about: 'no progress output' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip sweep status`. */
+export const STATUS = {
+  json: { name: '--json', about: 'print the status as one JSON object on stdout' },
 } satisfies Record<string, OwnFlag>;
 
 /** `gclip sweep merge`. */

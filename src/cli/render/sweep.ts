@@ -10,6 +10,7 @@ import { stringifyWithNonFinite } from '../../log/codec.js';
 import type { PointResult, SweepOutcome, SweepProgress, SweepReport } from '../../sweep/index.js';
 import type { CliIO } from '../io.js';
 import { num, pct } from './format.js';
+import { renderHeatmap } from './sweep-heatmap.js';
 
 /** The `--json` output: the report as one line. */
 export function reportJson(report: SweepReport): string {
@@ -17,8 +18,8 @@ export function reportJson(report: SweepReport): string {
 }
 
 function label(p: PointResult): string {
-  if (p.strategy === 'none') return 'none (baseline)';
-  return p.threshold !== null ? `max_norm ${num(p.threshold)}` : p.strategy;
+  const what = p.strategy === 'none' ? 'none (baseline)' : p.threshold !== null ? `max_norm ${num(p.threshold)}` : p.strategy;
+  return p.lr === null || p.lr === undefined ? what : `lr ${num(p.lr)} ${what}`;
 }
 
 function seconds(ms: number): string {
@@ -31,7 +32,8 @@ export function renderTable(report: SweepReport, c: ChalkInstance): string {
   const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
   for (const p of report.points) {
     const chosen = p.id === report.recommendation.pointId;
-    const stable = `${p.stableSeeds}/${p.seeds}${p.crashedSeeds ? ` (${p.crashedSeeds} crashed)` : ''}`;
+    const notes = [p.crashedSeeds ? `${p.crashedSeeds} crashed` : '', p.prunedSeeds ? `${p.prunedSeeds} pruned` : ''].filter(Boolean).join(', ');
+    const stable = `${p.stableSeeds}/${p.seeds}${notes ? ` (${notes})` : ''}`;
     const row = [`${label(p)}${chosen ? ' ◀' : ''}`, stable, num(p.finalLoss), num(p.bestLoss), num(p.lossAuc), pct(p.clipRate), String(p.spikes), String(p.skipped), p.firstBadStep === null ? '—' : String(p.firstBadStep), seconds(p.wallMs)];
     const paint = chosen ? (s: string) => c.bold.green(s) : p.stableSeeds < p.seeds ? (s: string) => c.red(s) : (s: string) => s;
     table.push(row.map(paint));
@@ -47,6 +49,7 @@ const WIDTH = 56;
  * their columns, ✖ under the unstable ones. Null when fewer than two points are finite.
  */
 export function renderChart(report: SweepReport, c: ChalkInstance): string | null {
+  if ((report.grid.lrs ?? []).length > 0) return null;
   const fixed = report.points.filter((p) => p.strategy === 'norm' && p.threshold !== null);
   const finite = fixed.filter((p) => Number.isFinite(p.finalLoss));
   if (finite.length < 2) return null;
@@ -84,10 +87,11 @@ function axis(fixed: readonly PointResult[], col: (t: number) => number, c: Chal
 export function renderRecommendation(report: SweepReport, c: ChalkInstance): string {
   const r = report.recommendation;
   const head =
-    r.status === 'clip' ? c.green(`✔ recommended max_norm: ${num(r.maxNorm)}`)
-    : r.status === 'not_needed' ? c.green('✔ clipping not needed (max_norm: null)')
+    r.status === 'clip' ? c.green(`✔ recommended max_norm: ${num(r.maxNorm)}${r.lr !== null && r.lr !== undefined ? ` at lr ${num(r.lr)}` : ''}`)
+    : r.status === 'not_needed' ? c.green(`✔ clipping not needed (max_norm: null)${r.lr !== null && r.lr !== undefined ? ` at lr ${num(r.lr)}` : ''}`)
     : c.red('✖ no threshold was stable in every seed (max_norm: null)');
   const lines = [head, `  ${r.reason}`];
+  for (const col of r.perLr ?? []) lines.push(c.dim(`  lr ${num(col.lr)}: ${col.status === 'clip' ? `max_norm ${num(col.maxNorm)}` : col.status === 'not_needed' ? 'clipping not needed' : 'nothing stable'}${col.finalLoss !== null ? `, final loss ${num(col.finalLoss)}` : ''}`));
   const x = report.crossChecks;
   if (x) {
     const caveat = x.baselineStable ? '' : '; the baseline failed, so these steps may include the blow-up: read them as upper bounds';
@@ -100,7 +104,7 @@ export function renderRecommendation(report: SweepReport, c: ChalkInstance): str
 
 /** The whole terminal report. */
 export function renderSweepReport(report: SweepReport, o: { color: ChalkInstance; dir: string }): string {
-  const chart = renderChart(report, o.color);
+  const chart = renderChart(report, o.color) ?? renderHeatmap(report, o.color);
   const parts = [renderTable(report, o.color), ...(chart ? [chart] : []), renderRecommendation(report, o.color), o.color.dim(`report: ${o.dir}/sweep.json`)];
   return parts.join('\n\n') + '\n';
 }

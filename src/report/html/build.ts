@@ -7,6 +7,7 @@ import type { Report, RunReport, SweepReportView } from '../view/index.js';
 import { formatNumber, formatPercent, summaryRows, wantsLogScale } from '../view/index.js';
 import type { ChartAssets } from './assets.js';
 import { CLIENT_JS } from './client.js';
+import { heatmapHtml } from './sweep-heatmap.js';
 
 /** Options of `buildHtmlReport`. */
 export interface HtmlOptions {
@@ -86,6 +87,7 @@ function sweepBody(r: SweepReportView): string {
   ]);
   return [
     section('Recommendation', recText, 'recommendation'),
+    heatmapHtml(r.sweep.heatmap ?? null, escapeHtml),
     section('Final loss vs clip threshold', `<div class="chart" id="chart-sweep"></div>${baselineNote(r)}`, 'sweep'),
     section('Points', htmlTable(['threshold', 'strategy', 'stable seeds', 'final loss', 'clip rate', ''], rows, 'summary'), 'points'),
   ].join('\n');

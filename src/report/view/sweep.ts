@@ -7,6 +7,7 @@ import JSON5 from 'json5';
 import { z } from 'zod';
 import { inputError } from '../../errors.js';
 import { decodeNumbers } from '../../log/index.js';
+import { sweepHeatmap, type SweepHeatmap } from './sweep-heatmap.js';
 
 /** A number, a non-finite number decoded from its string name, or null. */
 const num = z.union([z.number(), z.nan(), z.null()]);
@@ -18,10 +19,12 @@ const pointSchema = z.looseObject({
   stableSeeds: z.number().int().nonnegative(),
   finalLoss: num.default(null),
   clipRate: num.default(null),
+  /** Version 2: the point's lr on an lr axis (absent or null without one). */
+  lr: num.default(null),
 });
 
 const sweepSchema = z.looseObject({
-  recommendation: z.looseObject({ maxNorm: num, reason: z.string().default('') }).nullable().default(null),
+  recommendation: z.looseObject({ maxNorm: num, reason: z.string().default(''), lr: num.default(null) }).nullable().default(null),
   points: z.array(pointSchema).min(1),
 });
 
@@ -41,6 +44,8 @@ export interface SweepOverview {
   readonly points: readonly SweepPoint[];
   /** The recommended max norm and why; null when the sweep made none. */
   readonly recommendation: { readonly maxNorm: number | null; readonly reason: string } | null;
+  /** The lr × max_norm heatmap of a sweep with an lr axis, else null. */
+  readonly heatmap?: SweepHeatmap | null;
 }
 
 function bad(file: string, message: string, line?: number): never {
@@ -70,10 +75,15 @@ export function parseSweep(text: string, file: string): SweepOverview {
     const path = issue?.path.join('.') ?? '';
     bad(file, `${path || 'sweep'}: ${issue?.message ?? 'invalid'}`);
   }
-  const { points, recommendation } = parsed.data;
+  const { recommendation } = parsed.data;
+  // On an lr axis (version 2), the threshold chart shows the recommended lr's column (else the first lr's).
+  const lrs = parsed.data.points.map((p) => p.lr).filter((lr): lr is number => lr !== null);
+  const column = recommendation?.lr ?? lrs[0] ?? null;
+  const points = column === null ? parsed.data.points : parsed.data.points.filter((p) => p.lr === column);
   return {
     points: points.map((p) => ({ threshold: p.threshold, strategy: p.strategy, seeds: p.seeds, stableSeeds: p.stableSeeds, finalLoss: p.finalLoss, clipRate: p.clipRate })),
     recommendation: recommendation && { maxNorm: recommendation.maxNorm, reason: recommendation.reason },
+    heatmap: sweepHeatmap(doc),
   };
 }
 

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeNumbers } from '../../src/log/codec.js';
+
+const CLI = fileURLToPath(new URL('./helpers/cli.mjs', import.meta.url));
+
+/** A stable MLP that trains in well under a second per run. */
+const TINY = `name: tiny
+model: { kind: mlp, hidden: [8] }
+data: { kind: regression, samples: 256, features: 4, batchSize: 32 }
+train: { steps: 30, optimizer: adam, lr: 0.01 }
+backend: wasm
+`;
+
+/** An RNN that explodes unclipped at lr 0.1 within ~10 steps, and trains unclipped at lr 0.03. */
+const BOOM = `name: boom
+model: { kind: rnn, units: 16, recurrentInit: { kind: orthogonal, scale: 2 } }
+data: { kind: adding, seqLength: 20, samples: 256 }
+train: { steps: 30, optimizer: sgd, lr: 0.1 }
+backend: wasm
+`;
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gclip-store-cli-'));
+  writeFileSync(join(dir, 'tiny.yaml'), TINY);
+  writeFileSync(join(dir, 'boom.yaml'), BOOM);
+  return dir;
+}
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+
+function start(cwd: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<Ran> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '', stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr, child);
+  });
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
+const gclip = (cwd: string, args: string[]) => start(cwd, args).done;
+
+function readReport(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8'), decodeNumbers) as Record<string, unknown>;
+}
+
+/** The report without what depends on how it ran (timings, cache counts). */
+function withoutTimings(report: Record<string, unknown>): unknown {
+  return JSON.parse(JSON.stringify({ ...report, execution: null }, (k, v: unknown) => (k === 'wallMs' ? 0 : v)));
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 50));
+}
+
+const GRID = ['--thresholds', '0.5,2', '--seeds', '3'];
+
+describe('gclip sweep on an lr axis (CLI)', () => {
+  it('writes sweep.json version 2 with the lr axis, a recommendation per lr and overall, and the lr cut', async () => {
+    const cwd = workdir();
+    const r = await gclip(cwd, ['sweep', '-c', 'boom.yaml', '--lrs', '0.1,0.03', '--thresholds', '0.5,2', '--seeds', '2', '--jobs', '2', '--out', 'out']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = readReport(join(cwd, 'out', 'sweep.json')) as {
+      version: number; grid: { lrs: number[]; thresholds: number[] };
+      recommendation: { status: string; maxNorm: number | null; lr: number; reason: string; perLr: { lr: number; status: string; maxNorm: number | null; finalLoss: number }[]; lrCut: unknown };
+      points: { id: string; lr: number; stableSeeds: number; finalLoss: number; clipRate: number }[];
+    };
+    expect(report.version).toBe(2);
+    expect(report.grid).toMatchObject({ lrs: [0.03, 0.1], thresholds: [0.5, 2] });
+    // Values pinned from a run (wasm, seeds 42 and 43).
+    const row = (id: string) => report.points.find((p) => p.id === id)!;
+    expect(report.points.map((p) => p.id)).toEqual(['lr@0.03/baseline', 'lr@0.03/norm@0.5', 'lr@0.03/norm@2', 'lr@0.1/baseline', 'lr@0.1/norm@0.5', 'lr@0.1/norm@2']);
+    expect(row('lr@0.03/baseline')).toMatchObject({ lr: 0.03, stableSeeds: 2, clipRate: 0 });
+    expect(row('lr@0.03/baseline').finalLoss).toBeCloseTo(0.15595, 4);
+    expect(row('lr@0.1/baseline').stableSeeds).toBe(0);
+    expect(row('lr@0.1/norm@2').finalLoss).toBeCloseTo(0.28868, 4);
+    expect(row('lr@0.1/norm@2').clipRate).toBeCloseTo(0.9, 6);
+    expect(row('lr@0.03/norm@2').finalLoss).toBeCloseTo(0.46644, 4);
+    const rec = report.recommendation;
+    expect(rec).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.03, lrCut: { clippedLr: 0.1, maxNorm: 2, unclippedLr: 0.03 } });
+    expect(rec.perLr.map((c) => [c.lr, c.status, c.maxNorm])).toEqual([[0.03, 'not_needed', null], [0.1, 'clip', 2]]);
+    expect(rec.reason).toMatch(/unclipped training at lr 0\.03, final loss 0\.156.*lowest final loss of any stable cell.*Clipping is acting as an lr cut: unclipped training at lr 0\.03 does at least as well as max_norm 2 at lr 0\.1/);
+    expect(r.stdout).toMatch(/stable seeds and final loss, lr × max_norm/);
+    expect(r.stdout).toMatch(/unclipped\s+│ 2\/2 0\.156 ◀\s+│ 0\/2 143\.7/);
+  });
+});
+
+describe('gclip sweep --store: a work queue shared by workers', () => {
+  it('3 workers on one store give the report of one process, also when one is killed mid-task; status and report read the store', async () => {
+    const cwd = workdir();
+    const one = await gclip(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--out', 'one', '-q']);
+    expect(one.code, one.stderr).toBe(0);
+    const expected = withoutTimings(readReport(join(cwd, 'one', 'sweep.json')));
+
+    // Clean run: a creator and two workers that join once the plan exists.
+    const creator = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 's3', '-q']);
+    await until(() => existsSync(join(cwd, 's3', 'plan.json')));
+    const workers = [gclip(cwd, ['sweep', 'worker', '--store', 's3', '--jobs', '1']), gclip(cwd, ['sweep', 'worker', '--store', 's3', '--jobs', '1'])];
+    const all = await Promise.all([creator.done, ...workers]);
+    for (const r of all) expect(r.code, r.stderr).toBe(0);
+    expect(withoutTimings(readReport(join(cwd, 's3', 'sweep.json')))).toEqual(expected);
+    const ran = all.map((r) => (r.stderr.match(/runs done/g) ?? []).length);
+    expect(ran.slice(1).some((n) => n > 0)).toBe(true); // the workers took tasks too
+
+    // One worker SIGKILLed mid-task: its lease (2 s) expires and another worker reclaims the task.
+    const creator2 = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 'sk', '--lease', '2', '-q']);
+    await until(() => existsSync(join(cwd, 'sk', 'plan.json')));
+    let killedAt = '';
+    const victim = start(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1'], (text, child) => {
+      if (killedAt === '' && /runs done/.test(text)) {
+        killedAt = text;
+        child.kill('SIGKILL');
+      }
+    });
+    const survivor = gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1']);
+    const killed = await victim.done;
+    expect(killed.code).toBeNull(); // killed by the signal
+    const status = await gclip(cwd, ['sweep', 'status', 'sk', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const s = JSON.parse(status.stdout) as { total: number; done: number; running: number; stale: number; left: number };
+    expect(s.total).toBe(9);
+    expect(s.done + s.running + s.stale + s.left).toBe(9);
+    const rest = await Promise.all([creator2.done, survivor]);
+    for (const r of rest) expect(r.code, r.stderr).toBe(0);
+    expect(killedAt).toMatch(/runs done/);
+    expect(withoutTimings(readReport(join(cwd, 'sk', 'sweep.json')))).toEqual(expected);
+
+    const report = await gclip(cwd, ['sweep', 'report', 'sk', '--json', '--out', 'rep']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(withoutTimings(JSON.parse(report.stdout, decodeNumbers))).toEqual(expected);
+    const done = await gclip(cwd, ['sweep', 'status', 'sk']);
+    expect(done.stdout).toMatch(/9\/9 runs done, 0 running, 0 left/);
+    expect(done.stdout).toMatch(/complete: gclip sweep report/);
+  });
+
+  it('refuses --prune without --store, and --store with --shard (exit 2)', async () => {
+    const cwd = workdir();
+    const prune = await gclip(cwd, ['sweep', '-c', 'tiny.yaml', '--prune']);
+    expect(prune.code).toBe(2);
+    expect(prune.stderr).toMatch(/--prune: it needs --store DIR/);
+    const both = await gclip(cwd, ['sweep', '-c', 'tiny.yaml', '--store', 's', '--shard', '1/2']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/Conflicting flags --store and --shard/);
+  });
+});
