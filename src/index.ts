@@ -37,3 +37,4 @@ export { loadPlan, buildPlan } from './train/setup.js';
 export { loadModelJson } from './models/model-json.js';
 export { saveModel } from './models/save.js';
 export { runSession, type SessionOptions } from './train/session.js';
+export { monitor, type MonitorOptions, type MonitorRun, type MonitorStep } from './monitor/node.js';
