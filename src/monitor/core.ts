@@ -7,7 +7,7 @@ import { createStrategy } from '../clip/registry.js';
 import type { ClipStrategy } from '../clip/types.js';
 import { createDetectors } from '../detect/index.js';
 import type { RunSummary, StepRecord } from '../record.js';
-import { tf, type Scalar, type Tensor, type Variable } from '../runtime/tf.js';
+import { tf, type Tensor, type Variable } from '../runtime/tf.js';
 import type { PackLayout } from '../runtime/pack-layout.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from '../train/policy.js';
 import { clipAndPack, type StepShape } from '../train/step.js';
@@ -131,18 +131,15 @@ export function createMonitorCore(options: ResolvedMonitorOptions, now: () => nu
       shape = null;
     },
     summary(runDir) {
-      return accumulator.finish({
+      const s = accumulator.finish({
         halted: decision.action === 'halt',
         reason: decision.reason,
         backend: tf.getBackend(),
         runDir,
         totalMs: started === null || lastEnd === null ? 0 : lastEnd - started,
       });
+      // A snapshot: the accumulator keeps counting into its events object.
+      return { ...s, events: { ...s.events } };
     },
   };
-}
-
-/** The loss as a scalar tensor (a model with several outputs gives their sum, as `fit` logs it). */
-export function scalarLoss(loss: Tensor): Scalar {
-  return (loss.rank === 0 ? loss : tf.sum(loss)) as Scalar;
 }

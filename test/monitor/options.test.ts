@@ -2,7 +2,7 @@
  * monitor()'s options and run.step: errors with field paths before any training, a config
  * file path, a strategy object, and clipped gradients equal to clipGradNorm's.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,21 @@ describe('monitor() options', () => {
     expect(thrownGclipError(() => monitor(bad)).issues[0]).toMatchObject({ path: 'clip.maxNorm', source: `${bad}:3` });
     expect(thrownGclipError(() => monitor(join(dir, 'missing.yaml'))).code).toBe('config_not_found');
     tf.dispose([value, grads, step.grads]);
+    model.dispose();
+  });
+
+  it('writes TensorBoard event files with log.tensorboard', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gclip-monitor-tb-'));
+    const run = monitor({ log: { tensorboard: join(dir, 'tb') }, out: join(dir, 'run') });
+    const model = makeModel();
+    const { value, grads } = firstGrads(model);
+    tf.dispose(run.step({ grads, loss: value }).grads);
+    await run.close();
+    const [events] = await readdir(join(dir, 'tb'));
+    expect(events).toMatch(/^events\.out\.tfevents\./);
+    expect((await stat(join(dir, 'tb', events!))).size).toBeGreaterThan(100);
+    expect(await readdir(join(dir, 'run'))).toEqual(['config.json', 'steps.jsonl', 'summary.json']);
+    tf.dispose([value, grads]);
     model.dispose();
   });
 
