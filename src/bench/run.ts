@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node (empty: none)] [--models mlp,rnn,…]
- * [--no-pytorch] [--no-sweep] [--no-startup]`: gclip's loop against a hand-written tfjs
+ * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
- * CLI's startup and sweep throughput. Prints a Markdown table; `--out` writes the JSON.
+ * CLI's startup and sweep throughput, and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -17,6 +17,7 @@ import { timeFirstStep, timeStartup, type StartupTimes } from './startup.js';
 import { timeSweep, type SweepTiming } from './sweep.js';
 import type { BackendResult, WorkerRequest } from './worker.js';
 import { packageVersion } from '../runtime/backend.js';
+import { renderMonitorBench, type MonitorBenchRequest, type MonitorBenchResult } from './monitor.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'no-pytorch': { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
     'no-startup': { type: 'boolean', default: false },
+    'no-monitor': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick!;
@@ -47,6 +49,18 @@ async function runBackend(backend: WorkerRequest['backend']): Promise<BackendRes
   const request: WorkerRequest = { backend, models, ...settings };
   const r = await runChild(process.execPath, [join(root, 'dist/bench/worker.js'), JSON.stringify(request)], { cwd: root, echo: true });
   return lastJsonLine<BackendResult>(r.stdout) ?? { backend, available: false, error: `worker exited ${r.code}`, models: [] };
+}
+
+/** model.fit with monitor() vs plain fit on the MLP and LSTM, wasm and cpu, each backend in its own process. */
+async function runMonitorBench(): Promise<MonitorBenchResult[]> {
+  const out: MonitorBenchResult[] = [];
+  for (const backend of backends.filter((b) => b === 'wasm' || b === 'cpu')) {
+    log(`monitor ${backend}…`);
+    const request: MonitorBenchRequest = { backend, rounds: quick ? 2 : 6, steps: quick ? 20 : 60, warmup: settings.warmup };
+    const r = await runChild(process.execPath, [join(root, 'dist/bench/monitor.js'), JSON.stringify(request)], { cwd: root, echo: true });
+    out.push(lastJsonLine<MonitorBenchResult>(r.stdout) ?? { backend, available: false, error: `exited ${r.code}`, rows: [] });
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -89,8 +103,10 @@ async function main(): Promise<void> {
     sweep,
     pytorch,
   };
+  const monitored = values['no-monitor'] ? [] : await runMonitorBench();
   process.stdout.write(renderReport(result) + '\n');
-  if (values.out) writeFileSync(resolve(values.out), JSON.stringify(result, null, 2) + '\n');
+  if (monitored.length) process.stdout.write(`\n### model.fit with monitor() vs plain model.fit\n\n${renderMonitorBench(monitored.flatMap((m) => m.rows))}\n`);
+  if (values.out) writeFileSync(resolve(values.out), JSON.stringify({ ...result, monitor: monitored }, null, 2) + '\n');
   log(`bench done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -6,6 +6,7 @@ import { tf } from '../runtime/tf.js';
 import type { NamedTensorMap, Optimizer, Scalar, Tensor } from '../runtime/tf.js';
 import type { ClipStrategy, Measured } from './types.js';
 import { createClipContext } from './context.js';
+import { DelegatingOptimizer, type NamedTensor } from './delegating-optimizer.js';
 import type { NormOrder } from './norms.js';
 
 /** The numbers of one clip step: `preClipNorm` plus every readback key of the strategy. */
@@ -108,8 +109,6 @@ export function createClipper<S>(strategy: ClipStrategy<S>, options: ClipperOpti
   };
 }
 
-/** A named tensor as tfjs optimizers take it. */
-type NamedTensor = { name: string; tensor: Tensor };
 
 /** Options of `ClippingOptimizer`. */
 export interface ClippingOptimizerOptions extends ClipperOptions {
@@ -123,7 +122,7 @@ export interface ClippingOptimizerOptions extends ClipperOptions {
  * clips inside `model.fit` (which goes through `minimize` → `applyGradients`). One readback
  * per step; the clipped gradients are disposed after the inner update.
  */
-export class ClippingOptimizer<S = unknown> extends tf.Optimizer {
+export class ClippingOptimizer<S = unknown> extends DelegatingOptimizer {
   static get className(): string {
     return 'ClippingOptimizer';
   }
@@ -131,11 +130,11 @@ export class ClippingOptimizer<S = unknown> extends tf.Optimizer {
   readonly clipper: Clipper<S>;
 
   constructor(
-    readonly inner: Optimizer,
+    inner: Optimizer,
     readonly strategy: ClipStrategy<S>,
     private readonly options: ClippingOptimizerOptions = {},
   ) {
-    super();
+    super(inner);
     this.clipper = createClipper(strategy, options);
   }
 
@@ -153,18 +152,5 @@ export class ClippingOptimizer<S = unknown> extends tf.Optimizer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName(), strategy: this.strategy.kind };
-  }
-
-  override dispose(): void {
-    this.inner.dispose();
-    super.dispose();
-  }
-
-  override async getWeights(): Promise<NamedTensor[]> {
-    return this.inner.getWeights();
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    return this.inner.setWeights(weightValues);
   }
 }

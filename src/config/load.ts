@@ -53,8 +53,13 @@ const HINT_START = 'Start from configs/demo.yaml, or run `gclip init` to write a
  * does not parse, and `invalid_config` when the top level is not a mapping.
  */
 export async function loadConfigFile(path: string, read: Reader): Promise<LoadedConfig> {
+  formatOf(path);
+  return parseConfigText(path, await readText(path, read));
+}
+
+/** `loadConfigFile` for text already read (same errors, except the reading ones: see `configReadError`). */
+export function parseConfigText(path: string, text: string): LoadedConfig {
   const format = formatOf(path);
-  const text = await readText(path, read);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const data = format === 'json' ? parseJson(path, text, lineCounter) : parseYaml(path, doc);
@@ -79,22 +84,27 @@ async function readText(path: string, read: Reader): Promise<string> {
   try {
     return await read(path);
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT') {
-      throw inputError('config_not_found', {
-        path: '',
-        message: `Config file not found: ${path}`,
-        hint: `Check the path (relative to the current directory). ${HINT_START}`,
-        source: path,
-      });
-    }
-    throw inputError('config_unreadable', {
+    throw configReadError(path, error);
+  }
+}
+
+/** The GclipError for a config file that could not be read (`error` from fs): `config_not_found` or `config_unreadable`. */
+export function configReadError(path: string, error: unknown): GclipError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') {
+    return inputError('config_not_found', {
       path: '',
-      message: `Cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      hint: 'Check that it is a readable file, not a directory.',
+      message: `Config file not found: ${path}`,
+      hint: `Check the path (relative to the current directory). ${HINT_START}`,
       source: path,
     });
   }
+  return inputError('config_unreadable', {
+    path: '',
+    message: `Cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    hint: 'Check that it is a readable file, not a directory.',
+    source: path,
+  });
 }
 
 function parseYaml(path: string, doc: Document.Parsed): unknown {

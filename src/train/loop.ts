@@ -5,8 +5,8 @@
  */
 import type { ClipStrategy } from '../clip/types.js';
 import type { DetectConfig, NormType } from '../config/schema.js';
-import { createDetectors, type Detector, type StepObservation } from '../detect/index.js';
-import type { RunEvent, RunSummary, StepRecord } from '../record.js';
+import { createDetectors } from '../detect/index.js';
+import type { RunSummary } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
 import type { StepNumbers } from '../runtime/pack-layout.js';
@@ -15,6 +15,7 @@ import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
 import { computeStep } from './step.js';
+import { observeAll, toRecord } from './step-record.js';
 import { createSummaryAccumulator } from './summary.js';
 
 export interface LoopOptions {
@@ -33,58 +34,6 @@ export interface LoopOptions {
   readonly signal?: AbortSignal;
   /** Read gradient values back for histogram sinks every N steps (0 = never), in the same readback. */
   readonly histogramEvery?: number;
-}
-
-/** A StepRecord the loop fills in place (events, skipped, wallMs) before any sink sees it. */
-type MutableRecord = { -readonly [K in keyof StepRecord]: StepRecord[K] };
-
-/**
- * The step's record, built once with every StepRecord key in log order (wallMs, events and
- * skipped are placeholders until the step ends), so no spread copies it afterwards.
- */
-function toRecord(step: number, n: StepNumbers, plan: RunPlan, fixedThreshold: number | null): MutableRecord {
-  const layerNorms: Record<string, number> = {};
-  const layerNormsPost: Record<string, number> = {};
-  const names = plan.layerNames;
-  const values = n.values;
-  const pre = n.preLayersAt, post = n.postLayersAt;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    layerNorms[name] = values[pre + i]!;
-    layerNormsPost[name] = values[post + i]!;
-  }
-  // Element-wise strategies read back no coefficient: report the norm ratio instead.
-  const coef = n.measured.coef;
-  const clipCoef = coef ?? (n.preClipNorm > 0 ? n.postClipNorm / n.preClipNorm : 1);
-  return {
-    step,
-    loss: n.loss,
-    preClipNorm: n.preClipNorm,
-    postClipNorm: n.postClipNorm,
-    clipCoef,
-    clipped: coef !== undefined ? coef < 1 : n.postClipNorm < n.preClipNorm,
-    threshold: fixedThreshold ?? n.measured.threshold ?? null,
-    layerNorms,
-    layerNormsPost,
-    lr: plan.lr,
-    valLoss: n.valLoss,
-    wallMs: 0,
-    events: NO_EVENTS,
-    skipped: false,
-  };
-}
-
-const NO_EVENTS: readonly RunEvent[] = [];
-
-function observeAll(detectors: readonly Detector[], states: unknown[], obs: StepObservation): RunEvent[] {
-  const events: RunEvent[] = [];
-  for (let i = 0; i < detectors.length; i++) {
-    const r = detectors[i]!.observe(obs, states[i]);
-    states[i] = r.state;
-    const found = r.events;
-    for (let j = 0; j < found.length; j++) events.push(found[j]!);
-  }
-  return events;
 }
 
 function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32Array> {

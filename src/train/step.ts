@@ -50,7 +50,7 @@ function validationLoss(plan: RunPlan): Tensor | null {
  * norms of the clipped gradients, measured again. The product is left to the pack, which
  * multiplies as it copies (one dispatch fewer than a `mul`).
  */
-function postClipSummary(strategy: ClipStrategy, clipped: ClipOutput, pre: StepNorms, plan: RunPlan, normType: NormType): PackPart {
+function postClipSummary(strategy: ClipStrategy, clipped: ClipOutput, pre: StepNorms, plan: StepShape, normType: NormType): PackPart {
   if (strategy.scalesUniformly === true) {
     const coef = clipped.readback.coef;
     return coef ? { tensor: pre.summary, by: coef } : pre.summary;
@@ -94,26 +94,37 @@ function stepInTidy<S>(
       plan.vars as Variable[],
     );
     const grads = plan.vars.map((v) => named[v.name]!);
-    // The strategy's own fast path: norms, clip and pack in one kernel where it can run
-    // (never with a validation loss or histograms, which it does not pack).
-    const plain = !opts.evaluate && !opts.histograms;
-    const fused = plain ? strategy.fusedStep?.({ loss: value, grads, weights: plan.vars, groups: plan.groups, normType: opts.normType }) : null;
-    const step = fused ?? generalStep(plan, strategy, state, opts, { loss: value, grads });
+    const step = clipAndPack(plan, strategy, state, opts, { loss: value, grads }, () => validationLoss(plan));
     layout = step.layout;
     return { packed: step.packed, grads: step.grads };
   });
   return { packed: out.packed, grads: out.grads, layout: layout! };
 }
 
+/** What the clip and the pack need to know of the model: its variables and their layers. */
+export type StepShape = Pick<RunPlan, 'vars' | 'varNames' | 'groups'>;
+
+/**
+ * Measures, clips and packs one step's loss and gradients (`grads` in `shape.vars` order):
+ * the strategy's fused kernel where it can run (never with a validation loss or histograms,
+ * which it does not pack), else the general path. `val` makes the validation loss on
+ * evaluation steps. Call inside a `tf.tidy`; used by the CLI's loop and by `monitor()`.
+ */
+export function clipAndPack<S>(shape: StepShape, strategy: ClipStrategy<S>, state: S, opts: StepOptions, t: { loss: Tensor; grads: Tensor[] }, val: () => Tensor | null): StepTensors {
+  const plain = !opts.evaluate && !opts.histograms;
+  const fused = plain ? strategy.fusedStep?.({ loss: t.loss, grads: t.grads, weights: shape.vars, groups: shape.groups, normType: opts.normType }) : null;
+  return fused ?? generalStep(shape, strategy, state, opts, t, val);
+}
+
 /** Norms → `strategy.apply` → pack, the path for every strategy and step. */
-function generalStep<S>(plan: RunPlan, strategy: ClipStrategy<S>, state: S, opts: StepOptions, t: { loss: Tensor; grads: Tensor[] }): StepTensors {
+function generalStep<S>(plan: StepShape, strategy: ClipStrategy<S>, state: S, opts: StepOptions, t: { loss: Tensor; grads: Tensor[] }, validation: () => Tensor | null): StepTensors {
   const grads = t.grads;
   // The weights have not been updated yet: their checksum is this step's starting point.
   const pre = stepNorms(grads, plan.vars, plan.groups, opts.normType);
   const ctx = { step: opts.step, normType: opts.normType, vars: plan.vars, names: plan.varNames, tensorNorms: pre.tensorNorms, totalNorm: pre.totalNorm, optimizer: plan.optimizer };
   const clipped = strategy.apply(grads, state, ctx);
   const post = postClipSummary(strategy as ClipStrategy, clipped, pre, plan, opts.normType);
-  const val = opts.evaluate ? validationLoss(plan) : null;
+  const val = opts.evaluate ? validation() : null;
   // Histogram steps ride on the same readback: each layer's gradients are appended
   // (flattened by the pack), so a step still costs exactly one data() call.
   const histogramSizes = opts.histograms ? plan.groups.map((g) => g.reduce((n, i) => n + grads[i]!.size, 0)) : [];

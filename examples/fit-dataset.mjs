@@ -1,0 +1,30 @@
+// model.fitDataset with gclip's monitor: the same two lines as with fit.
+// Usage: node examples/fit-dataset.mjs [run-dir]
+import * as tf from '@tensorflow/tfjs';
+import { monitor } from 'gclip';
+
+// Adaptive clipping (AutoClip: the 10th percentile of past norms), skip a step whose
+// loss or gradients are NaN instead of halting.
+const run = monitor({
+  clip: { kind: 'autoclip', percentile: 10 },
+  detect: { nonfinite: { action: 'skip' } },
+  out: process.argv[2] ?? 'runs/example-fit-dataset',
+});
+
+const model = tf.sequential({
+  layers: [tf.layers.dense({ units: 16, inputShape: [4], activation: 'tanh' }), tf.layers.dense({ units: 1 })],
+});
+model.compile({ optimizer: run.optimizer(tf.train.sgd(0.05)), loss: 'meanSquaredError' });
+
+// A generator of (x, y) pairs, batched by tf.data.
+function* samples() {
+  for (let i = 0; i < 200; i++) {
+    const x = [Math.sin(i), Math.cos(i), (i % 7) / 7, 1];
+    yield { xs: tf.tensor1d(x), ys: tf.tensor1d([x[0] * 2 - x[2]]) };
+  }
+}
+const dataset = tf.data.generator(samples).batch(20);
+await model.fitDataset(dataset, { epochs: 2, callbacks: [run.callback()], verbose: 0 });
+
+const summary = await run.close();
+console.log(`${summary.steps} steps, ${summary.status}, ${summary.skippedSteps} skipped; log in ${summary.runDir}`);
