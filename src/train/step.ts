@@ -101,8 +101,11 @@ function stepInTidy<S>(
   return { packed: out.packed, grads: out.grads, layout: layout! };
 }
 
-/** What the clip and the pack need to know of the model: its variables and their layers. */
-export type StepShape = Pick<RunPlan, 'vars' | 'varNames' | 'groups'>;
+/**
+ * What the clip and the pack need to know of the model: its variables and their layers, and
+ * the optimizer where a strategy reads its slots (update-clip); `monitor()` has none to give.
+ */
+export type StepShape = Pick<RunPlan, 'vars' | 'varNames' | 'groups'> & Partial<Pick<RunPlan, 'optimizer'>>;
 
 /**
  * Measures, clips and packs one step's loss and gradients (`grads` in `shape.vars` order):
