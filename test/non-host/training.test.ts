@@ -122,4 +122,9 @@ describe('op path (cpu-ops) against the host path (cpu), field by field', () => 
     await compare(name, input, name.includes('--clip-norm') ? CHAOTIC_TOLERANCE : TOLERANCE);
   });
 
+  it('the same config and seed give identical records on cpu-ops', async () => {
+    const input: RunConfigInput = { clip: { kind: 'zclip', warmupSteps: 5 } };
+    expect((await records('cpu-ops', input)).records).toEqual((await records('cpu-ops', input)).records);
+  });
+
 });
