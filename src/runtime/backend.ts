@@ -11,13 +11,27 @@ import { registerWasmKernels } from './kernels/register.js';
 import type { BackendName } from '../config/schema.js';
 
 /** The tfjs backend names behind gclip's names. */
-const TFJS_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
-export type Concrete = keyof typeof TFJS_NAME;
+const TFJS_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu', 'cpu-ops': 'cpu-ops' } as const;
+export type Concrete = 'node' | 'wasm' | 'cpu';
 const ORDER: readonly Concrete[] = ['node', 'wasm', 'cpu'];
+
+/**
+ * Testing aid, not a product backend: the environment variable that makes every backend
+ * request (`--backend`, `auto`, sweep workers, `train()`) activate the tfjs backend it
+ * names instead. Its one value, `cpu-ops`, is the cpu backend's kernels under another name:
+ * gclip's host kernels and fused updates decline there and the loop awaits `data()`, as on
+ * tfjs-node or webgl, so CI runs that path without them (docs/backends.md).
+ */
+export const TEST_BACKEND_ENV = 'GCLIP_TEST_BACKEND';
+/** The backends `GCLIP_TEST_BACKEND` may name. */
+export const TEST_BACKENDS = ['cpu-ops'] as const;
+export type TestBackend = (typeof TEST_BACKENDS)[number];
+/** The name of a backend that can be active: one of gclip's, or a test backend. */
+export type ActiveBackend = Concrete | TestBackend;
 
 /** The outcome of trying one backend. */
 export interface BackendAttempt {
-  readonly name: Concrete;
+  readonly name: ActiveBackend;
   readonly loaded: boolean;
   /** Why it did not load (the loader's own message), or null. */
   readonly error: string | null;
@@ -25,14 +39,29 @@ export interface BackendAttempt {
 
 /** What `initBackend` chose and why. */
 export interface BackendChoice {
-  /** gclip's name of the backend that runs: node, wasm or cpu. */
-  readonly name: Concrete;
+  /** gclip's name of the backend that runs: node, wasm or cpu (or a test backend, see `TEST_BACKEND_ENV`). */
+  readonly name: ActiveBackend;
   /** Every backend tried, in order, with the reason it failed. */
   readonly attempts: readonly BackendAttempt[];
 }
 
-async function register(name: Concrete): Promise<void> {
-  if (name === 'node') {
+/**
+ * Registers `cpu-ops`: a fresh instance of tfjs's cpu backend whose kernels are the cpu
+ * backend's (minus gclip's host kernels, registered on cpu lazily), so every op computes
+ * exactly as on cpu while `tf.getBackend()` is not one that keeps gclip's host path.
+ */
+function registerCpuOps(): void {
+  if (tf.findBackend('cpu-ops')) return;
+  tf.registerBackend('cpu-ops', tf.findBackendFactory('cpu'), -1);
+  for (const k of tf.getKernelsForBackend('cpu')) {
+    if (!k.kernelName.startsWith('Gclip')) tf.registerKernel({ ...k, backendName: 'cpu-ops' });
+  }
+}
+
+async function register(name: ActiveBackend): Promise<void> {
+  if (name === 'cpu-ops') {
+    registerCpuOps();
+  } else if (name === 'node') {
     // Registers the 'tensorflow' backend on the same tfjs-core instance as ours.
     await import('@tensorflow/tfjs-node' as string);
   } else if (name === 'wasm') {
@@ -42,7 +71,7 @@ async function register(name: Concrete): Promise<void> {
 }
 
 /** Tries to register and activate one backend; never throws. */
-export async function tryBackend(name: Concrete): Promise<BackendAttempt> {
+export async function tryBackend(name: ActiveBackend): Promise<BackendAttempt> {
   // Silences tfjs's console banners (e.g. "looks like you are running in Node.js"):
   // gclip reports the backend itself, and core code never prints.
   tf.enableProdMode();
@@ -65,13 +94,27 @@ function firstLine(e: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
+/** The test backend `GCLIP_TEST_BACKEND` names, or null; an unknown name is a bad-input error. */
+export function testBackendFromEnv(env: NodeJS.ProcessEnv = process.env): TestBackend | null {
+  const value = env[TEST_BACKEND_ENV];
+  if (value === undefined || value === '') return null;
+  if ((TEST_BACKENDS as readonly string[]).includes(value)) return value as TestBackend;
+  throw inputError('backend_unavailable', {
+    path: TEST_BACKEND_ENV,
+    message: `unknown test backend '${value}' in $${TEST_BACKEND_ENV}`,
+    hint: `Use one of: ${TEST_BACKENDS.join(', ')}, or unset ${TEST_BACKEND_ENV}.`,
+  });
+}
+
 /**
  * Activates a backend. `auto` tries node → wasm → cpu and keeps the first that loads; a
  * named backend that fails to load is a bad-input error (exit 2) carrying the loader's
- * reason and a hint to run `gclip doctor`.
+ * reason and a hint to run `gclip doctor`. With `$GCLIP_TEST_BACKEND` set, that test
+ * backend replaces any preference (see `TEST_BACKEND_ENV`).
  */
 export async function initBackend(preference: BackendName = 'auto'): Promise<BackendChoice> {
-  const candidates = preference === 'auto' ? ORDER : [preference];
+  const test = testBackendFromEnv();
+  const candidates: readonly ActiveBackend[] = test ? [test] : preference === 'auto' ? ORDER : [preference];
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
     const attempt = await tryBackend(name);

@@ -4,7 +4,9 @@
  */
 import { cpus, platform, arch } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { initBackend, packageVersion, tryBackend, wasmSimdSupported, type BackendAttempt } from './backend.js';
+import { initBackend, packageVersion, tryBackend, wasmSimdSupported, type BackendAttempt, type Concrete } from './backend.js';
+import { fastKernels, type FastKernelStatus } from './kernels/catalog.js';
+import { tf } from './tf.js';
 
 export interface Diagnosis {
   readonly node: string;
@@ -13,8 +15,10 @@ export interface Diagnosis {
   readonly wasmSimd: boolean;
   readonly packages: Readonly<Record<string, string | null>>;
   readonly backends: readonly BackendAttempt[];
-  /** What `--backend auto` picks. */
+  /** What `--backend auto` picks (the test backend when `$GCLIP_TEST_BACKEND` is set). */
   readonly auto: string | null;
+  /** gclip's fast kernels on the backend `auto` picks: active or declined, and why (empty when none loads). */
+  readonly kernels: readonly FastKernelStatus[];
   /** Ways to get tfjs-node, when it did not load. */
   readonly fixes: readonly string[];
 }
@@ -35,8 +39,8 @@ export const TFJS_NODE_FIXES: readonly string[] = [
 export async function diagnose(): Promise<Diagnosis> {
   const backends: BackendAttempt[] = [];
   for (const name of ['node', 'wasm', 'cpu'] as const) backends.push(await tryBackend(name));
-  const auto = backends.find((b) => b.loaded)?.name ?? null;
-  if (auto) await initBackend(auto);
+  const loaded = backends.find((b) => b.loaded)?.name ?? null;
+  const auto = loaded ? (await initBackend(loaded as Concrete)).name : null;
   const first = cpus()[0];
   return {
     node: process.version,
@@ -48,6 +52,7 @@ export async function diagnose(): Promise<Diagnosis> {
     ),
     backends,
     auto,
+    kernels: auto ? fastKernels(tf.getBackend()) : [],
     fixes: backends[0]?.loaded ? [] : TFJS_NODE_FIXES,
   };
 }

@@ -16,6 +16,10 @@ function render(d: Diagnosis, c: ChalkInstance): string {
     '',
     `--backend auto runs on: ${c.bold(d.auto ?? 'nothing')}`,
   ];
+  if (d.kernels.length) {
+    lines.push('', `gclip's fast kernels on ${d.auto}:`);
+    for (const k of d.kernels) lines.push(`${k.active ? c.green('✔') : c.dim('–')} ${k.name.padEnd(36)} ${k.active ? 'active' : 'declined'}: ${k.active ? k.why : k.why.replace(/^declined: /, '')}`);
+  }
   if (d.fixes.length) lines.push('', 'To get the native tfjs-node backend:', ...d.fixes.map((f) => `  • ${f}`));
   return lines.join('\n') + '\n';
 }
@@ -23,7 +27,7 @@ function render(d: Diagnosis, c: ChalkInstance): string {
 /** Registers `doctor` on the program. */
 export function registerDoctor(program: Command, ctx: CommandContext): void {
   registerFlags(program.command('doctor'), 'doctor')
-    .description('report which tfjs backends load here, why tfjs-node did not, and how to fix it')
+    .description('report which tfjs backends load here, why tfjs-node did not, how to fix it, and which of gclip\'s fast kernels are active')
     .action(async (flags: { json?: boolean }) => {
       const { diagnose } = await import('../../runtime/doctor.js');
       const d = await diagnose();

@@ -20,6 +20,11 @@ type HostBackend = tf.KernelBackend & {
 /** The backends whose data lives in host memory. */
 export type HostBackendName = 'wasm' | 'cpu';
 
+/** Whether the tfjs backend `name` keeps tensor data in host memory, where gclip's host kernels run. */
+export function isHostBackend(name: string): name is HostBackendName {
+  return name === 'wasm' || name === 'cpu';
+}
+
 /** Input views and output allocation inside a host kernel (float32 only). */
 export interface HostIo {
   /** The values of a float32 input, without a copy. Read-only by contract. */
@@ -102,7 +107,7 @@ export function hostKernel<A>(kernelName: string, body: HostKernelBody<A>): (bac
  */
 export function ensureHostKernel(kernelName: string, make: (name: HostBackendName) => tf.KernelConfig): boolean {
   const name = tf.getBackend();
-  if (name !== 'wasm' && name !== 'cpu') return false;
+  if (!isHostBackend(name)) return false;
   if (!tf.getKernel(kernelName, name)) tf.registerKernel(make(name));
   return true;
 }
