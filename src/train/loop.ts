@@ -124,6 +124,9 @@ function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32A
   return named;
 }
 
+/** Longest stretch of steps without a turn of the event loop (signals are delivered there). */
+const YIELD_MS = 50;
+
 /** Whether an event leaves the run unstable unless a rollback answers it. */
 const isUnstable = (e: RunEvent): boolean => e.kind === 'nonfinite' || e.kind === 'divergence';
 
@@ -181,8 +184,15 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const checkpointEvery = o.checkpoint?.every ?? 0;
   const started = o.now();
   let step = from?.step ?? 0;
+  let yielded = started;
   try {
     for (; step < o.plan.totalSteps && decision.action !== 'halt'; step++) {
+      // A step on wasm/cpu never leaves the microtask queue, so a signal's handler would
+      // never run: let the event loop turn every YIELD_MS.
+      if (o.signal && o.now() - yielded >= YIELD_MS) {
+        await new Promise((done) => setImmediate(done));
+        yielded = o.now();
+      }
       if (o.signal?.aborted) {
         interrupted = true;
         decision = { action: 'halt', reason: `interrupted by ${String(o.signal.reason ?? 'a signal')} before step ${step} of ${o.plan.totalSteps}` };
