@@ -141,13 +141,14 @@ function rollsBack(detect: DetectConfig): boolean {
 }
 
 /**
- * The newest ring entry from before the event: for a divergence, before its streak began;
- * for non-finite weights, before the step that measured them (they were already bad);
- * otherwise the state the bad step started from will do, since its batch is skipped.
+ * The newest ring entry from before the event: for a divergence, from before its streak
+ * began (the first diverged loss was measured on that step's starting weights); for
+ * non-finite weights, from before the step that measured them; otherwise the state the bad
+ * step started from will do, since its batch is skipped.
  */
 function rollbackTarget(ring: readonly RingEntry[], cause: DetectedEvent): number {
   const at = cause.kind === 'divergence' ? cause.since : cause.step;
-  const strict = cause.kind === 'nonfinite' && cause.what.includes('weights');
+  const strict = cause.kind === 'divergence' || (cause.kind === 'nonfinite' && cause.what.includes('weights'));
   for (let i = ring.length - 1; i >= 0; i--) {
     const s = ring[i]!.state.step;
     if (s < at || (!strict && s === at)) return i;
