@@ -52,10 +52,11 @@ export interface CheckpointState {
 
 /**
  * sha256 of the parts of a config that decide the run's numbers: everything but `log`
- * (where files go, how often progress prints) and `checkpoint` (how often state is saved).
+ * (where files go, how often progress prints), `checkpoint` (how often state is saved) and
+ * `backend` (the checkpoint compares the backend that ran, not the one asked for).
  */
 export function configHash(config: RunConfig): string {
-  const { log: _log, checkpoint: _checkpoint, ...numbers } = config;
+  const { log: _log, checkpoint: _checkpoint, backend: _backend, ...numbers } = config;
   return createHash('sha256').update(stringifyWithNonFinite(numbers)).digest('hex');
 }
 
