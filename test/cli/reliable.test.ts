@@ -11,17 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseLog } from '../../src/log/read.js';
 import { gclip, ROOT } from '../helpers/cli.js';
+import { withoutWallClock } from '../helpers/wall-clock.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gclip.js', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'gclip-reliable-'));
 
-/** A file with its wall-clock fields blanked: `wallMs` in steps.jsonl, `stepsPerSec` and `runDir` in summary.json. */
-export function withoutWallClock(text: string): string {
-  return text
-    .replace(/"wallMs":[-0-9.e+]+/g, '"wallMs":0')
-    .replace(/"stepsPerSec": [-0-9.e+]+/g, '"stepsPerSec": 0')
-    .replace(/"runDir": "[^"]*"/g, '"runDir": ""');
-}
 
 const read = (dir: string, file: string) => withoutWallClock(readFileSync(join(dir, file), 'utf8'));
 
