@@ -76,12 +76,12 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
     chunks.push(record);
     buffered += record.length;
   };
-  const flush = async (): Promise<void> => {
+  const flush = async (at: number): Promise<void> => {
     const target = requireOpen(file);
     const data = Buffer.concat(chunks);
     chunks = [];
     buffered = 0;
-    flushedAt = now();
+    flushedAt = at;
     await guard(target.path, () => target.handle.write(data));
   };
 
@@ -89,6 +89,7 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
     name: SINK_NAME,
     async open(_meta: RunMeta) {
       const nowMs = now();
+      flushedAt = nowMs;
       const path = join(options.dir, eventFileName(nowMs, options.hostname ?? osHostname()));
       await guard(path, () => mkdir(options.dir, { recursive: true }));
       file = { handle: await guard(path, () => open(path, 'wx')), path };
@@ -104,13 +105,14 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
           value.push({ tag: histogramTag(layer), histo: buildHistogram(grads) });
         }
       }
-      push({ wallTime: now() / 1000, step: record.step, summary: { value } });
-      if (buffered >= flushBytes || now() - flushedAt >= flushMs) await flush();
+      const at = now();
+      push({ wallTime: at / 1000, step: record.step, summary: { value } });
+      if (buffered >= flushBytes || at - flushedAt >= flushMs) await flush(at);
     },
     async close(_summary: RunSummary) {
       const target = requireOpen(file);
       try {
-        await flush();
+        await flush(flushedAt);
       } finally {
         file = null;
         await guard(target.path, () => target.handle.close());
