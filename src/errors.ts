@@ -37,6 +37,12 @@ export type ErrorCode =
   | 'run_dir_exists'
   | 'not_a_run_dir'
   | 'summary_bad_json'
+  // checkpoints and resume
+  | 'no_checkpoint'
+  | 'checkpoint_bad'
+  | 'checkpoint_mismatch'
+  | 'optimizer_state_unknown'
+  | 'snapshot_mismatch'
   // data files
   | 'data_bad_csv'
   | 'data_bad_json'

@@ -8,7 +8,8 @@ import type { RecordSummary } from './log/summary.js';
 
 export type { EventKind, RunEvent, StepRecord } from './log/schema.js';
 
-export type RunStatus = 'ok' | 'unstable' | 'halted';
+/** `interrupted`: stopped by SIGINT/SIGTERM before the planned end; never a pass. */
+export type RunStatus = 'ok' | 'unstable' | 'halted' | 'interrupted';
 
 /** What a run returns. Only the CLI turns `status` into an exit code. */
 export interface RunSummary {

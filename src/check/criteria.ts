@@ -53,6 +53,7 @@ export function evaluate(records: readonly StepRecord[], criteria: CheckCriteria
   push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite));
   push(criteria.maxSpikes === null ? null : spikes(records, criteria));
   push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped));
+  push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate));
@@ -107,6 +108,11 @@ function skipped(records: readonly StepRecord[], summary: RecordSummary, max: nu
   return atMost('skipped', count, max, () =>
     count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at step ${records.find((r) => r.skipped)?.step}`,
   );
+}
+
+function rollbacks(records: readonly StepRecord[], max: number): CriterionResult {
+  const at = records.flatMap((r) => r.events.filter((e) => e.kind === 'rollback').map(() => r.step));
+  return atMost('rollbacks', at.length, max, () => (at.length === 0 ? '0 rollbacks' : `${at.length} rollback(s), first at step ${at[0]}`));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria } from '../check/index.js';
+import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type CheckResult, type CriterionResult } from '../check/index.js';
 import { loadLog, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError } from '../errors.js';
@@ -39,6 +39,27 @@ export interface CheckRender {
 interface Judged {
   readonly records: readonly StepRecord[];
   readonly subject: CheckSubject;
+  /** The trained run's summary (null when a log was read). */
+  readonly summary?: RunSummary;
+  /** Steps the trained config plans. */
+  readonly planned?: number;
+}
+
+/**
+ * An interrupted run is never a pass: its criteria were measured on part of a run. The
+ * verdict gains a failing `completed` criterion (steps run vs planned), which the table,
+ * `--json`, JUnit and the annotations all show.
+ */
+export function withCompletion(result: CheckResult, summary: RunSummary | undefined, planned: number): CheckResult {
+  if (summary?.status !== 'interrupted') return result;
+  const completed: CriterionResult = {
+    name: 'completed',
+    passed: false,
+    value: summary.steps,
+    bound: planned,
+    reason: `${summary.reason ?? 'interrupted'}: ${summary.steps} of ${planned} steps ran; an interrupted run is never a pass`,
+  };
+  return { ...result, passed: false, criteria: [...result.criteria, completed] };
 }
 
 /** Runs a check plan; returns 0 when every criterion passed, 1 otherwise. Bad input throws (exit 2). */
@@ -46,7 +67,7 @@ export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<
   // Read the baseline first: a bad one should fail before minutes of training.
   const baseline = plan.baseline === undefined ? undefined : await readBaseline(plan.baseline, r.io.cwd);
   const judged = plan.input.kind === 'log' ? await judgeLog(plan.input, r.io.cwd) : await judgeRun(plan.input, r);
-  const result = evaluate(judged.records, plan.criteria, baseline);
+  const result = withCompletion(evaluate(judged.records, plan.criteria, baseline), judged.summary, judged.planned ?? 0);
   if (plan.junit !== undefined) await writeFileAtomic(resolve(r.io.cwd, plan.junit), toJUnitXml(result, { source: judged.subject.source }));
   const out = plan.json ? renderCheckJson(result, judged.subject) : renderCheckTable(result, judged.subject, r.outColor);
   r.io.out(out);
@@ -91,7 +112,7 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
     ? await train(config, common)
     : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
   if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${summary.runDir}`) + '\n');
-  return { records, subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
+  return { records, summary, planned: plannedSteps(config), subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
 }
 
 /** A run that did not end ok is worth a warning even when the criteria pass. */

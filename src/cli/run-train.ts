@@ -8,7 +8,8 @@ import { EXIT } from '../errors.js';
 import type { RunSummary } from '../record.js';
 import { stringifyWithNonFinite } from '../log/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
-import { runSession } from '../train/session.js';
+import { finishedRun, runSession } from '../train/session.js';
+import { resolve } from 'node:path';
 import { plannedSteps } from '../train/setup.js';
 import type { CliIO } from './io.js';
 import { createProgressSink } from './render/progress.js';
@@ -19,6 +20,10 @@ export interface TrainFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly overwrite?: boolean;
+  /** Continue the run in this directory (`--resume`). */
+  readonly resume?: string;
+  /** Resume despite a changed config or backend. */
+  readonly force?: boolean;
 }
 
 /** The backend line printed before training: which one runs and why not a faster one. */
@@ -27,7 +32,7 @@ export function backendLine(choice: BackendChoice): string {
   return `backend: ${choice.name}${failed.length ? ` (${failed.join(', ')} did not load; \`gclip doctor\` says why)` : ''}`;
 }
 
-/** Exit code of a finished run: 0 stable, 1 unstable or halted. */
+/** Exit code of a finished run: 0 stable, 1 unstable, halted or interrupted (main.ts turns an interrupt into 130/143). */
 export function exitCodeFor(summary: RunSummary): number {
   return summary.status === 'ok' ? EXIT.ok : EXIT.unstable;
 }
@@ -38,6 +43,14 @@ export async function runTrainCommand(
   flags: TrainFlags,
   r: { io: CliIO; errColor: ChalkInstance; outColor: ChalkInstance },
 ): Promise<number> {
+  if (flags.resume !== undefined) {
+    const done = await finishedRun(resolve(r.io.cwd, flags.resume));
+    if (done !== null) {
+      r.io.err(`${flags.resume}: the run already finished (status ${done.status} after ${done.steps} steps); nothing to resume\n`);
+      r.io.out(flags.json ? stringifyWithNonFinite(done) + '\n' : renderRunSummary(done, r.outColor));
+      return EXIT.ok;
+    }
+  }
   const choice = await initBackend(config.backend);
   if (!flags.quiet) r.io.err(r.errColor.dim(backendLine(choice)) + '\n');
   const progress = createProgressSink({
@@ -55,6 +68,8 @@ export async function runTrainCommand(
     overwrite: Boolean(flags.overwrite),
     tensorboardDir: config.log.tensorboard,
     signal: r.io.signal,
+    resume: flags.resume,
+    force: Boolean(flags.force),
   });
   r.io.out(flags.json ? stringifyWithNonFinite(summary) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);

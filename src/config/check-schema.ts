@@ -59,6 +59,8 @@ export const checkSchema = z.strictObject({
   maxSpikes: count().nullable().default(3),
   /** Steps whose update was skipped by the `skip` policy. */
   maxSkipped: count().nullable().default(0),
+  /** Most `rollback` events allowed (the detect rollback action); null: not judged. */
+  maxRollbacks: count().nullable().default(null),
   /** Final smoothed loss must be ≤ lossRatio × initial smoothed loss. */
   lossRatio: positive().nullable().default(0.9),
   /** Records in the median that smooths the initial and the final loss (capped at a quarter of the log). */

@@ -29,8 +29,11 @@ export const divergenceThresholds = {
   patience: z.number().int().positive().default(5),
 };
 
-/** What the policy does about an event: stop the run, skip the update, or only report it. */
-export const actionSchema = z.enum(['halt', 'skip', 'warn']);
+/**
+ * What the policy does about an event: stop the run, go back to a recent good state
+ * (`rollback`, budgeted by `detect.rollback`), skip the update, or only report it.
+ */
+export const actionSchema = z.enum(['halt', 'rollback', 'skip', 'warn']);
 export type Action = z.infer<typeof actionSchema>;
 
 /** The `detect:` block: which detectors run, their thresholds, the action per event and the skip budgets. */
@@ -54,6 +57,22 @@ export const detectSchema = z.strictObject({
     .strictObject({
       maxConsecutive: z.number().int().positive().default(5),
       maxTotal: z.number().int().positive().default(50),
+    })
+    .prefault({}),
+  /**
+   * The `rollback` action: restore the newest in-memory snapshot from before the event,
+   * skip the batches since then, scale the learning rate, continue; halt beyond `maxTotal`.
+   */
+  rollback: z
+    .strictObject({
+      /** Factor applied to the learning rate at each rollback. */
+      lrScale: z.number().positive().max(1).default(0.5),
+      /** Rollbacks allowed in a run; the next event asking for one halts it. */
+      maxTotal: z.number().int().positive().default(5),
+      /** Steps between in-memory snapshots (taken only when an event asks for rollback). */
+      every: z.number().int().positive().default(10),
+      /** Snapshots kept in the ring. */
+      keep: z.number().int().positive().default(3),
     })
     .prefault({}),
 });

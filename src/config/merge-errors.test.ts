@@ -159,7 +159,7 @@ const cases: Case[] = [
     name: '--on-nonfinite stop',
     flags: { onNonfinite: 'stop' },
     code: 'invalid_flag',
-    issue: { path: 'detect.nonfinite.action', source: '--on-nonfinite', message: "one of 'halt' | 'skip' | 'warn'" },
+    issue: { path: 'detect.nonfinite.action', source: '--on-nonfinite', message: "one of 'halt' | 'rollback' | 'skip' | 'warn'" },
   },
   {
     name: '--clip-norm with --clip-value',

@@ -83,6 +83,18 @@ export const logSchema = z.strictObject({
   histogramEvery: positiveInt().default(100),
 });
 
+/** The `checkpoint:` block: resumable snapshots of a run in `<run dir>/checkpoints/` (docs/checkpoints.md). */
+export const checkpointSchema = z.strictObject({
+  every: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .meta(flag('--checkpoint-every', 'also checkpoint every N steps (0: only at the end of the run and on an interrupt); resume with --resume', { arg: 'n' })),
+  /** Complete checkpoints kept; older ones are deleted after a newer one is complete. */
+  keep: positiveInt().default(3),
+});
+
 /** The tfjs backends gclip can run on; `auto` picks the fastest that loads. */
 export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof backendSchema>;
@@ -104,6 +116,7 @@ export const runConfigSchema = z.strictObject({
   clip: clipSchema.prefault({ kind: 'none' }),
   detect: detectSchema.prefault({}),
   log: logSchema.prefault({}),
+  checkpoint: checkpointSchema.prefault({}),
   /** Stability criteria `gclip check` judges the run (or a log) against. */
   check: checkSchema.prefault({}),
 }).superRefine((config, ctx) => {

@@ -11,10 +11,33 @@ import { logError, type ParsedLog } from './types.js';
 
 const KNOWN_KINDS: ReadonlySet<unknown> = new Set(EVENT_KINDS);
 
-/** Parses a gclip `steps.jsonl`. Blank lines are ignored. Throws exit-2 errors naming file:line. */
-export function parseGclipJsonl(text: string, file: string): ParsedLog {
+/**
+ * The text without a torn tail: a last line with no newline after it that is not valid
+ * JSON was cut mid-write (a killed run, a full disk, a copy taken while the run goes).
+ * Returns the kept text and a warning naming the file and line, or null when whole.
+ */
+export function dropTornTail(text: string, file: string): { text: string; warning: string | null } {
+  if (text === '' || text.endsWith('\n')) return { text, warning: null };
+  const cut = text.lastIndexOf('\n') + 1;
+  const last = text.slice(cut);
+  if (last.trim() === '') return { text, warning: null };
+  try {
+    decodeLine(last);
+    return { text, warning: null };
+  } catch {
+    const line = text.slice(0, cut).split('\n').length;
+    return { text: text.slice(0, cut), warning: `${file}: ignored line ${line}, cut mid-write (a torn last line)` };
+  }
+}
+
+/**
+ * Parses a gclip `steps.jsonl`. Blank lines are ignored; a torn last line is left out with
+ * a note. Throws exit-2 errors naming file:line for any other malformed line.
+ */
+export function parseGclipJsonl(whole: string, file: string): ParsedLog {
   const records: StepRecord[] = [];
   const unknown = new Map<string, number>();
+  const { text, warning } = dropTornTail(whole, file);
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return;
     records.push(parseLine(dropUnknownEvents(decode(raw, file, i + 1), unknown), file, i + 1));
@@ -23,7 +46,8 @@ export function parseGclipJsonl(text: string, file: string): ParsedLog {
     throw logError('log_no_rows', { file }, 'the log has no step records', 'Point --log at a steps.jsonl written by `gclip train`.');
   }
   const kinds = [...unknown].map(([kind, n]) => `${kind} (${n})`).join(', ');
-  return { format: 'gclip', records, notes: kinds ? [`events of kinds this gclip does not know were left out: ${kinds}`] : [] };
+  const notes = [...(warning ? [warning] : []), ...(kinds ? [`events of kinds this gclip does not know were left out: ${kinds}`] : [])];
+  return { format: 'gclip', records, notes };
 }
 
 function decode(raw: string, file: string, line: number): unknown {

@@ -39,8 +39,8 @@ describe('the step record schema', () => {
     expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
-  it('knows the three event kinds', () => {
-    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence']);
+  it('knows the three detector event kinds and the rollback record', () => {
+    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'rollback']);
   });
 
   it('fills the fields an older log lacks with their defaults', () => {

@@ -50,8 +50,25 @@ const divergenceEventSchema = z
   })
   .transform((e) => ({ ...e, since: e.since ?? e.step }));
 
-/** Something a detector noticed at one step; `kind` is the discriminant. */
-export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema]);
+/**
+ * The `rollback` action at work (not a detector's finding): at `step`, the weights,
+ * optimizer, clip and detector state went back to the snapshot taken before step `toStep`,
+ * the batches `skipped[0]`..`skipped[1]` (data positions, inclusive) are never used, and
+ * training continues with learning rate `lr`.
+ */
+const rollbackEventSchema = z.object({
+  kind: z.literal('rollback'),
+  step: z.number().int(),
+  /** The event kind that asked for it. */
+  cause: z.enum(['nonfinite', 'spike', 'divergence']),
+  toStep: z.number().int(),
+  skipped: z.tuple([z.number().int(), z.number().int()]),
+  lr: num,
+  layer,
+});
+
+/** Something a detector noticed at one step, or a rollback; `kind` is the discriminant. */
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema]);
 
 /** The event kinds, in the order of the schema. */
 export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);

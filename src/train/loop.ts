@@ -6,16 +6,17 @@
 import type { ClipStrategy } from '../clip/types.js';
 import type { DetectConfig, NormType } from '../config/schema.js';
 import { createDetectors } from '../detect/index.js';
-import type { RunSummary } from '../record.js';
+import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
 import type { StepNumbers } from '../runtime/pack-layout.js';
 import { createStepUpdate } from './update-clip.js';
 import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
-import { decide, initialPolicyState, type Decision, type PolicyState } from './policy.js';
+import { decide, initialPolicyState, type Decision, type DetectedEvent, type PolicyState } from './policy.js';
 import { computeStep } from './step.js';
 import { observeAll, toRecord } from './step-record.js';
+import { disposeSnapshot, restoreTensors, setLearningRate, takeSnapshot, type TensorSnapshot } from './snapshot.js';
 import { createSummaryAccumulator } from './summary.js';
 
 export interface LoopOptions {
@@ -34,6 +35,35 @@ export interface LoopOptions {
   readonly signal?: AbortSignal;
   /** Read gradient values back for histogram sinks every N steps (0 = never), in the same readback. */
   readonly histogramEvery?: number;
+  /** Continue a run from a checkpoint: its state (tensors already restored) and the records before it. */
+  readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[] };
+  /** Writes a checkpoint every `every` steps (0: never between steps) and when the loop ends. */
+  readonly checkpoint?: { readonly every: number; write(state: LoopState): Promise<void> };
+}
+
+/**
+ * The host half of a training state at a step boundary, JSON-safe (non-finite numbers
+ * through `log/codec`): with the tensors of a `TensorSnapshot`, everything the next step
+ * depends on.
+ */
+export interface LoopState {
+  /** The next step to run. */
+  readonly step: number;
+  /** The next batch (data position); equals `step` until a rollback skips batches. */
+  readonly dataStep: number;
+  /** Learning rate in force (scaled by each rollback). */
+  readonly lr: number;
+  readonly strategyState: unknown;
+  readonly detectorStates: readonly unknown[];
+  readonly policy: PolicyState;
+  /** Whether an unstable event was left unanswered by a rollback (the run is then unstable). */
+  readonly unanswered: boolean;
+}
+
+/** One entry of the rollback ring: a good state kept in memory. */
+interface RingEntry {
+  readonly state: LoopState;
+  readonly tensors: TensorSnapshot;
 }
 
 function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32Array> {
@@ -43,61 +73,148 @@ function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32A
   return named;
 }
 
+/** Longest stretch of steps without a turn of the event loop (signals are delivered there). */
+const YIELD_MS = 50;
+
+/** Whether an event leaves the run unstable unless a rollback answers it. */
+const isUnstable = (e: RunEvent): boolean => e.kind === 'nonfinite' || e.kind === 'divergence';
+
+/** Whether a record holds an unstable event that no rollback answered. */
+function unansweredIn(record: StepRecord): boolean {
+  return record.events.some(isUnstable) && !record.events.some((e) => e.kind === 'rollback');
+}
+
+/** Whether any event kind's action is `rollback` (then the loop keeps a ring of snapshots). */
+function rollsBack(detect: DetectConfig): boolean {
+  return detect.nonfinite.action === 'rollback' || detect.spike.action === 'rollback' || detect.divergence.action === 'rollback';
+}
+
+/**
+ * The newest ring entry from before the event: for a divergence, from before its streak
+ * began (the first diverged loss was measured on that step's starting weights); for
+ * non-finite weights, from before the step that measured them; otherwise the state the bad
+ * step started from will do, since its batch is skipped.
+ */
+function rollbackTarget(ring: readonly RingEntry[], cause: DetectedEvent): number {
+  const at = cause.kind === 'divergence' ? cause.since : cause.step;
+  const strict = cause.kind === 'divergence' || (cause.kind === 'nonfinite' && cause.what.includes('weights'));
+  for (let i = ring.length - 1; i >= 0; i--) {
+    const s = ring[i]!.state.step;
+    if (s < at || (!strict && s === at)) return i;
+  }
+  return -1;
+}
+
 /** Runs the plan to the end, a halt, or an abort. Sinks are opened by the caller. */
 export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const detectors = createDetectors(o.detect);
-  const detectorStates: unknown[] = detectors.map((d) => d.init());
   const summary = createSummaryAccumulator();
-  let strategyState = o.strategy.init(o.plan.vars);
+  const from = o.start?.state;
+  let detectorStates: unknown[] = from ? [...from.detectorStates] : detectors.map((d) => d.init());
+  let strategyState = from ? from.strategyState : o.strategy.init(o.plan.vars);
+  let policy: PolicyState = from?.policy ?? initialPolicyState;
+  let lr = from?.lr ?? o.plan.lr;
+  let dataStep = from?.dataStep ?? 0;
+  let unanswered = from?.unanswered ?? false;
+  for (const record of o.start?.history ?? []) summary.add(record);
+  if (from && lr !== o.plan.lr) setLearningRate(o.plan.optimizer, lr);
   const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
-  let policy: PolicyState = initialPolicyState;
+  const recordShape = { layerNames: o.plan.layerNames, lr };
   let decision: Decision = { action: 'apply', reason: null };
+  let interrupted = false;
   // wasm and cpu keep tensors in host memory, where the one readback is a plain copy:
   // read it synchronously there. Awaiting data() (tfjs's promise chain, then the loop's
   // resumption) cost ~5 µs per MLP step on wasm against ~1.5 µs (issue #9). Elsewhere
   // (tfjs-node) the loop awaits data().
   const hostMemory = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
   const fixedThreshold = o.strategy.fixedThreshold ?? null;
+  const ring: RingEntry[] = [];
+  const keepRing = rollsBack(o.detect);
+  const { every: ringEvery, keep: ringKeep, lrScale } = o.detect.rollback;
+  const stateAt = (step: number): LoopState => ({ step, dataStep, lr, strategyState, detectorStates: [...detectorStates], policy, unanswered });
+  const checkpointEvery = o.checkpoint?.every ?? 0;
   const started = o.now();
-  for (let step = 0; step < o.plan.totalSteps && decision.action !== 'halt'; step++) {
-    if (o.signal?.aborted) {
-      decision = { action: 'halt', reason: `interrupted before step ${step}` };
-      break;
-    }
-    const t0 = o.now();
-    const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
-    const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
-    const out = computeStep(o.plan, o.strategy, strategyState, { step, normType: o.normType, evaluate, histograms });
-    try {
-      const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
-      const numbers = out.layout.decode(values);
-      const record = toRecord(step, numbers, o.plan, fixedThreshold);
-      const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
-      ({ decision, state: policy } = decide(events, policy, o.detect));
-      if (decision.action === 'apply') applyGradients(out.grads, numbers.measured);
-      strategyState = o.strategy.next(strategyState, numbers.measured);
-      record.events = events;
-      record.skipped = decision.action !== 'apply';
-      record.wallMs = o.now() - t0;
-      summary.add(record);
-      const extra = histograms ? { histograms: namedHistograms(o.plan, numbers) } : undefined;
-      const sinks = o.sinks;
-      for (let k = 0; k < sinks.length; k++) {
-        const sink = sinks[k]!;
-        try {
-          await sink.write(record, extra);
-        } catch (e) {
-          throw sinkError(sink, step, e);
-        }
+  let step = from?.step ?? 0;
+  let yielded = started;
+  try {
+    for (; step < o.plan.totalSteps && decision.action !== 'halt'; step++) {
+      // A step on wasm/cpu never leaves the microtask queue, so a signal's handler would
+      // never run: let the event loop turn every YIELD_MS.
+      if (o.signal && o.now() - yielded >= YIELD_MS) {
+        await new Promise((done) => setImmediate(done));
+        yielded = o.now();
       }
-    } finally {
-      out.packed.dispose();
-      const grads = out.grads;
-      for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();
+      if (o.signal?.aborted) {
+        interrupted = true;
+        decision = { action: 'halt', reason: `interrupted by ${String(o.signal.reason ?? 'a signal')} before step ${step} of ${o.plan.totalSteps}` };
+        break;
+      }
+      if (checkpointEvery > 0 && step > (from?.step ?? 0) && step % checkpointEvery === 0) await o.checkpoint!.write(stateAt(step));
+      if (keepRing && (ring.length === 0 || (step % ringEvery === 0 && decision.action === 'apply'))) {
+        ring.push({ state: stateAt(step), tensors: takeSnapshot(o.plan) });
+        if (ring.length > ringKeep) disposeSnapshot(ring.shift()!.tensors);
+      }
+      const t0 = o.now();
+      const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
+      const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
+      const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms });
+      try {
+        const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
+        const numbers = out.layout.decode(values);
+        const record = toRecord(step, numbers, recordShape, fixedThreshold);
+        const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
+        ({ decision, state: policy } = decide(events, policy, o.detect));
+        if (decision.action === 'apply') applyGradients(out.grads, numbers.measured);
+        strategyState = o.strategy.next(strategyState, numbers.measured);
+        if (decision.action === 'rollback') {
+          const target = rollbackTarget(ring, decision.cause!);
+          if (target < 0) {
+            decision = { action: 'halt', reason: `no state from before step ${decision.cause!.step} to roll back to (the ring keeps ${ringKeep} snapshots, every ${ringEvery} steps)` };
+          } else {
+            const entry = ring[target]!;
+            for (const dropped of ring.splice(target + 1)) disposeSnapshot(dropped.tensors);
+            await restoreTensors(o.plan, entry.tensors);
+            const skipped: [number, number] = [entry.state.dataStep, dataStep];
+            ({ strategyState } = entry.state);
+            detectorStates = [...entry.state.detectorStates];
+            policy = { ...entry.state.policy, totalSkips: policy.totalSkips, totalRollbacks: policy.totalRollbacks };
+            lr = lr * lrScale;
+            recordShape.lr = lr;
+            setLearningRate(o.plan.optimizer, lr);
+            const cause = decision.cause!;
+            events.push({ kind: 'rollback', step, cause: cause.kind, toStep: entry.state.step, skipped, lr, layer: cause.layer });
+          }
+        }
+        dataStep++;
+        record.events = events;
+        if (unansweredIn(record)) unanswered = true;
+        record.skipped = decision.action !== 'apply';
+        record.wallMs = o.now() - t0;
+        summary.add(record);
+        const extra = histograms ? { histograms: namedHistograms(o.plan, numbers) } : undefined;
+        const sinks = o.sinks;
+        for (let k = 0; k < sinks.length; k++) {
+          const sink = sinks[k]!;
+          try {
+            await sink.write(record, extra);
+          } catch (e) {
+            throw sinkError(sink, step, e);
+          }
+        }
+      } finally {
+        out.packed.dispose();
+        const grads = out.grads;
+        for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();
+      }
     }
+    if (o.checkpoint) await o.checkpoint.write(stateAt(step));
+  } finally {
+    for (const entry of ring) disposeSnapshot(entry.tensors);
   }
   return summary.finish({
     halted: decision.action === 'halt',
+    interrupted,
+    recovered: (policy.totalRollbacks ?? 0) > 0 && !unanswered,
     reason: decision.reason,
     backend: o.backend,
     runDir: o.runDir,

@@ -5,7 +5,9 @@
  */
 import { resolveStrategy } from '../clip/plugin.js';
 import type { RunConfig } from '../config/schema.js';
-import type { RunSummary } from '../record.js';
+import type { RunSummary, StepRecord } from '../record.js';
+import { createCheckpointWriter, type LoadedCheckpoint } from './checkpoint.js';
+import { disposeSnapshot, restoreTensors } from './snapshot.js';
 import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { inputError, isGclipError } from '../errors.js';
@@ -30,6 +32,10 @@ export interface TrainOptions {
   readonly cwd?: string;
   /** ISO timestamp of the start, for sink metadata. */
   readonly startedAt?: string;
+  /** Write checkpoints into `runDir` (needs a run directory and its steps.jsonl). */
+  readonly checkpoint?: { readonly every: number; readonly keep: number; readonly stepsFile: string };
+  /** Continue from this checkpoint; `history` holds the records the log keeps before it. */
+  readonly resume?: { readonly checkpoint: LoadedCheckpoint; readonly history: readonly StepRecord[] };
 }
 
 /** Pre-clip norms of this many first steps feed the gradient-scale diagnosis. */
@@ -70,7 +76,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   const now = options.now ?? (() => performance.now());
   const strategy = await resolveStrategy(config.clip, { cwd: options.cwd ?? process.cwd() });
   const plan = await loadPlan(config, { cwd: options.cwd ?? process.cwd() });
-  const firstNorms: number[] = [];
+  const firstNorms: number[] = (options.resume?.history ?? []).slice(0, GRADIENT_SCALE_STEPS).map((r) => r.preClipNorm);
   const watch: Sink = {
     name: 'scale-watch',
     open: async () => {},
@@ -79,6 +85,14 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   };
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
+    const resume = options.resume;
+    if (resume) {
+      await restoreTensors(plan, resume.checkpoint.tensors);
+      disposeSnapshot(resume.checkpoint.tensors);
+    }
+    const checkpoint = options.checkpoint && runDir !== null
+      ? { every: options.checkpoint.every, write: createCheckpointWriter({ runDir, plan, config, backend, stepsFile: options.checkpoint.stepsFile }, options.checkpoint.keep) }
+      : undefined;
     for (const sink of sinks) await wrapSinkError(sink, 'open', () => sink.open(meta));
     const looped = await untrainable(plan, backend, () => runLoop({
       plan,
@@ -92,6 +106,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       now,
       signal: options.signal,
       histogramEvery: options.histogramEvery ?? 0,
+      start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
+      checkpoint,
     }));
     const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data) };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });

@@ -21,6 +21,8 @@ import type { RunPlan } from './plan.js';
 /** What one step needs besides the plan and the strategy. */
 export interface StepOptions {
   readonly step: number;
+  /** The batch to train on (default `step`; a rollback makes the loop skip batches). */
+  readonly dataStep?: number;
   readonly normType: NormType;
   /** Also compute the validation loss (same readback). */
   readonly evaluate: boolean;
@@ -88,7 +90,7 @@ function stepInTidy<S>(
   // Set inside the tidy, whose result may only hold tensor containers.
   let layout: PackLayout | undefined;
   const out = tf.tidy(() => {
-    const { xs, ys } = plan.batch(opts.step);
+    const { xs, ys } = plan.batch(opts.dataStep ?? opts.step);
     const { value, grads: named } = tf.variableGrads(
       () => plan.loss(ys, plan.model.apply(xs, { training: true }) as Tensor),
       plan.vars as Variable[],

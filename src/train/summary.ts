@@ -8,6 +8,10 @@ import type { RunStatus, RunSummary, StepRecord } from '../record.js';
 /** What the loop knows when it ends, beside the records. */
 export interface RunEnd {
   halted: boolean;
+  /** Stopped by a signal (SIGINT/SIGTERM) before the planned end: status `interrupted`. */
+  interrupted?: boolean;
+  /** Every unstable event was answered by a rollback: the run recovered and is `ok`. */
+  recovered?: boolean;
   reason: string | null;
   backend: string;
   runDir: string | null;
@@ -27,9 +31,9 @@ export function createSummaryAccumulator(): SummaryAccumulator {
 }
 
 /** The RunSummary of the records' summary `s`; its key order is summary.json's byte layout. */
-function runSummary(s: RecordSummary, { halted, reason, backend, runDir, totalMs }: RunEnd): RunSummary {
+function runSummary(s: RecordSummary, { halted, interrupted, recovered, reason, backend, runDir, totalMs }: RunEnd): RunSummary {
   const bad = s.firstBadEvent;
-  const status: RunStatus = halted ? 'halted' : bad ? 'unstable' : 'ok';
+  const status: RunStatus = interrupted ? 'interrupted' : halted ? 'halted' : bad && !recovered ? 'unstable' : 'ok';
   return {
     status,
     reason: status === 'ok' ? null : reason ?? (bad ? `first unstable event at step ${bad.step}` : null),

@@ -80,14 +80,19 @@ describe('createTensorBoardSink', () => {
     await sink.close(summary);
   });
 
-  it('keeps everything in memory until close with the default buffer', async () => {
+  it('keeps records in memory within a second and the default buffer, and writes them once a second passed', async () => {
     const dir = await tempDir();
-    const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h' });
+    let t = 0;
+    const sink = createTensorBoardSink({ dir, now: () => t, hostname: 'h' });
     await sink.open(runMeta);
+    t = 999;
     await sink.write(record(1));
     expect((await readEventFile(dir)).events).toEqual([]);
+    t = 1000;
+    await sink.write(record(2));
+    expect((await readEventFile(dir)).events.length).toBe(3);
     await sink.close(summary);
-    expect((await readEventFile(dir)).events.length).toBe(2);
+    expect((await readEventFile(dir)).events.length).toBe(3);
   });
 
   it('never overwrites an existing event file and names the sink and the file', async () => {

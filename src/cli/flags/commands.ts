@@ -49,7 +49,7 @@ const { json: checkJson, quiet: checkQuiet, config: checkConfig, log, baseline, 
 
 /** Every command and its modes. A mode lists what it applies; nothing lists what is refused. */
 export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
-  train: [{ label: 'gclip train', config: 'all', own: [CONFIG, OVERWRITE, TRAIN.json, TRAIN.quiet] }],
+  train: [{ label: 'gclip train', config: 'all', own: [CONFIG, OVERWRITE, TRAIN.json, TRAIN.quiet, TRAIN.resume, TRAIN.force] }],
   sweep: [{ label: 'gclip sweep', config: 'sweep', own: [CONFIG, ...Object.values(SWEEP)], hint: sweepHint }],
   'sweep merge': [
     {

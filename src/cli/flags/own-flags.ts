@@ -24,6 +24,8 @@ export const OVERWRITE: OwnFlag = { name: '--overwrite', about: 'replace an earl
 export const TRAIN = {
   json: { name: '--json', about: 'print the summary as one JSON object on stdout, nothing else' },
   quiet: { name: '--quiet', short: '-q', about: 'no progress output (events and the summary still print)' },
+  resume: { name: '--resume', arg: 'dir', about: "continue the run in this directory from its last complete checkpoint (config: its config.json unless --config is given)" },
+  force: { name: '--force', about: 'with --resume: continue although the config or the backend differ from the checkpoint\'s' },
 } satisfies Record<string, OwnFlag>;
 
 /** `gclip check`, both modes: reading a log (`--log`) and training a config. */

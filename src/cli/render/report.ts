@@ -13,7 +13,7 @@ import { summaryRows, type RunReport, type SweepReportView, type TerminalRunChar
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
-const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖' };
+const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺' };
 
 function table(rows: readonly (readonly [string, string])[], c: ChalkInstance): string {
   const t = new Table({ style: { head: [], border: [] } });
@@ -44,7 +44,7 @@ function markerRow(chart: string, marks: ReadonlyMap<number, string>): string {
 }
 
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
-  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red } as const;
+  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
   return marks.size ? markerRow(chart, marks) : '';
 }

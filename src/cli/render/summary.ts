@@ -7,7 +7,7 @@ import { num, pct } from './format.js';
 function statusLine(s: RunSummary, c: ChalkInstance): string {
   if (s.status === 'ok') return c.green('✔ stable');
   const where = s.firstBadStep !== null ? ` — first bad step ${s.firstBadStep}${s.firstBadLayer ? `, layer ${s.firstBadLayer}` : ''}` : '';
-  const label = s.status === 'halted' ? '✖ halted' : '✖ unstable';
+  const label = s.status === 'halted' ? '✖ halted' : s.status === 'interrupted' ? '✖ interrupted' : '✖ unstable';
   return c.red(`${label}${where}`) + (s.reason ? `\n  ${s.reason}` : '');
 }
 

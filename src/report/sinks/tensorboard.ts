@@ -26,6 +26,8 @@ export interface TensorBoardSinkOptions {
   readonly hostname?: string;
   /** Buffered bytes that trigger a write before `close`. Default 1 MiB. */
   readonly flushBytes?: number;
+  /** Milliseconds (by `now`) after which buffered records are written anyway. Default 1000, so a killed run loses at most a second. */
+  readonly flushMs?: number;
 }
 
 /** TensorBoard's event-file format version, the payload of the first record. */
@@ -42,7 +44,8 @@ const SINK_NAME = 'tensorboard';
  * `extra.histograms` (TensorFlow's default exponential buckets; non-finite entries left
  * out). The first record is the `file_version: "brain.Event:2"` event.
  *
- * Records are buffered and appended when the buffer exceeds `flushBytes` and on `close`,
+ * Records are buffered and appended when the buffer exceeds `flushBytes`, when `flushMs`
+ * passed since the last write, and on `close`,
  * so TensorBoard can follow a long run. The file is opened exclusively (`wx`): an existing
  * file is never overwritten, and no temp-and-rename is needed because nothing earlier is
  * at risk; a crash leaves at most a truncated last record, which TensorBoard skips.
@@ -61,6 +64,8 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
   // eslint-disable-next-line no-restricted-properties -- default clock for library callers; the loop injects its own now().
   const now = options.now ?? (() => Date.now());
   const flushBytes = options.flushBytes ?? 1 << 20;
+  const flushMs = options.flushMs ?? 1000;
+  let flushedAt = 0;
   let file: { handle: FileHandle; path: string } | null = null;
   let chunks: Uint8Array[] = [];
   let buffered = 0;
@@ -71,11 +76,12 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
     chunks.push(record);
     buffered += record.length;
   };
-  const flush = async (): Promise<void> => {
+  const flush = async (at: number): Promise<void> => {
     const target = requireOpen(file);
     const data = Buffer.concat(chunks);
     chunks = [];
     buffered = 0;
+    flushedAt = at;
     await guard(target.path, () => target.handle.write(data));
   };
 
@@ -83,6 +89,7 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
     name: SINK_NAME,
     async open(_meta: RunMeta) {
       const nowMs = now();
+      flushedAt = nowMs;
       const path = join(options.dir, eventFileName(nowMs, options.hostname ?? osHostname()));
       await guard(path, () => mkdir(options.dir, { recursive: true }));
       file = { handle: await guard(path, () => open(path, 'wx')), path };
@@ -98,13 +105,14 @@ export function createTensorBoardSink(options: TensorBoardSinkOptions): Sink {
           value.push({ tag: histogramTag(layer), histo: buildHistogram(grads) });
         }
       }
-      push({ wallTime: now() / 1000, step: record.step, summary: { value } });
-      if (buffered >= flushBytes) await flush();
+      const at = now();
+      push({ wallTime: at / 1000, step: record.step, summary: { value } });
+      if (buffered >= flushBytes || at - flushedAt >= flushMs) await flush(at);
     },
     async close(_summary: RunSummary) {
       const target = requireOpen(file);
       try {
-        await flush();
+        await flush(flushedAt);
       } finally {
         file = null;
         await guard(target.path, () => target.handle.close());

@@ -246,3 +246,20 @@ export function createApplyGradients(optimizer: Optimizer, vars: readonly Variab
     (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
   };
 }
+
+/**
+ * The state `optimizer` carries between steps, as its own variables: the per-variable
+ * slots (one array per slot kind, in the order tfjs's `getWeights`/`setWeights` use, each
+ * in `vars` order; entries are missing before the first step creates them) and the scalar
+ * state it updates itself (Adam's accβ1, accβ2). Null for an optimizer without a rule.
+ * Checkpoints and rollbacks copy exactly these, so a restored optimizer continues bit for bit.
+ */
+export function optimizerStateOf(optimizer: Optimizer): { readonly slots: readonly (Variable | undefined)[][]; readonly scalars: readonly Variable[] } | null {
+  const entry = RULES[optimizer.getClassName()];
+  if (!entry) return null;
+  const o = optimizer as never;
+  return {
+    slots: entry.rule.slots(o).map((s) => s.map((x) => x?.variable)),
+    scalars: entry.rule.scalars(o).slice(0, entry.rule.written) as Variable[],
+  };
+}
