@@ -3,6 +3,7 @@
  * event kind's action comes from the config. Skips are budgeted: more than
  * `maxConsecutive` in a row or `maxTotal` in all turns the skip into a halt.
  */
+import { formatNumber } from '../format.js';
 import type { Action, DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';
 
@@ -51,18 +52,19 @@ export function decide(
   return { decision: { action: 'skip', reason: null }, state: next };
 }
 
-/** One human sentence for an event (also used in summaries). */
+/**
+ * One human sentence for an event (also used in summaries). It names no layer: the layer
+ * blamed is the onset's (`log/onset`), shown once beside the onset by every surface.
+ */
 export function describe(event: RunEvent): string {
   switch (event.kind) {
     case 'nonfinite':
-      return `non-finite ${event.what.join(', ').replace('grad_norm', 'gradient norm')} at step ${event.step}${event.layer ? ` (layer ${event.layer})` : ''}`;
+      return `non-finite ${event.what.join(', ').replace('grad_norm', 'gradient norm')} at step ${event.step}`;
     case 'spike':
-      return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})${event.layer ? `, layer ${event.layer}` : ''}`;
+      return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})`;
     case 'divergence':
-      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}${event.layer ? ` (layer ${event.layer} jumped most at step ${event.since})` : ''}`;
+      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
   }
 }
 
-function fmt(x: number): string {
-  return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x);
-}
+const fmt = (x: number): string => formatNumber(x);
