@@ -20,6 +20,7 @@
  * onset); a non-finite layer norm wins outright; a layer with no history is compared by
  * its raw norm only when no layer has a history.
  */
+import { formatNumber } from '../format.js';
 import { median } from '../stats.js';
 import type { RunEvent, StepRecord } from './schema.js';
 
@@ -141,4 +142,28 @@ export function createOnsetTracker(): OnsetTracker {
 function onsetOf(event: RunEvent, streak: Onset): Onset {
   const anchor = event.kind === 'divergence' ? event.since : event.step;
   return streak.step <= anchor ? streak : { ...streak, step: anchor };
+}
+
+const SIGNAL_TEXT: Readonly<Record<OnsetSignal, string>> = {
+  nonfinite: 'non-finite loss or gradient norm',
+  loss: 'loss above 10× the best before it',
+  grad_norm: 'gradient norm above 1000× the early scale',
+  event: 'a detector event',
+};
+
+/** The onset in words, the same in every surface: "step 2 (loss 35.36× the best before it), layer head". */
+export function onsetText(onset: Onset | null): string {
+  if (onset === null) return 'none';
+  const why = onset.signal === 'loss' && onset.lossRatio !== null ? `loss ${formatNumber(onset.lossRatio)}× the best before it` : SIGNAL_TEXT[onset.signal];
+  return `step ${onset.step} (${why})${onset.layer === null ? '' : `, layer ${onset.layer}`}`;
+}
+
+/** The three moments as label/value rows, in the order every surface shows them. */
+export function momentRows(m: { onset: Onset | null; firstNonfiniteStep: number | null; policyStep: number | null }): [string, string][] {
+  const step = (s: number | null): string => (s === null ? 'none' : `step ${s}`);
+  return [
+    ['onset', onsetText(m.onset)],
+    ['first non-finite', step(m.firstNonfiniteStep)],
+    ['policy acted', step(m.policyStep)],
+  ];
 }

@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import { inputError } from '../../errors.js';
-import { loadRunDir, parseLog, readOrFail, RUN_FILES, type FileAccess, type RunOutcome, type StepRecord } from '../../log/index.js';
+import { loadRunDir, parseLog, readOrFail, RUN_FILES, type FileAccess, type LogFormat, type RunOutcome, type StepRecord } from '../../log/index.js';
 import { looksLikeSweep, parseSweep, type SweepOverview } from './sweep.js';
 
 /** File access for `loadReportInput` (the CLI passes node:fs; tests pass a map). */
@@ -13,7 +13,7 @@ export type ReportReader = FileAccess;
 
 /** What was loaded: a run's records, or a sweep. */
 export type ReportInput =
-  | { readonly kind: 'run'; readonly source: string; readonly records: readonly StepRecord[]; readonly outcome: RunOutcome | null }
+  | { readonly kind: 'run'; readonly source: string; readonly format: LogFormat; readonly records: readonly StepRecord[]; readonly outcome: RunOutcome | null }
   | { readonly kind: 'sweep'; readonly source: string; readonly sweep: SweepOverview };
 
 /** The sweep file name inside a sweep output directory. */
@@ -23,7 +23,7 @@ const PASS_HINT = 'Pass a run directory written by `gclip train --out`, a steps.
 
 async function loadDir(dir: string, reader: ReportReader): Promise<ReportInput> {
   const run = await loadRunDir(dir, reader);
-  if (run) return { kind: 'run', source: run.source, records: run.log.records, outcome: run.outcome };
+  if (run) return { kind: 'run', source: run.source, format: run.log.format, records: run.log.records, outcome: run.outcome };
   if ((await reader.kind(join(dir, SWEEP_FILE))) === 'file') return loadFile(join(dir, SWEEP_FILE), reader);
   throw inputError('not_a_run_dir', { path: '', message: `${dir} has no ${RUN_FILES.steps} or ${SWEEP_FILE}`, source: dir, hint: PASS_HINT });
 }
@@ -41,7 +41,8 @@ function sweepCandidate(text: string, file: string): boolean {
 async function loadFile(file: string, reader: ReportReader): Promise<ReportInput> {
   const text = await readOrFail(reader, file);
   if (sweepCandidate(text, file)) return { kind: 'sweep', source: file, sweep: parseSweep(text, file) };
-  return { kind: 'run', source: file, records: parseLog(text, file).records, outcome: null };
+  const log = parseLog(text, file);
+  return { kind: 'run', source: file, format: log.format, records: log.records, outcome: null };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
+import { momentRows } from '../../log/index.js';
 
 export { formatNumber, formatPercent };
 
@@ -23,8 +24,10 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['steps clipped', formatPercent(s.clipRate)],
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ['events', events],
-    ['first bad step', s.firstBadStep === null ? 'none' : String(s.firstBadStep)],
+    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep }),
   ];
   if (s.outcome) rows.unshift(['status', s.outcome.reason ? `${s.outcome.status}: ${s.outcome.reason}` : s.outcome.status]);
+  rows.push(...(s.outcome?.settings ?? []).map(([k, v]): [string, string] => [k, v]));
+  rows.push(...(s.outcome?.hints ?? []).map((h): [string, string] => ['hint', h]));
   return rows;
 }
