@@ -16,7 +16,11 @@ export interface RecordSummary {
   readonly lastStep: number | null;
   /** Loss of the last record (NaN or ±Infinity when the run ended so), or null for no records. */
   readonly finalLoss: number | null;
-  /** Lowest finite loss and its first step, or null when no loss is finite. */
+  /**
+   * Lowest finite loss and its first step, or null when no loss is finite. Losses after a
+   * non-finite step whose update was applied (not skipped) do not count: the weights are
+   * corrupt from there on, and a log that reads 0 after a NaN streak has no best loss 0.
+   */
   readonly bestLoss: { readonly value: number; readonly step: number } | null;
   /** Last validation loss measured, or null. */
   readonly finalValLoss: number | null;
@@ -73,11 +77,13 @@ interface Extremes {
   postMax: number;
   thresholdMin: number;
   thresholdMax: number;
+  /** A non-finite step's update reached the weights: later losses are not candidates for the best. */
+  corrupt: boolean;
 }
 
 function emptyExtremes(): Extremes {
   const [lo, hi] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo };
+  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo, corrupt: false };
 }
 
 // Plain assignments, no temporaries: `train` calls this once per step.
@@ -87,7 +93,8 @@ function addExtremes(m: Extremes, r: StepRecord): void {
   m.finalLoss = r.loss;
   if (r.valLoss !== null) m.finalValLoss = r.valLoss;
   // Strict comparisons keep the first step of a tie.
-  if (Number.isFinite(r.loss) && (m.bestStep === null || r.loss < m.bestLoss)) {
+  if (!r.skipped && !(Number.isFinite(r.loss) && Number.isFinite(r.preClipNorm))) m.corrupt = true;
+  if (!m.corrupt && Number.isFinite(r.loss) && (m.bestStep === null || r.loss < m.bestLoss)) {
     m.bestLoss = r.loss;
     m.bestStep = r.step;
   }
