@@ -44,7 +44,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const render = await import('../render/report.js');
       const c = colorsOf(program, ctx).out;
       ctx.io.out(input.kind === 'run' && report.kind === 'run'
-        ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
+        ? render.renderRunReport(report, view.buildTerminalCharts(report.records, width), c)
         : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');
       if (flags.html) await writeHtml(resolve(ctx.io.cwd, flags.html), report, ctx);
       ctx.setExit(0);

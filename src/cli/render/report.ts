@@ -46,6 +46,19 @@ function markerRow(chart: string, marks: ReadonlyMap<number, string>): string {
   return ' '.repeat(axis + 1) + cells.join('');
 }
 
+/** Blanks the data columns in `gaps` on every row, so a line breaks where its values were not finite (as in the HTML chart). */
+function breakAt(chart: string, gaps: readonly number[]): string {
+  if (gaps.length === 0) return chart;
+  const first = stripVTControlCharacters(chart.split('\n')[0]!);
+  const start = Math.max(first.indexOf('┤'), first.indexOf('┼')) + 1;
+  return chart.split('\n').map((line) => {
+    // Colour codes would shift columns: a chart with gaps is drawn from its visible characters.
+    const cells = [...stripVTControlCharacters(line)];
+    for (const g of gaps) if (start + g < cells.length) cells[start + g] = ' ';
+    return cells.join('');
+  }).join('\n');
+}
+
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
   const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
@@ -60,9 +73,9 @@ function stepAxis(chart: string, t: TerminalRunCharts, c: ChalkInstance): string
 }
 
 function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
-  const loss = plot([[...t.loss]], { c, log: t.lossLog, colorNames: ['default'] });
+  const loss = breakAt(plot([[...t.loss]], { c, log: t.lossLog, colorNames: ['default'] }), t.lossGaps);
   const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
-  const normChart = plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] });
+  const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
   const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
   return [

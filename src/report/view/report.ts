@@ -2,7 +2,7 @@
  * The report model: everything the terminal and HTML renderers show, built from what
  * `loadReportInput` loaded. Pure; the renderers only lay it out.
  */
-import { summarizeRecords, type RecordSummary, type RunOutcome } from '../../log/index.js';
+import { summarizeRecords, type RecordSummary, type RunOutcome, type StepRecord } from '../../log/index.js';
 import type { ReportInput } from './load.js';
 import { withDetectedEvents } from '../../detect/index.js';
 import { buildRunChart, type RunChartData, type RunChartOptions } from './run-chart.js';
@@ -19,6 +19,8 @@ export interface RunReport {
   readonly source: string;
   readonly summary: RunReportSummary;
   readonly chart: RunChartData;
+  /** The records reported: a foreign log's with the replayed detectors' events. */
+  readonly records: readonly StepRecord[];
 }
 
 /** A sweep's report. */
@@ -50,5 +52,6 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     source: input.source,
     summary: { ...summarizeRecords(records), outcome: input.outcome },
     chart: buildRunChart(records, options.chart),
+    records,
   };
 }

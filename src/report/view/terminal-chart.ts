@@ -26,6 +26,10 @@ export interface TerminalRunCharts {
   readonly postLog10: readonly number[];
   /** log10 of the threshold per column (last value), or null when the run had none. */
   readonly thresholdLog10: readonly number[] | null;
+  /** Columns where the loss had no finite value: the renderer breaks the line there. */
+  readonly lossGaps: readonly number[];
+  /** Columns where the pre-clip norm had no finite positive value. */
+  readonly normGaps: readonly number[];
   /** Columns holding at least one event, with the most severe kind there. */
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
 }
@@ -58,6 +62,11 @@ export function carryGaps(values: readonly number[]): number[] {
   return values.map((v) => (Number.isFinite(v) ? (last = v) : last));
 }
 
+/** Indices of the values that are not finite (the columns `carryGaps` filled). */
+export function gapColumns(values: readonly number[]): number[] {
+  return values.flatMap((v, i) => (Number.isFinite(v) ? [] : [i]));
+}
+
 /**
  * Reduces `records` (non-empty, step order) to `width` columns (fewer when there are fewer
  * records). Norms ≤ 0 and non-finite values drop out of their column.
@@ -79,15 +88,19 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
   const lossRaw = col((r) => r.loss);
   const lossLog = wantsLogScale(lossRaw);
   const loss = bucketReduce(lossRaw, width, 'max');
-  const logCols = (f: (r: StepRecord) => number): number[] => carryGaps(bucketReduce(col(f), width, 'max').map(log10OrNaN));
+  const logCols = (f: (r: StepRecord) => number): number[] => bucketReduce(col(f), width, 'max').map(log10OrNaN);
+  const lossCols = lossLog ? loss.map(log10OrNaN) : loss;
+  const pre = logCols((r) => r.preClipNorm);
   return {
     width: loss.length,
     firstStep: records[0]!.step,
     lastStep: records.at(-1)!.step,
-    loss: carryGaps(lossLog ? loss.map(log10OrNaN) : loss),
+    loss: carryGaps(lossCols),
     lossLog,
-    preLog10: logCols((r) => r.preClipNorm),
-    postLog10: logCols((r) => r.postClipNorm),
+    preLog10: carryGaps(pre),
+    postLog10: carryGaps(logCols((r) => r.postClipNorm)),
+    lossGaps: gapColumns(lossCols),
+    normGaps: gapColumns(pre),
     thresholdLog10: thresholds.some(Number.isFinite) ? carryGaps(bucketReduce(thresholds, width, 'last').map(log10OrNaN)) : null,
     eventColumns: [...events.entries()].sort((a, b) => a[0] - b[0]).map(([column, kind]) => ({ column, kind })),
   };
