@@ -12,6 +12,7 @@ import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
 import { withDetectedEvents } from '../detect/index.js';
 import type { Onset } from '../log/onset.js';
+import { MAX_GRAD_NORM_HINT, type ClipKnowledge } from '../log/types.js';
 
 export type { Bound } from './format.js';
 
@@ -52,7 +53,7 @@ export interface Baseline {
  * Criteria set to null are left out. Empty `records` is allowed: counts are 0 and
  * value-based criteria fail as unmeasurable.
  */
-export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline): CheckResult {
+export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline, clipping: ClipKnowledge = 'recorded'): CheckResult {
   // The records with the detectors' events (a foreign log has none), as `report` reads them.
   const records = withDetectedEvents(logged, criteria.detection);
   // The counts, norm statistics and onset `report` and the run summary show, computed the same way.
@@ -64,7 +65,7 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
-  push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate));
+  push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
   push(criteria.noDivergence ? divergence(records, criteria) : null);
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {
@@ -154,11 +155,23 @@ function gradNormPercentile(records: readonly StepRecord[], b: GradNormBound): C
   );
 }
 
-function clipRate(summary: RecordSummary, band: { min: number; max: number }): CriterionResult {
+/**
+ * The share of clipped steps against a band. A foreign log's norms are pre-clip: without
+ * the run's max norm the rate is unknown (value null, not judged); with it the rate is
+ * measured but only warned about, never failed, because a fine-tuning run that clips at
+ * max_grad_norm on most steps is working as configured.
+ */
+function clipRate(summary: RecordSummary, band: { min: number; max: number }, clipping: ClipKnowledge): CriterionResult {
+  const bound = { min: band.min, max: band.max };
+  if (clipping === 'unknown') {
+    const reason = `unknown: the log's gradient norms are pre-clip and the run's max norm was not given; ${MAX_GRAD_NORM_HINT} (not judged)`;
+    return { name: 'clip_rate', passed: true, value: null, bound, reason };
+  }
   const value = summary.steps === 0 ? null : summary.clipRate;
-  const passed = value !== null && value >= band.min && value <= band.max;
+  const inBand = value !== null && value >= band.min && value <= band.max;
   const measured = value === null ? 'no steps to measure' : `clipped ${summary.clippedSteps} of ${summary.steps} steps (${fmt(value)})`;
-  return { name: 'clip_rate', passed, value, bound: { min: band.min, max: band.max }, reason: `${measured} (bound ${formatBound(band)})` };
+  const warnOnly = clipping === 'derived' && value !== null && !inBand ? '; outside the band, a warning only on a foreign log' : '';
+  return { name: 'clip_rate', passed: inBand || (clipping === 'derived' && value !== null), value, bound, reason: `${measured} (bound ${formatBound(band)})${warnOnly}` };
 }
 
 function divergence(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {

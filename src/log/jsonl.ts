@@ -23,7 +23,7 @@ export function parseGclipJsonl(text: string, file: string): ParsedLog {
     throw logError('log_no_rows', { file }, 'the log has no step records', 'Point --log at a steps.jsonl written by `gclip train`.');
   }
   const kinds = [...unknown].map(([kind, n]) => `${kind} (${n})`).join(', ');
-  return { format: 'gclip', records, notes: kinds ? [`events of kinds this gclip does not know were left out: ${kinds}`] : [] };
+  return { format: 'gclip', records, clipping: 'recorded', notes: kinds ? [`events of kinds this gclip does not know were left out: ${kinds}`] : [] };
 }
 
 function decode(raw: string, file: string, line: number): unknown {

@@ -21,7 +21,7 @@ export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: 
     head: ['', 'criterion', 'value', 'bound', 'reason'].map((h) => c.bold(h)),
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [3, null, null, null, 56],
+    colWidths: [3, null, null, null, 42],
   });
   for (const k of result.criteria) {
     const mark = k.passed ? c.green('✔') : c.red('✖');

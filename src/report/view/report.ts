@@ -2,7 +2,7 @@
  * The report model: everything the terminal and HTML renderers show, built from what
  * `loadReportInput` loaded. Pure; the renderers only lay it out.
  */
-import { summarizeRecords, type RecordSummary, type RunOutcome, type StepRecord } from '../../log/index.js';
+import { summarizeRecords, type ClipKnowledge, type RecordSummary, type RunOutcome, type StepRecord } from '../../log/index.js';
 import type { ReportInput } from './load.js';
 import { withDetectedEvents } from '../../detect/index.js';
 import { buildRunChart, type RunChartData, type RunChartOptions } from './run-chart.js';
@@ -11,6 +11,8 @@ import { buildSweepChart, type SweepChart, type SweepOverview } from './sweep.js
 /** The numbers at the top of a run report: the records' summary (as `train` and `check` compute it), and the outcome from `summary.json` when it was read. */
 export interface RunReportSummary extends RecordSummary {
   readonly outcome: RunOutcome | null;
+  /** Whether the clip rate and post-clip norms are known (see `ClipKnowledge`). */
+  readonly clipping: ClipKnowledge;
 }
 
 /** A run's report. */
@@ -50,7 +52,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   return {
     kind: 'run',
     source: input.source,
-    summary: { ...summarizeRecords(records), outcome: input.outcome },
+    summary: { ...summarizeRecords(records), outcome: input.outcome, clipping: input.clipping },
     chart: buildRunChart(records, options.chart),
     records,
   };
