@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/check/index.js';
 import { checkSchema } from '../../src/config/check-schema.js';
 import { parseLog } from '../../src/log/index.js';
-import { buildReport, summaryRows } from '../../src/report/view/index.js';
+import { buildReport, summaryRows, type Report } from '../../src/report/view/index.js';
 
 const HEALTHY = 'fixtures/logs/hf-finetune-preclip.json';
 const NAN_STREAK = 'fixtures/logs/hf-nan-streak.json';
@@ -19,6 +19,11 @@ function judge(file: string, clipNorm?: number) {
   return { log, result: evaluate(log.records, criteria, undefined, log.clipping) };
 }
 
+function runSummary(report: Report) {
+  if (report.kind !== 'run') throw new Error('expected a run report');
+  return report.summary;
+}
+
 const clipRate = (r: ReturnType<typeof judge>['result']) => r.criteria.find((c) => c.name === 'clip_rate')!;
 
 describe('HF state with pre-clip norms above max_grad_norm', () => {
@@ -27,7 +32,7 @@ describe('HF state with pre-clip norms above max_grad_norm', () => {
     expect(log.clipping).toBe('unknown');
     expect(clipRate(result)).toMatchObject({ value: null, passed: true });
     expect(clipRate(result).reason).toContain('--max-grad-norm');
-    const rows = Object.fromEntries(summaryRows((buildReport({ kind: 'run', source: HEALTHY, format: log.format, clipping: log.clipping, records: log.records, outcome: null }) as { summary: never }).summary));
+    const rows = Object.fromEntries(summaryRows(runSummary(buildReport({ kind: 'run', source: HEALTHY, format: log.format, clipping: log.clipping, records: log.records, outcome: null }))));
     expect(rows['steps clipped']).toMatch(/^unknown: .*--max-grad-norm/);
     expect(rows['post-clip norm max']).toBe('unknown');
   });
@@ -61,5 +66,20 @@ describe('HF state with a NaN streak', () => {
     expect(report.summary.firstNonfiniteStep).toBe(65);
     // The 48.5 gradient norm at step 60 (1000× not reached) is not the onset; the NaN at 65 is.
     expect(result.onset?.step).toBe(65);
+  });
+});
+
+describe('sweep with a diverged baseline', () => {
+  it('draws final loss on a log axis in the terminal and the HTML', async () => {
+    const { parseSweep, buildTerminalSweep } = await import('../../src/report/view/index.js');
+    const { buildHtmlReport } = await import('../../src/report/html/index.js');
+    const file = 'fixtures/runs/sweep-diverged/sweep.json';
+    const report = buildReport({ kind: 'sweep', source: file, sweep: parseSweep(readFileSync(file, 'utf8'), file) });
+    if (report.kind !== 'sweep') throw new Error('expected a sweep report');
+    expect(report.chart.baselineLoss).toBe(3.4e12);
+    expect(report.chart.lossLog).toBe(true);
+    expect(buildTerminalSweep(report.chart, 72).lossLog).toBe(true);
+    const html = buildHtmlReport(report, { js: '', css: '', version: 'test' });
+    expect(html).toContain('"lossLog":true');
   });
 });

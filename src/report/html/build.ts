@@ -4,7 +4,7 @@
  * no network. Pure: text in, text out.
  */
 import type { Report, RunReport, SweepReportView } from '../view/index.js';
-import { formatNumber, formatPercent, summaryRows, wantsLogScale } from '../view/index.js';
+import { formatNumber, formatPercent, summaryRows } from '../view/index.js';
 import type { ChartAssets } from './assets.js';
 import { onsetText, RECENT_STEPS } from '../../log/index.js';
 import { CLIENT_JS } from './client.js';
@@ -92,8 +92,7 @@ function sweepBody(r: SweepReportView): string {
 function chartData(report: Report): unknown {
   const onset = report.kind === 'run' ? report.summary.onset : null;
   if (report.kind === 'run') return { kind: 'run', chart: report.chart, onsets: onset ? [{ step: onset.step, kind: 'onset' }] : [] };
-  const losses = report.chart.series.flatMap((s) => s.finalLoss.filter((v): v is number => v !== null));
-  return { kind: 'sweep', chart: { ...report.chart, lossLog: wantsLogScale(losses) } };
+  return { kind: 'sweep', chart: report.chart };
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;padding:0 16px;color:#222}

@@ -6,6 +6,9 @@
 import type { EventKind, StepRecord } from '../../record.js';
 import { bucketReduce, columnOf } from './downsample.js';
 import type { SweepChart } from './sweep.js';
+import { wantsLogScale, LOG_SPAN } from './scale.js';
+
+export { wantsLogScale, LOG_SPAN };
 
 /**
  * Column series for the terminal. A column with no finite value carries the previous
@@ -37,22 +40,6 @@ export interface TerminalRunCharts {
 const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
-
-/** max/min ratio of positive finite values above which a series is drawn on a log scale. */
-export const LOG_SPAN = 1000;
-
-/** True when every finite value is > 0 and max/min exceeds `LOG_SPAN`. */
-export function wantsLogScale(values: ArrayLike<number>): boolean {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (v <= 0) return false;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  return hi / lo > LOG_SPAN;
-}
 
 /** Replaces NaN by the previous finite value (leading NaN by the first finite one); all-NaN stays. */
 export function carryGaps(values: readonly number[]): number[] {
@@ -131,7 +118,7 @@ export function buildTerminalSweep(chart: SweepChart, width: number): TerminalSw
     const i = s.thresholds.indexOf(t);
     return i < 0 ? Number.NaN : s.finalLoss[i] ?? Number.NaN;
   }));
-  const lossLog = wantsLogScale(raw.flat());
+  const lossLog = chart.lossLog;
   const diverged = thresholds.flatMap((t, k) => (chart.series.some((s) => { const i = s.thresholds.indexOf(t); return i >= 0 && s.finalLoss[i] === null; }) ? [k] : []));
   const rec = chart.recommended ? thresholds.indexOf(chart.recommended.threshold) : -1;
   return {
