@@ -74,6 +74,12 @@ describe('parseCsvData', () => {
     expect(f.message).toContain('columns found: a, y');
   });
 
+  it('suggests the column a misspelt name meant', () => {
+    const f = failure(() => parseCsvData('sqft,price\n1,2\n', 'd.csv', { task: 'regression', target: 'Price' }));
+    expect(f).toMatchObject({ code: 'data_missing_column', path: 'Price' });
+    expect(f.hint).toContain("Did you mean 'price'?");
+  });
+
   it('rejects a classification target with one class', () => {
     expect(failure(() => parseCsvData('a,y\n1,k\n2,k\n', 'd.csv', { task: 'classification', target: 'y' })).code).toBe('data_one_class');
   });
