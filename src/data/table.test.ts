@@ -6,13 +6,13 @@ import { loadDataFile } from './load.js';
 import { parseJsonData } from './json.js';
 
 /** Runs `fn`, expects a GclipError, returns its code, exit code and first issue. */
-function failure(fn: () => unknown): { code: string; exitCode: number; source?: string; path: string; message: string } {
+function failure(fn: () => unknown): { code: string; exitCode: number; source?: string; path: string; message: string; hint?: string } {
   try {
     fn();
   } catch (e) {
     if (!isGclipError(e)) throw e;
     const issue = e.issues[0]!;
-    return { code: e.code, exitCode: e.exitCode, path: issue.path, message: issue.message, ...(issue.source ? { source: issue.source } : {}) };
+    return { code: e.code, exitCode: e.exitCode, path: issue.path, message: issue.message, ...(issue.source ? { source: issue.source } : {}), ...(issue.hint ? { hint: issue.hint } : {}) };
   }
   throw new Error('expected a GclipError');
 }
