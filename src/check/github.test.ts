@@ -75,7 +75,7 @@ describe('stepSummary', () => {
     expect(stepSummary(result)).toMatchInlineSnapshot(`
       "### gclip check: ❌ failed (1 of 2 criteria)
 
-      50 steps judged.
+      50 steps judged. onset: none; first non-finite: none; policy acted: none.
 
       | Criterion | Result | Value | Bound | Reason |
       | --- | --- | --- | --- | --- |

@@ -33,7 +33,13 @@ describe('toJUnitXml', () => {
     expect(suite.failures).toBe(3);
     expect(suite.errors).toBe(0);
     expect(suite.testcase?.map((t) => t.name)).toEqual(['nonfinite', 'spikes', 'clip_rate', 'loss_ratio']);
-    expect(suite.properties).toEqual([{ name: 'steps', value: 100 }, { name: 'source', value: 'runs/a/steps.jsonl' }]);
+    expect(suite.properties).toEqual([
+      { name: 'steps', value: 100 },
+      { name: 'source', value: 'runs/a/steps.jsonl' },
+      { name: 'onset', value: 'none' },
+      { name: 'first non-finite', value: 'none' },
+      { name: 'policy acted', value: 'none' },
+    ]);
   });
 
   it('gives each failed criterion a failure whose message has the measured value and bound', async () => {
