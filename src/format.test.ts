@@ -19,7 +19,7 @@ describe('formatNumber, scaled notation (tables and charts)', () => {
 
   it('takes the number of significant digits', () => {
     expect(formatNumber(2 / 3, { digits: 3 })).toBe('0.667');
-    expect(formatNumber(1e-7, { digits: 3 })).toBe('1.00e-7');
+    expect(formatNumber(1e-7, { digits: 3 })).toBe('1e-7'); // trailing mantissa zeros dropped
   });
 });
 

@@ -21,9 +21,16 @@ export interface RunSummary {
   readonly bestLoss: number | null;
   /** Last validation loss measured (`train.evalEvery`), or null. */
   readonly finalValLoss: number | null;
+  /** The onset's step (see `log/onset`): where the run left its healthy regime, or null. */
   readonly firstBadStep: number | null;
-  /** Layer whose gradient norm jumped most at the first bad step. */
+  /** The layer blamed at the onset (one rule, see `log/onset`), or null. */
   readonly firstBadLayer: string | null;
+  /** The onset in full: step, signal, blamed layer and ratios, or null. */
+  readonly onset: RecordSummary['onset'];
+  /** First step with a non-finite loss, gradient norm or weights, or null. */
+  readonly firstNonfiniteStep: number | null;
+  /** First step where the policy acted: skipped the update or halted the run, or null. */
+  readonly policyStep: number | null;
   /** The records' norm statistics (see `RecordSummary`), without the step of the max. */
   readonly preClipNorm: Omit<RecordSummary['preClipNorm'], 'maxStep'>;
   readonly clipRate: number;

@@ -40,7 +40,7 @@ describe('evaluate', () => {
 
   it('leaves out criteria set to null or false', () => {
     const result = judge(healthy, { maxNonfinite: null, maxSpikes: null, maxSkipped: null, lossRatio: null, clipRate: null, noDivergence: false });
-    expect(result).toEqual({ passed: true, steps: 40, criteria: [] });
+    expect(result).toMatchObject({ passed: true, steps: 40, criteria: [], onset: null });
   });
 
   it('counts a step once when both a recorded event and the values flag it', () => {
@@ -115,7 +115,7 @@ describe('checkSchema', () => {
   it('fills defaults inside partially given objects', () => {
     const c = checkSchema.parse({ clipRate: { max: 0.9 }, detection: { spike: { zThreshold: 6 } } });
     expect(c.clipRate).toEqual({ min: 0, max: 0.9 });
-    expect(c.detection.spike).toEqual({ window: 50, warmup: 20, zThreshold: 6, minRatio: 3 });
+    expect(c.detection.spike).toEqual({ window: 50, warmup: 20, grossRatio: 1000, zThreshold: 6, minRatio: 3 });
     expect(c.detection.divergence.factor).toBe(10);
   });
 });

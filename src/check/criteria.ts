@@ -4,12 +4,15 @@
  * them (table, `--json`, JUnit, GitHub annotations) and maps `passed` to the exit code.
  */
 import type { RunEvent, StepRecord } from '../record.js';
+import type { DivergenceEvent, SpikeEvent } from './stats.js';
 import { formatNumber } from '../format.js';
 import { isNonfiniteStep, summarizeRecords, type RecordSummary } from '../log/index.js';
 import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
-import { detectDivergence, detectSpikes } from './stats.js';
+import { withDetectedEvents } from '../detect/index.js';
+import type { Onset } from '../log/onset.js';
+import { MAX_GRAD_NORM_HINT, type ClipKnowledge } from '../log/types.js';
 
 export type { Bound } from './format.js';
 
@@ -32,6 +35,11 @@ export interface CheckResult {
   /** Number of records judged. */
   readonly steps: number;
   readonly criteria: readonly CriterionResult[];
+  /** The run's moments, as `train` and `report` compute them (see `log/onset`). */
+  readonly onset: Onset | null;
+  readonly firstNonfiniteStep: number | null;
+  /** First skipped step (a log does not say where a run halted). */
+  readonly policyStep: number | null;
 }
 
 /** The parts of a baseline `RunSummary` that regression criteria compare against. */
@@ -45,8 +53,10 @@ export interface Baseline {
  * Criteria set to null are left out. Empty `records` is allowed: counts are 0 and
  * value-based criteria fail as unmeasurable.
  */
-export function evaluate(records: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline): CheckResult {
-  // The counts and norm statistics `report` and the run summary show, computed the same way.
+export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria, baseline?: Baseline, clipping: ClipKnowledge = 'recorded'): CheckResult {
+  // The records with the detectors' events (a foreign log has none), as `report` reads them.
+  const records = withDetectedEvents(logged, criteria.detection);
+  // The counts, norm statistics and onset `report` and the run summary show, computed the same way.
   const summary = summarizeRecords(records);
   const results: CriterionResult[] = [];
   const push = (r: CriterionResult | null): void => void (r && results.push(r));
@@ -56,10 +66,17 @@ export function evaluate(records: readonly StepRecord[], criteria: CheckCriteria
   push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
-  push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate));
+  push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
   push(criteria.noDivergence ? divergence(records, criteria) : null);
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
-  return { passed: results.every((r) => r.passed), steps: records.length, criteria: results };
+  return {
+    passed: results.every((r) => r.passed),
+    steps: records.length,
+    criteria: results,
+    onset: summary.onset,
+    firstNonfiniteStep: summary.firstNonfiniteStep,
+    policyStep: summary.firstSkippedStep,
+  };
 }
 
 /** Builds an upper-limit result: passes when value ≤ bound; null value fails. */
@@ -76,11 +93,9 @@ function finiteLosses(records: readonly StepRecord[]): number[] {
   return records.map((r) => r.loss).filter(Number.isFinite);
 }
 
-/** Recorded events of `kind` plus detected ones at steps without a recorded one, in step order. */
-function mergedEvents<E extends RunEvent>(records: readonly StepRecord[], kind: E['kind'], detected: readonly E[]): E[] {
-  const recorded = records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
-  const steps = new Set(recorded.map((e) => e.step));
-  return [...recorded, ...detected.filter((e) => !steps.has(e.step))].sort((a, b) => a.step - b.step);
+/** The events of `kind` in the records, in step order. */
+function eventsOf<E extends RunEvent>(records: readonly StepRecord[], kind: E['kind']): E[] {
+  return records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
 }
 
 function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
@@ -94,7 +109,7 @@ function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: 
 }
 
 function spikes(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
-  const events = mergedEvents(records, 'spike', detectSpikes(records, criteria.detection.spike));
+  const events = eventsOf<SpikeEvent>(records, 'spike');
   const first = events[0];
   return atMost('spikes', events.length, criteria.maxSpikes as number, () =>
     first === undefined
@@ -146,16 +161,28 @@ function gradNormPercentile(records: readonly StepRecord[], b: GradNormBound): C
   );
 }
 
-function clipRate(summary: RecordSummary, band: { min: number; max: number }): CriterionResult {
+/**
+ * The share of clipped steps against a band. A foreign log's norms are pre-clip: without
+ * the run's max norm the rate is unknown (value null, not judged); with it the rate is
+ * measured but only warned about, never failed, because a fine-tuning run that clips at
+ * max_grad_norm on most steps is working as configured.
+ */
+function clipRate(summary: RecordSummary, band: { min: number; max: number }, clipping: ClipKnowledge): CriterionResult {
+  const bound = { min: band.min, max: band.max };
+  if (clipping === 'unknown') {
+    const reason = `unknown: the log's gradient norms are pre-clip and the run's max norm was not given; ${MAX_GRAD_NORM_HINT} (not judged)`;
+    return { name: 'clip_rate', passed: true, value: null, bound, reason };
+  }
   const value = summary.steps === 0 ? null : summary.clipRate;
-  const passed = value !== null && value >= band.min && value <= band.max;
+  const inBand = value !== null && value >= band.min && value <= band.max;
   const measured = value === null ? 'no steps to measure' : `clipped ${summary.clippedSteps} of ${summary.steps} steps (${fmt(value)})`;
-  return { name: 'clip_rate', passed, value, bound: { min: band.min, max: band.max }, reason: `${measured} (bound ${formatBound(band)})` };
+  const warnOnly = clipping === 'derived' && value !== null && !inBand ? '; outside the band, a warning only on a foreign log' : '';
+  return { name: 'clip_rate', passed: inBand || (clipping === 'derived' && value !== null), value, bound, reason: `${measured} (bound ${formatBound(band)})${warnOnly}` };
 }
 
 function divergence(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
   const opts = criteria.detection.divergence;
-  const events = mergedEvents(records, 'divergence', detectDivergence(records, opts));
+  const events = eventsOf<DivergenceEvent>(records, 'divergence');
   const first = events[0];
   return atMost('divergence', events.length, 0, () =>
     first === undefined

@@ -48,6 +48,9 @@ describe('workflowCommand', () => {
 const result: CheckResult = {
   passed: false,
   steps: 50,
+  onset: null,
+  firstNonfiniteStep: null,
+  policyStep: null,
   criteria: [
     { name: 'nonfinite', passed: true, value: 0, bound: 0, reason: '0 non-finite steps (bound ≤ 0)' },
     { name: 'clip_rate', passed: false, value: 1, bound: { min: 0, max: 0.5 }, reason: 'clipped 50 of 50 steps: 100%, (bound 0–0.5)\nsee log' },
@@ -72,7 +75,7 @@ describe('stepSummary', () => {
     expect(stepSummary(result)).toMatchInlineSnapshot(`
       "### gclip check: ❌ failed (1 of 2 criteria)
 
-      50 steps judged.
+      50 steps judged. onset: none; first non-finite: none; policy acted: none.
 
       | Criterion | Result | Value | Bound | Reason |
       | --- | --- | --- | --- | --- |

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from './criteria.js';
 import { formatNumber } from '../format.js';
+import { momentRows, onsetText } from '../log/onset.js';
 import { formatBound, VERDICT } from './format.js';
 
 /** Escapes a command's message. Matches actions/toolkit `packages/core/src/command.ts` `escapeData`. */
@@ -50,14 +51,16 @@ export interface AnnotationOptions {
 /**
  * Workflow commands for a result: one `::error` per failed criterion (title
  * `gclip check: <name>`, message = reason), one `::warning` per note. Passing criteria
- * produce nothing.
+ * produce nothing. A run with an onset gets one more annotation naming it (step, signal,
+ * blamed layer; an error when the check failed, else a warning).
  */
 export function annotations(result: CheckResult, options: AnnotationOptions = {}): string[] {
   const errors = result.criteria
     .filter((c) => !c.passed)
     .map((c) => workflowCommand('error', c.reason, { title: `gclip check: ${c.name}`, file: options.file }));
   const warnings = (options.notes ?? []).map((n) => workflowCommand('warning', n, { title: 'gclip check: log', file: options.file }));
-  return [...errors, ...warnings];
+  const onset = result.onset === null ? [] : [workflowCommand(result.passed ? 'warning' : 'error', `onset ${onsetText(result.onset)}`, { title: 'gclip check: onset', file: options.file })];
+  return [...errors, ...onset, ...warnings];
 }
 
 /** Escapes a Markdown table cell: `|` and backslash are escaped, newlines become `<br>`, `<`/`&` become entities. */
@@ -84,7 +87,7 @@ export function stepSummary(result: CheckResult, title = 'gclip check'): string 
   return [
     `### ${markdownCell(title)}: ${verdict}`,
     '',
-    `${result.steps} steps judged.`,
+    `${result.steps} steps judged. ${momentRows(result).map(([k, v]) => `${k}: ${markdownCell(v)}`).join('; ')}.`,
     '',
     '| Criterion | Result | Value | Bound | Reason |',
     '| --- | --- | --- | --- | --- |',

@@ -6,6 +6,9 @@ import { toJUnitXml } from './junit.js';
 const result: CheckResult = {
   passed: false,
   steps: 100,
+  onset: null,
+  firstNonfiniteStep: null,
+  policyStep: null,
   criteria: [
     { name: 'nonfinite', passed: true, value: 0, bound: 0, reason: '0 non-finite steps (bound ≤ 0)' },
     { name: 'spikes', passed: false, value: 4, bound: 3, reason: '4 gradient-norm spike(s), first at step 41 (bound ≤ 3)' },
@@ -30,7 +33,13 @@ describe('toJUnitXml', () => {
     expect(suite.failures).toBe(3);
     expect(suite.errors).toBe(0);
     expect(suite.testcase?.map((t) => t.name)).toEqual(['nonfinite', 'spikes', 'clip_rate', 'loss_ratio']);
-    expect(suite.properties).toEqual([{ name: 'steps', value: 100 }, { name: 'source', value: 'runs/a/steps.jsonl' }]);
+    expect(suite.properties).toEqual([
+      { name: 'steps', value: 100 },
+      { name: 'source', value: 'runs/a/steps.jsonl' },
+      { name: 'onset', value: 'none' },
+      { name: 'first non-finite', value: 'none' },
+      { name: 'policy acted', value: 'none' },
+    ]);
   });
 
   it('gives each failed criterion a failure whose message has the measured value and bound', async () => {
@@ -53,7 +62,7 @@ describe('toJUnitXml', () => {
   });
 
   it('reports zero failures for a passing result', async () => {
-    const passing: CheckResult = { passed: true, steps: 3, criteria: result.criteria.slice(0, 1) };
+    const passing: CheckResult = { ...result, passed: true, steps: 3, criteria: result.criteria.slice(0, 1) };
     const suite = await readBack(toJUnitXml(passing, { timestamp: '2026-01-02T03:04:05Z' }));
     expect(suite.failures).toBe(0);
     expect(suite.timestamp).toBe('2026-01-02T03:04:05Z');

@@ -7,6 +7,7 @@
 import { create } from 'xmlbuilder2';
 import type { CheckResult } from './criteria.js';
 import { formatNumber } from '../format.js';
+import { momentRows } from '../log/onset.js';
 import { formatBound, VERDICT } from './format.js';
 
 /** Options for `toJUnitXml`. */
@@ -45,6 +46,9 @@ export function toJUnitXml(result: CheckResult, options: JUnitOptions = {}): str
   const props = suite.ele('properties');
   props.ele('property', { name: 'steps', value: String(result.steps) });
   if (options.source) props.ele('property', { name: 'source', value: options.source });
+  // The run's moments, worded as every other surface words them (log/onset).
+  for (const [name, value] of momentRows(result)) props.ele('property', { name, value });
+  if (result.onset?.layer) props.ele('property', { name: 'onset_layer', value: result.onset.layer });
   for (const c of result.criteria) {
     const testcase = suite.ele('testcase', { name: c.name, classname: 'gclip.check', time: '0' });
     if (!c.passed) {

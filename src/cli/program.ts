@@ -2,6 +2,7 @@
  * createProgram(io): a fresh commander program per call (tests build one per case), with
  * output routed through `io` and commander's own exits turned into return values.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
@@ -21,10 +22,17 @@ Exit codes:
   2  bad usage or bad input (config, flags, data, model)
   3  internal error (please report it; --debug shows the stack)`;
 
+/** gclip's version, from the package.json two folders above this module (src/cli or dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 /** Builds the program. Each command registers itself from `commands/<name>.ts`. */
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command('gclip')
     .description('Gradient-clipping diagnostics for TensorFlow.js: log per-step gradient norms, catch NaN/Inf and explosions, pick a clip threshold, gate CI on stability.')
+    .version(packageVersion(), '-V, --version', 'print the gclip version')
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .option('--debug', 'print stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')

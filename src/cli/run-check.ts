@@ -7,7 +7,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type CheckResult, type CriterionResult } from '../check/index.js';
-import { loadLog, type LogOptions } from '../log/index.js';
+import { loadLog, type ClipKnowledge, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError } from '../errors.js';
 import type { RunSummary, StepRecord } from '../record.js';
@@ -38,6 +38,8 @@ export interface CheckRender {
 
 interface Judged {
   readonly records: readonly StepRecord[];
+  /** Whether the clip rate is known (a trained run's always is). */
+  readonly clipping?: ClipKnowledge;
   readonly subject: CheckSubject;
   /** The trained run's summary (null when a log was read). */
   readonly summary?: RunSummary;
@@ -67,7 +69,7 @@ export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<
   // Read the baseline first: a bad one should fail before minutes of training.
   const baseline = plan.baseline === undefined ? undefined : await readBaseline(plan.baseline, r.io.cwd);
   const judged = plan.input.kind === 'log' ? await judgeLog(plan.input, r.io.cwd) : await judgeRun(plan.input, r);
-  const result = withCompletion(evaluate(judged.records, plan.criteria, baseline), judged.summary, judged.planned ?? 0);
+  const result = withCompletion(evaluate(judged.records, plan.criteria, baseline, judged.clipping), judged.summary, judged.planned ?? 0);
   if (plan.junit !== undefined) await writeFileAtomic(resolve(r.io.cwd, plan.junit), toJUnitXml(result, { source: judged.subject.source }));
   const out = plan.json ? renderCheckJson(result, judged.subject) : renderCheckTable(result, judged.subject, r.outColor);
   r.io.out(out);
@@ -83,7 +85,7 @@ export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<
 
 async function judgeLog(input: Extract<CheckInput, { kind: 'log' }>, cwd: string): Promise<Judged> {
   const log = await loadLog(input.file, (p) => readFile(resolve(cwd, p), 'utf8'), input.options);
-  return { records: log.records, subject: { source: input.file, format: log.format, notes: log.notes } };
+  return { records: log.records, clipping: log.clipping, subject: { source: input.file, format: log.format, notes: log.notes } };
 }
 
 /** A sink that keeps every record in memory for judging. */

@@ -11,8 +11,10 @@ const positive = () => z.number().positive();
 export const spikeThresholds = {
   /** Number of preceding finite norms the rolling median is taken over. */
   window: z.number().int().min(5).default(50),
-  /** Steps (or log records) before a spike can be called. */
+  /** Steps (or log records) before a statistical spike can be called; a gross jump (`grossRatio`) is called from the second step. */
   warmup: z.number().int().min(3).default(20),
+  /** During the warm-up, a norm above this multiple of the median so far is still a spike (never muted). */
+  grossRatio: z.number().gt(1).default(1000),
   /** Robust z-score (norm − median) / (1.4826 · MAD) above which a step is a spike. */
   zThreshold: positive().default(10),
   /** ...and the norm must also exceed this multiple of the rolling median. */
@@ -23,8 +25,10 @@ export const spikeThresholds = {
 export const divergenceThresholds = {
   /** Diverged when loss > factor × best loss so far (and above the first loss). */
   factor: z.number().gt(1).default(10),
-  /** Steps (or log records) before divergence can be called. */
+  /** Steps (or log records) during which only a gross departure (loss > grossFactor × best) counts towards divergence. */
   warmup: z.number().int().min(0).default(10),
+  /** During the warm-up, a loss above this multiple of the best so far still counts (a gross departure is never muted). */
+  grossFactor: z.number().gt(1).default(20),
   /** Consecutive diverged steps needed before the event fires. */
   patience: z.number().int().positive().default(5),
 };

@@ -50,6 +50,13 @@ describe('diagnoseGradientScale', () => {
     expect(diagnoseGradientScale([3, 900, 2e4], { normalized: false })).toEqual([]);
     expect(diagnoseGradientScale([], { normalized: false })).toEqual([]);
   });
+
+  it('never suggests clipping to a run that already clips', () => {
+    expect(diagnoseGradientScale([5e3], { normalized: true })[0]?.hint).toContain('--clip-norm 1');
+    const hint = diagnoseGradientScale([5e3], { normalized: false, clipping: 'clip.kind norm, max norm 1' })[0]?.hint ?? '';
+    expect(hint).not.toContain('--clip-norm');
+    expect(hint).toContain('already clips (clip.kind norm, max norm 1)');
+  });
 });
 
 describe('normalization', () => {

@@ -79,9 +79,11 @@ export function diagnoseInputScale(ds: HostDataset, o: { normalized: boolean; ta
 /**
  * Looks at the pre-clip gradient norms of the first steps (give 5 to 10): when their
  * median is ≥ 1e3, returns a `huge_gradients` hint naming the likely cause. Non-finite
- * norms are ignored; [] for an empty list or a median below the threshold.
+ * norms are ignored; [] for an empty list or a median below the threshold. `clipping`
+ * names the run's own clipping (e.g. "--clip-norm 1"), so the hint never suggests what the
+ * run already did.
  */
-export function diagnoseGradientScale(preClipNorms: readonly number[], o: { normalized: boolean }): ScaleHint[] {
+export function diagnoseGradientScale(preClipNorms: readonly number[], o: { normalized: boolean; clipping?: string | null }): ScaleHint[] {
   const finite = preClipNorms.filter(Number.isFinite).sort((a, b) => a - b);
   if (finite.length === 0) return [];
   const median = finite[Math.floor((finite.length - 1) / 2)]!;
@@ -92,7 +94,16 @@ export function diagnoseGradientScale(preClipNorms: readonly number[], o: { norm
       column: '',
       role: 'gradient',
       message: `the first ${preClipNorms.length} steps have a median gradient norm of ${fmt(median)}`,
-      hint: o.normalized ? 'lower train.lr or clip the gradients (--clip-norm 1)' : 'the inputs are not normalised; try `data.normalize: true`, or clip the gradients (--clip-norm 1)',
+      hint: gradientHint(o.normalized, o.clipping ?? null),
     },
   ];
+}
+
+/** What to try about huge first gradients, leaving out clipping when the run already clips. */
+function gradientHint(normalized: boolean, clipping: string | null): string {
+  if (clipping !== null) {
+    const already = `the run already clips (${clipping}), so clipping alone did not tame them`;
+    return normalized ? `lower train.lr; ${already}` : `the inputs are not normalised; try \`data.normalize: true\` or a lower train.lr; ${already}`;
+  }
+  return normalized ? 'lower train.lr or clip the gradients (--clip-norm 1)' : 'the inputs are not normalised; try `data.normalize: true`, or clip the gradients (--clip-norm 1)';
 }

@@ -6,13 +6,13 @@ import { loadDataFile } from './load.js';
 import { parseJsonData } from './json.js';
 
 /** Runs `fn`, expects a GclipError, returns its code, exit code and first issue. */
-function failure(fn: () => unknown): { code: string; exitCode: number; source?: string; path: string; message: string } {
+function failure(fn: () => unknown): { code: string; exitCode: number; source?: string; path: string; message: string; hint?: string } {
   try {
     fn();
   } catch (e) {
     if (!isGclipError(e)) throw e;
     const issue = e.issues[0]!;
-    return { code: e.code, exitCode: e.exitCode, path: issue.path, message: issue.message, ...(issue.source ? { source: issue.source } : {}) };
+    return { code: e.code, exitCode: e.exitCode, path: issue.path, message: issue.message, ...(issue.source ? { source: issue.source } : {}), ...(issue.hint ? { hint: issue.hint } : {}) };
   }
   throw new Error('expected a GclipError');
 }
@@ -72,6 +72,12 @@ describe('parseCsvData', () => {
     const f = failure(() => parseCsvData('a,y\n1,2\n', 'd.csv', { task: 'regression', target: 'y', features: ['price'] }));
     expect(f).toMatchObject({ code: 'data_missing_column', path: 'price', source: 'd.csv:1' });
     expect(f.message).toContain('columns found: a, y');
+  });
+
+  it('suggests the column a misspelt name meant', () => {
+    const f = failure(() => parseCsvData('sqft,price\n1,2\n', 'd.csv', { task: 'regression', target: 'Price' }));
+    expect(f).toMatchObject({ code: 'data_missing_column', path: 'Price' });
+    expect(f.hint).toContain("Did you mean 'price'?");
   });
 
   it('rejects a classification target with one class', () => {

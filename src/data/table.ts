@@ -3,6 +3,7 @@
  * feature and target columns, parses numbers, one-hot encodes a classification target.
  * Every error is bad input (exit 2) naming the file, the line and the column.
  */
+import { didYouMean } from '../config/did-you-mean.js';
 import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import type { HostDataset, Task } from './dataset.js';
 
@@ -56,7 +57,10 @@ export function dataError(code: ErrorCode, file: string, row: TableRow | undefin
 function columnIndex(header: readonly string[], name: string, file: string, role: string): number {
   const i = header.indexOf(name);
   if (i >= 0) return i;
-  throw dataError('data_missing_column', file, { cells: [], line: 1 }, name, `no ${role} column '${name}'; columns found: ${header.join(', ')}`, `Name an existing column with --${role === 'target' ? 'target' : 'features'}.`);
+  const flag = `--${role === 'target' ? 'target' : 'features'}`;
+  const near = didYouMean(name, header);
+  const hint = near === undefined ? `Name an existing column with ${flag}.` : `Did you mean '${near}'? Name an existing column with ${flag}.`;
+  throw dataError('data_missing_column', file, { cells: [], line: 1 }, name, `no ${role} column '${name}'; columns found: ${header.join(', ')}`, hint);
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * Loss-divergence detector: after `warmup` steps, the loss exceeds `factor` × the best
- * finite loss so far AND the first loss, for `patience` consecutive steps. Fires once per
+ * Loss-divergence detector: the loss exceeds `factor` × the best finite loss so far AND
+ * the first loss, for `patience` consecutive steps. During the first `warmup` steps only
+ * a gross departure (loss > `grossFactor` × best) counts, so early noise is muted but an
+ * explosion in the first steps is not. Fires once per
  * such streak. Non-finite losses are the nonfinite detector's business and do not count.
  */
 import type { DetectConfig } from '../config/schema.js';
@@ -17,7 +19,7 @@ export interface DivergenceState {
   readonly streakLayer: string | null;
 }
 
-export type DivergenceOptions = Pick<DetectConfig['divergence'], 'factor' | 'warmup' | 'patience'>;
+export type DivergenceOptions = Pick<DetectConfig['divergence'], 'factor' | 'warmup' | 'patience'> & { readonly grossFactor?: number };
 
 export function createDivergenceDetector(options: DivergenceOptions): Detector<DivergenceState> {
   return {
@@ -28,8 +30,9 @@ export function createDivergenceDetector(options: DivergenceOptions): Detector<D
       if (!Number.isFinite(loss)) return { state: { ...state, previousLayerNorms: record.layerNorms }, events: [] };
       const firstLoss = state.firstLoss ?? loss;
       const best = state.bestLoss === null ? loss : Math.min(state.bestLoss, loss);
+      const gross = options.grossFactor ?? Infinity;
       const diverged =
-        state.seen >= options.warmup && loss > options.factor * best && loss > firstLoss;
+        (state.seen >= options.warmup || loss > gross * best) && loss > options.factor * best && loss > firstLoss;
       const streak = diverged ? state.streak + 1 : 0;
       const streakLayer = streak === 1 ? layerThatJumped(record.layerNorms, state.previousLayerNorms) : streak > 1 ? state.streakLayer : null;
       const next: DivergenceState = {

@@ -16,3 +16,4 @@ export function createDetectors(config: DetectConfig): Detector[] {
   if (config.divergence.enabled) detectors.push(createDivergenceDetector(config.divergence) as Detector);
   return detectors;
 }
+export { DEFAULT_REPLAY, replayDetector, withDetectedEvents, type ReplayOptions } from './replay.js';

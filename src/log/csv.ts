@@ -7,7 +7,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { foreignRecord, type ForeignStep } from './foreign.js';
 import { parseNumberCell } from './number-text.js';
-import { logError, type ColumnOptions, type LogOptions, type ParsedLog } from './types.js';
+import { clipKnowledge, logError, type ColumnOptions, type LogOptions, type ParsedLog } from './types.js';
 
 type Field = keyof ColumnOptions;
 
@@ -43,7 +43,7 @@ export function parseCsvLog(text: string, file: string, options: LogOptions = {}
     throw logError('log_no_rows', { file }, `no row has both a loss (${names[col.loss]}) and a gradient norm (${names[col.gradNorm]})`, 'Log the loss and the gradient norm at the same step.');
   }
   usable.sort((a, b) => a.step - b.step);
-  return { format: 'csv', records: usable.map((s) => foreignRecord(s, options.clipNorm)), notes };
+  return { format: 'csv', records: usable.map((s) => foreignRecord(s, options.clipNorm)), clipping: clipKnowledge('csv', options), notes };
 }
 
 function readRows(text: string, file: string, delimiter: string): Row[] {

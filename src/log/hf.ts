@@ -8,7 +8,7 @@
  */
 import JSON5 from 'json5';
 import { foreignRecord, type ForeignStep } from './foreign.js';
-import { logError, type LogOptions, type ParsedLog } from './types.js';
+import { clipKnowledge, logError, type LogOptions, type ParsedLog } from './types.js';
 
 type Entry = Readonly<Record<string, unknown>>;
 
@@ -27,7 +27,7 @@ export function parseTrainerState(text: string, file: string, options: LogOption
     throw logError('log_missing_column', { file, line: entryLine(text, training[0]?.i ?? 0), path: 'grad_norm' }, `no training entry has grad_norm; fields found: ${found}`, 'grad_norm is logged by transformers ≥ 4.38; upgrade, or export the norms to a CSV.');
   }
   const notes = steps.length < training.length ? [`${training.length - steps.length} training entry(ies) without a grad_norm were left out`] : [];
-  return { format: 'hf', records: steps.map((s) => foreignRecord(s, options.clipNorm)), notes };
+  return { format: 'hf', records: steps.map((s) => foreignRecord(s, options.clipNorm)), clipping: clipKnowledge('hf', options), notes };
 }
 
 /** The step of training entry `e` (index `i`), or none when it has no grad_norm. */

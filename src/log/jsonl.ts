@@ -47,7 +47,7 @@ export function parseGclipJsonl(whole: string, file: string): ParsedLog {
   }
   const kinds = [...unknown].map(([kind, n]) => `${kind} (${n})`).join(', ');
   const notes = [...(warning ? [warning] : []), ...(kinds ? [`events of kinds this gclip does not know were left out: ${kinds}`] : [])];
-  return { format: 'gclip', records, notes };
+  return { format: 'gclip', records, clipping: 'recorded', notes };
 }
 
 function decode(raw: string, file: string, line: number): unknown {

@@ -6,6 +6,7 @@
  */
 import { percentile } from '../stats.js';
 import type { RunEvent, StepRecord } from './schema.js';
+import { createOnsetTracker, type Onset, type OnsetTracker } from './onset.js';
 
 /** What the records of a run add up to. Norm statistics cover finite pre-clip norms only. */
 export interface RecordSummary {
@@ -15,7 +16,11 @@ export interface RecordSummary {
   readonly lastStep: number | null;
   /** Loss of the last record (NaN or ±Infinity when the run ended so), or null for no records. */
   readonly finalLoss: number | null;
-  /** Lowest finite loss and its first step, or null when no loss is finite. */
+  /**
+   * Lowest finite loss and its first step, or null when no loss is finite. Losses after a
+   * non-finite step whose update was applied (not skipped) do not count: the weights are
+   * corrupt from there on, and a log that reads 0 after a NaN streak has no best loss 0.
+   */
   readonly bestLoss: { readonly value: number; readonly step: number } | null;
   /** Last validation loss measured, or null. */
   readonly finalValLoss: number | null;
@@ -33,8 +38,14 @@ export interface RecordSummary {
   readonly events: Readonly<Record<string, number>>;
   /** The first `nonfinite` or `divergence` event in record order, or null. */
   readonly firstBadEvent: RunEvent | null;
-  /** Where that event says things went bad: a divergence's `since`, else its `step`. */
+  /** Where the run left its healthy regime and the layer blamed (see `log/onset`), or null for a run without an unstable event. */
+  readonly onset: Onset | null;
+  /** The onset's step (older gclip versions: the first bad event's step), or null. */
   readonly firstBadStep: number | null;
+  /** First step whose loss or pre-clip norm was non-finite or that a detector reported non-finite, or null. */
+  readonly firstNonfiniteStep: number | null;
+  /** First step the policy skipped, or null (a halt is the run's, see `RunSummary`). */
+  readonly firstSkippedStep: number | null;
   /** Range of the finite thresholds in force, or null when no record had one. */
   readonly threshold: { readonly min: number; readonly max: number } | null;
 }
@@ -66,11 +77,13 @@ interface Extremes {
   postMax: number;
   thresholdMin: number;
   thresholdMax: number;
+  /** A non-finite step's update reached the weights: later losses are not candidates for the best. */
+  corrupt: boolean;
 }
 
 function emptyExtremes(): Extremes {
   const [lo, hi] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo };
+  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo, corrupt: false };
 }
 
 // Plain assignments, no temporaries: `train` calls this once per step.
@@ -80,7 +93,8 @@ function addExtremes(m: Extremes, r: StepRecord): void {
   m.finalLoss = r.loss;
   if (r.valLoss !== null) m.finalValLoss = r.valLoss;
   // Strict comparisons keep the first step of a tie.
-  if (Number.isFinite(r.loss) && (m.bestStep === null || r.loss < m.bestLoss)) {
+  if (!r.skipped && !(Number.isFinite(r.loss) && Number.isFinite(r.preClipNorm))) m.corrupt = true;
+  if (!m.corrupt && Number.isFinite(r.loss) && (m.bestStep === null || r.loss < m.bestLoss)) {
     m.bestLoss = r.loss;
     m.bestStep = r.step;
   }
@@ -96,8 +110,9 @@ function addExtremes(m: Extremes, r: StepRecord): void {
 }
 
 /** The summary of the counters, the finite norms and the extremes. */
-function finishSummary(c: Counters, norms: readonly number[], m: Extremes): RecordSummary {
+function finishSummary(c: Counters, norms: readonly number[], m: Extremes, t: OnsetTracker): RecordSummary {
   const bad = c.firstBad;
+  const onset = t.onset();
   return {
     steps: c.steps,
     firstStep: m.firstStep,
@@ -113,7 +128,10 @@ function finishSummary(c: Counters, norms: readonly number[], m: Extremes): Reco
     nonfiniteSteps: c.nonfinite,
     events: c.events,
     firstBadEvent: bad,
-    firstBadStep: bad === null ? null : bad.kind === 'divergence' ? bad.since : bad.step,
+    onset,
+    firstBadStep: onset?.step ?? null,
+    firstNonfiniteStep: t.firstNonfiniteStep(),
+    firstSkippedStep: t.firstSkippedStep(),
     threshold: m.thresholdMin <= m.thresholdMax ? { min: m.thresholdMin, max: m.thresholdMax } : null,
   };
 }
@@ -132,8 +150,10 @@ export function createRecordSummariser(): RecordSummariser {
   const norms: number[] = [];
   const m = emptyExtremes();
   const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null };
+  const t = createOnsetTracker();
   return {
     add(r) {
+      t.add(r);
       c.steps++;
       if (r.clipped) c.clipped++;
       if (r.skipped) c.skipped++;
@@ -147,7 +167,7 @@ export function createRecordSummariser(): RecordSummariser {
         if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
       }
     },
-    finish: () => finishSummary(c, norms, m),
+    finish: () => finishSummary(c, norms, m, t),
   };
 }
 /** Summarises finished records (see `RecordSummary`). O(n) plus two sorts of the finite norms. */

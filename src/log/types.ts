@@ -30,15 +30,34 @@ export interface LogOptions {
   /**
    * The max norm the foreign run clipped at (e.g. HF `max_grad_norm`). When set, a step
    * with grad norm > clipNorm is marked clipped and its postClipNorm is clipNorm; otherwise
-   * foreign records are unclipped (postClipNorm = preClipNorm).
+   * the clipping of a foreign log is unknown (`ParsedLog.clipping`), its records read as
+   * unclipped (postClipNorm = preClipNorm).
    */
   readonly clipNorm?: number;
+}
+
+/**
+ * What a log says about clipping: `recorded` (a gclip log records it per step), `derived`
+ * (a foreign log's pre-clip norms against the max norm given with `--max-grad-norm`), or
+ * `unknown` (a foreign log's norms are pre-clip, HF `grad_norm` and Lightning
+ * `grad_2.0_norm_total` alike, and the run's max norm was not given).
+ */
+export type ClipKnowledge = 'recorded' | 'derived' | 'unknown';
+
+/** How to give a foreign run's max norm, said wherever its clip rate is unknown (check and report). */
+export const MAX_GRAD_NORM_HINT = "pass --max-grad-norm X, the run's max_grad_norm (Hugging Face's default is 1.0)";
+
+/** The clip knowledge of a log of `format` read with `options`. */
+export function clipKnowledge(format: LogFormat, options: LogOptions): ClipKnowledge {
+  return format === 'gclip' ? 'recorded' : options.clipNorm === undefined ? 'unknown' : 'derived';
 }
 
 /** The records of one log and what was noticed while reading it. */
 export interface ParsedLog {
   readonly format: LogFormat;
   readonly records: readonly StepRecord[];
+  /** Whether the clip rate can be known from this log (see `ClipKnowledge`). */
+  readonly clipping: ClipKnowledge;
   /** Data-quality notes (rows skipped, step column missing, ...), for warnings. */
   readonly notes: readonly string[];
 }

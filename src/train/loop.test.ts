@@ -105,9 +105,12 @@ describe('training loop', () => {
 
   it('halts the exploding RNN at the first non-finite step and names a layer', async () => {
     const sink = recorder();
-    const summary = await run(EXPLODING, [sink]);
+    // Divergence off, so the run reaches its first non-finite step (the onset is earlier).
+    const summary = await run({ ...EXPLODING, detect: { divergence: { enabled: false } } }, [sink]);
     expect(summary.status).toBe('halted');
-    expect(summary.firstBadStep).toBe(sink.records.at(-1)!.step);
+    expect(summary.firstNonfiniteStep).toBe(sink.records.at(-1)!.step);
+    expect(summary.policyStep).toBe(sink.records.at(-1)!.step);
+    expect(summary.firstBadStep).toBeLessThanOrEqual(sink.records.at(-1)!.step);
     expect(summary.firstBadLayer).toMatch(/^(rnn|head)$/);
     expect(summary.reason).toMatch(/non-finite .* at step \d+/);
     const last = sink.records.at(-1)!;
@@ -132,7 +135,7 @@ describe('training loop', () => {
   it('skips non-finite updates within budget, then halts', async () => {
     const sink = recorder();
     const summary = await run(
-      { ...EXPLODING, detect: { nonfinite: { action: 'skip' }, skip: { maxConsecutive: 3, maxTotal: 10 } } },
+      { ...EXPLODING, detect: { nonfinite: { action: 'skip' }, divergence: { enabled: false }, skip: { maxConsecutive: 3, maxTotal: 10 } } },
       [sink],
     );
     expect(summary.status).toBe('halted');

@@ -13,7 +13,8 @@ function config(detect: object) {
 describe('policy', () => {
   it('halts on non-finite by default and says where', () => {
     const { decision } = decide([nan], initialPolicyState, config({}));
-    expect(decision).toEqual({ action: 'halt', reason: 'non-finite loss at step 3 (layer dense_1)' });
+    // The sentence names no layer: the blamed layer is the onset's (log/onset).
+    expect(decision).toEqual({ action: 'halt', reason: 'non-finite loss at step 3' });
   });
 
   it('applies the update when events only warn', () => {

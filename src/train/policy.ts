@@ -4,6 +4,7 @@
  * `maxConsecutive` in a row or `maxTotal` in all turns the skip into a halt; rollbacks
  * beyond `detect.rollback.maxTotal` halt too.
  */
+import { formatNumber } from '../format.js';
 import type { Action, DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';
 
@@ -69,20 +70,21 @@ function rollback(cause: DetectedEvent, state: PolicyState, config: DetectConfig
   return { decision: { action: 'rollback', reason: null, cause }, state: { ...state, consecutiveSkips: 0, totalRollbacks: done + 1 } };
 }
 
-/** One human sentence for an event (also used in summaries). */
+/**
+ * One human sentence for an event (also used in summaries). It names no layer: the layer
+ * blamed is the onset's (`log/onset`), shown once beside the onset by every surface.
+ */
 export function describe(event: RunEvent): string {
   switch (event.kind) {
     case 'nonfinite':
-      return `non-finite ${event.what.join(', ').replace('grad_norm', 'gradient norm')} at step ${event.step}${event.layer ? ` (layer ${event.layer})` : ''}`;
+      return `non-finite ${event.what.join(', ').replace('grad_norm', 'gradient norm')} at step ${event.step}`;
     case 'spike':
-      return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})${event.layer ? `, layer ${event.layer}` : ''}`;
+      return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})`;
     case 'divergence':
-      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}${event.layer ? ` (layer ${event.layer} jumped most at step ${event.since})` : ''}`;
+      return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
     case 'rollback':
       return `rolled back at step ${event.step} (${event.cause}) to the state before step ${event.toStep}, skipping batches ${event.skipped[0]}–${event.skipped[1]}; lr now ${fmt(event.lr)}`;
   }
 }
 
-function fmt(x: number): string {
-  return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x);
-}
+const fmt = (x: number): string => formatNumber(x);

@@ -43,10 +43,11 @@ const GRADIENT_SCALE_STEPS = 10;
 /** Sub-directory of the run directory holding the trained model (model.json + weights). */
 export const MODEL_DIR = 'model';
 
-function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConfig['data']): string[] {
+function hintsFor(plan: LoadedPlan, firstNorms: readonly number[], data: RunConfig['data'], clip: RunConfig['clip']): string[] {
   // Synthetic tasks are generated at unit scale: only a data file can be "not normalised".
   const normalized = data.kind !== 'file' || data.normalize;
-  const scale = [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized })].map((h) => `${h.message}; ${h.hint}`);
+  const clipping = clip.kind === 'none' ? null : `clip.kind ${clip.kind}${'maxNorm' in clip ? `, max norm ${String(clip.maxNorm)}` : ''}`;
+  const scale = [...plan.scaleHints, ...diagnoseGradientScale(firstNorms, { normalized, clipping })].map((h) => `${h.message}; ${h.hint}`);
   return [...plan.dataNotes, ...scale];
 }
 
@@ -109,7 +110,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
       checkpoint,
     }));
-    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data) };
+    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;

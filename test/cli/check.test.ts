@@ -65,11 +65,19 @@ describe('gclip check --log: each format', () => {
     expect(failed).toEqual(expected);
   });
 
-  it.each(FORMATS)('%s fails grad_norm_p99 and clip_rate from the --config check: block', (pass) => {
+  it.each(FORMATS)('%s fails grad_norm_p99 from the --config check: block, and clip_rate where the clip rate is known', (pass) => {
     const { r, failed, result } = checkJson(['--log', LOGS + pass, '--config', strictConfig()]);
     expect(r.code).toBe(1);
-    expect(failed).toEqual(['grad_norm_p99', 'clip_rate']);
-    expect(result.criteria.find((c) => c.name === 'clip_rate')?.bound).toEqual({ min: 0.9, max: 1 });
+    const clip = result.criteria.find((c) => c.name === 'clip_rate');
+    expect(clip?.bound).toEqual({ min: 0.9, max: 1 });
+    if (pass.endsWith('.jsonl')) {
+      expect(failed).toEqual(['grad_norm_p99', 'clip_rate']);
+    } else {
+      // A foreign log's norms are pre-clip: without --max-grad-norm its clip rate is unknown, not 0.
+      expect(failed).toEqual(['grad_norm_p99']);
+      expect(clip?.value).toBeNull();
+      expect(clip?.reason).toContain('--max-grad-norm');
+    }
   });
 
   it('--json prints one object with passed and criteria {name, passed, value, bound, reason}', () => {
@@ -167,7 +175,9 @@ describe('gclip check under GitHub Actions', () => {
     const r = gclip(['check', '--log', log], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
     expect(r.code).toBe(1);
     const commands = r.stdout.split('\n').filter((l) => l.startsWith('::'));
-    expect(commands).toHaveLength(4);
+    // One per failed criterion (4) and one for the onset.
+    expect(commands).toHaveLength(5);
+    expect(commands.filter((l) => l.includes('title=gclip check%3A onset'))).toHaveLength(1);
     const escapedFile = log.replace(/%/g, '%25').replace(/:/g, '%3A').replace(/,/g, '%2C');
     expect(commands[0]).toBe(`::error title=gclip check%3A nonfinite,file=${escapedFile}::1 non-finite step(s), first at step 85 (loss NaN, grad norm NaN) (bound ≤ 0)`);
     const md = readFileSync(summary, 'utf8');
@@ -179,7 +189,8 @@ describe('gclip check under GitHub Actions', () => {
   it('keeps stdout one JSON object under --json: the commands go to stderr', () => {
     const { r, result } = checkJson(['--log', LOGS + 'steps-fail.jsonl'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: undefined });
     expect(result.passed).toBe(false);
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('::error '))).toHaveLength(5);
+    // One per failed criterion (5) and one for the onset.
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('::error '))).toHaveLength(6);
   });
 
   it('prints no commands outside GitHub Actions', () => {

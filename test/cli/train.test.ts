@@ -32,7 +32,7 @@ describe('gclip train (spawned)', () => {
     const out = join(tmp(), 'run');
     const r = gclip(['train', '--config', 'configs/exploding-rnn.yaml', '--out', out]);
     expect(r.code).toBe(1);
-    expect(stripAnsi(r.stdout)).toMatch(/✖ (halted|unstable) — first bad step \d+, layer (rnn|head)/);
+    expect(stripAnsi(r.stdout)).toMatch(/✖ (halted|unstable)[^\n]*\n {2}onset: step \d+ \([^)]*\), layer (rnn|head)/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.status).toBe('halted');
     expect(summary.firstBadStep).toBeGreaterThanOrEqual(0);

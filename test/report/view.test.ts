@@ -1,23 +1,8 @@
-/** The pure report view: onset attribution, summary folding, sweep parsing and chart bounds. */
+/** The pure report view: summary folding, sweep parsing and chart bounds. */
 import { describe, expect, it } from 'vitest';
 import { summarizeRecords } from '../../src/log/index.js';
-import { buildRunChart, buildSweepChart, parseSweep, spikeOnsets } from '../../src/report/view/index.js';
+import { buildRunChart, buildSweepChart, parseSweep } from '../../src/report/view/index.js';
 import { makeLongRun, nanStep, spikeSteps } from './long-run.js';
-
-describe('spikeOnsets', () => {
-  it('names the layer that rose before the spike, with its rise step', () => {
-    const records = makeLongRun(2000);
-    const onsets = spikeOnsets(records);
-    // makeLongRun multiplies rnn by 8 for the 5 steps before each spike; dense only jumps at the spike.
-    expect(onsets.slice(0, 3).map((o) => [o.step, o.leader, o.layers[0]?.riseStep])).toEqual(spikeSteps(2000).map((s) => [s, 'rnn', s - 5]));
-    expect(onsets[3]).toMatchObject({ step: nanStep(2000), kind: 'nonfinite', leader: null });
-  });
-
-  it('returns nothing for records without per-layer norms', () => {
-    const records = makeLongRun(300).map((r) => ({ ...r, layerNorms: {} }));
-    expect(spikeOnsets(records)).toEqual([]);
-  });
-});
 
 describe('summarizeRecords', () => {
   it('counts non-finite steps, events and the max norm step', () => {

@@ -201,7 +201,9 @@ describe.concurrent('gclip train --clip <strategy> on configs/exploding-rnn.yaml
       expect(r.clipped).toBe(d.spike);
       state = zClipNext(state, r.preClipNorm, { warmupSteps: 2 });
     }
-    expect(run.records.filter((r) => r.clipped).length).toBeGreaterThan(3);
+    // The divergence detector no longer waits out its warm-up for a gross departure, so the
+    // run halts a few steps in, after at least two clipped spikes.
+    expect(run.records.filter((r) => r.clipped).length).toBeGreaterThanOrEqual(2);
     expect(run.records.filter((r) => r.clipped).every((r) => r.threshold! > 100)).toBe(true);
   });
 

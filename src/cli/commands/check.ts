@@ -12,6 +12,7 @@ interface CheckFlags extends Record<string, unknown> {
   log?: string;
   format?: 'gclip' | 'csv' | 'hf';
   clippedAt?: string;
+  maxGradNorm?: string;
   baseline?: string;
   junit?: string;
   json?: boolean;
@@ -33,7 +34,9 @@ async function planOf(flags: CheckFlags, cmd: Command, ctx: CommandContext): Pro
     const criteria = flags.config === undefined
       ? (await import('../../config/check-schema.js')).checkSchema.parse({})
       : (await loadRunConfig(flags.config, {}, ctx.io)).config.check;
-    const clipNorm = flags.clippedAt === undefined ? undefined : numberFlag(CHECK.clippedAt.name, flags.clippedAt, CHECK.clippedAt.bounds);
+    const given = flags.maxGradNorm ?? flags.clippedAt;
+    const name = flags.maxGradNorm === undefined ? CHECK.clippedAt.name : CHECK.maxGradNorm.name;
+    const clipNorm = given === undefined ? undefined : numberFlag(name, given, CHECK.maxGradNorm.bounds);
     const options = { ...(flags.format ? { format: flags.format } : {}), ...(clipNorm ? { clipNorm } : {}), columns: columnsOf(flags) };
     return { ...common, criteria, input: { kind: 'log', file: flags.log, options } };
   }

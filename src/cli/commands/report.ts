@@ -10,6 +10,7 @@ import { REPORT } from '../flags/own-flags.js';
 export interface ReportFlags {
   html?: string;
   width?: string;
+  maxGradNorm?: string;
 }
 
 function chartWidth(text: string | undefined): number {
@@ -39,12 +40,14 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const width = chartWidth(flags.width);
       const { resolve } = await import('node:path');
       const view = await import('../../report/view/index.js');
-      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd));
+      const { numberFlag } = await import('../../config/bounds.js');
+      const clipNorm = flags.maxGradNorm === undefined ? undefined : numberFlag(REPORT.maxGradNorm.name, flags.maxGradNorm, REPORT.maxGradNorm.bounds);
+      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), clipNorm === undefined ? {} : { clipNorm });
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
       const c = (await colorsOf(program, ctx)).out;
       ctx.io.out(input.kind === 'run' && report.kind === 'run'
-        ? render.renderRunReport(report, view.buildTerminalCharts(input.records, width), c)
+        ? render.renderRunReport(report, view.buildTerminalCharts(report.records, width), c)
         : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');
       if (flags.html) await writeHtml(resolve(ctx.io.cwd, flags.html), report, ctx);
       ctx.setExit(0);

@@ -17,6 +17,17 @@ const column = (name: string, what: string, tried?: string): OwnFlag => ({
 
 /** Shared by train, sweep and config print (check words it for its two modes). */
 export const CONFIG: OwnFlag = { name: '--config', short: '-c', arg: 'file', about: 'run config (YAML or JSON); default: the built-in demo (configs/demo.yaml)' };
+/**
+ * The max norm a foreign run clipped at (`check --log`, `report`): HF `grad_norm` and
+ * Lightning `grad_2.0_norm_total` are pre-clip, so without it the clip rate is unknown.
+ */
+const MAX_GRAD_NORM = {
+  name: '--max-grad-norm',
+  arg: 'x',
+  about: "the max norm the logged run clipped at (HF TrainingArguments.max_grad_norm, Lightning gradient_clip_val); its logged norms are pre-clip, so without it the clip rate is unknown",
+  bounds: { gt: 0 },
+} satisfies OwnFlag;
+
 /** Shared by train and check (when it trains). */
 export const OVERWRITE: OwnFlag = { name: '--overwrite', about: 'replace an earlier run in --out' };
 
@@ -38,13 +49,8 @@ export const CHECK = {
   gradNormColumn: column('grad-norm', 'the pre-clip gradient norm', 'grad_norm, grad_2.0_norm_total'),
   lrColumn: column('lr', 'the learning rate'),
   valLossColumn: column('val-loss', 'the validation loss'),
-  clippedAt: {
-    name: '--clipped-at',
-    arg: 'x',
-    about: 'the max norm the logged run clipped at (e.g. HF max_grad_norm); steps above it count as clipped',
-    bounds: { gt: 0 },
-    scope: LOG,
-  },
+  maxGradNorm: { ...MAX_GRAD_NORM, scope: LOG },
+  clippedAt: { ...MAX_GRAD_NORM, name: '--clipped-at', about: 'the same as --max-grad-norm (older name)', scope: LOG },
   baseline: { name: '--baseline', arg: 'summary.json', about: "fail when final loss or grad-norm median/p90 are worse than this earlier run's summary (tolerances in check.baseline)" },
   junit: { name: '--junit', arg: 'file', about: 'also write the verdict as JUnit XML (one test case per criterion)' },
   json: { name: '--json', about: 'print one JSON object {passed, steps, criteria[...]} on stdout, nothing else' },
@@ -108,6 +114,7 @@ export const MERGE = {
 export const REPORT = {
   html: { name: '--html', arg: 'file', about: 'also write a self-contained HTML report (charts, summary table) to this file' },
   width: { name: '--width', arg: 'cols', about: 'terminal chart width in columns', bounds: { integer: true, min: 20, max: 1000 }, shownDefault: 72 },
+  maxGradNorm: { ...MAX_GRAD_NORM, about: `${MAX_GRAD_NORM.about} (foreign logs only)` },
 } satisfies Record<string, OwnFlag>;
 
 /** `gclip init`. */

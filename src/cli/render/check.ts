@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatBound, VERDICT, type CheckResult } from '../../check/index.js';
 import { formatNumber } from '../../format.js';
+import { momentRows } from '../../log/onset.js';
 
 /** What was judged, shown under the table and carried in `--json`. */
 export interface CheckSubject {
@@ -20,7 +21,7 @@ export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: 
     head: ['', 'criterion', 'value', 'bound', 'reason'].map((h) => c.bold(h)),
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [3, null, null, null, 56],
+    colWidths: [3, null, null, null, 42],
   });
   for (const k of result.criteria) {
     const mark = k.passed ? c.green('✔') : c.red('✖');
@@ -31,15 +32,18 @@ export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: 
     ? c.green(`✔ check passed: ${result.criteria.length} criteria, ${result.steps} steps`)
     : c.red(`✖ check failed: ${failed} of ${result.criteria.length} criteria, ${result.steps} steps`);
   const notes = subject.notes.map((n) => c.yellow(`! ${n}`));
-  return [table.toString(), ...notes, verdict, c.dim(`judged: ${subject.source} (${subject.format})`)].join('\n') + '\n';
+  const moments = momentRows(result).map(([k, v]) => `${k}: ${v}`).join('; ');
+  return [table.toString(), ...notes, verdict, moments, c.dim(`judged: ${subject.source} (${subject.format})`)].join('\n') + '\n';
 }
 
 /**
  * The `--json` object: `passed`, `steps`, `source`, `format`, `notes` and `criteria[]`
- * (`name`, `passed`, `value`, `bound`, `reason`). Non-finite numbers become null, so any
+ * (`name`, `passed`, `value`, `bound`, `reason`), and the run's moments `onset` (step,
+ * signal, layer, ratios), `firstNonfiniteStep` and `policyStep`. Non-finite numbers become null, so any
  * JSON reader takes it.
  */
 export function renderCheckJson(result: CheckResult, subject: CheckSubject): string {
-  const doc = { passed: result.passed, steps: result.steps, source: subject.source, format: subject.format, notes: subject.notes, criteria: result.criteria };
+  const moments = { onset: result.onset, firstNonfiniteStep: result.firstNonfiniteStep, policyStep: result.policyStep };
+  const doc = { passed: result.passed, steps: result.steps, source: subject.source, format: subject.format, notes: subject.notes, criteria: result.criteria, ...moments };
   return JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }

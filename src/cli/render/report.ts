@@ -1,7 +1,7 @@
 /**
  * `gclip report` in the terminal: the summary table, asciichart line charts (loss; pre- and
  * post-clip norm on a log scale with the threshold, and a marker row for events), the
- * layer-onset table, and for sweeps final loss against threshold with the recommendation
+ * moments of the run (onset, first non-finite step, policy step) in the summary, and for sweeps final loss against threshold with the recommendation
  * marked. Text only: the numbers arrive shaped by `report/view`.
  */
 import { stripVTControlCharacters } from 'node:util';
@@ -15,8 +15,11 @@ import { num, pct } from './format.js';
 const HEIGHT = 10;
 const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺' };
 
+/** Widths of the summary table's two columns: 28 + 48 plus borders fit an 80-column terminal. */
+const SUMMARY_WIDTHS = [28, 48];
+
 function table(rows: readonly (readonly [string, string])[], c: ChalkInstance): string {
-  const t = new Table({ style: { head: [], border: [] } });
+  const t = new Table({ style: { head: [], border: [] }, colWidths: SUMMARY_WIDTHS, wordWrap: true });
   t.push(...rows.map(([k, v]) => ({ [c.bold(k)]: v })));
   return t.toString();
 }
@@ -43,6 +46,19 @@ function markerRow(chart: string, marks: ReadonlyMap<number, string>): string {
   return ' '.repeat(axis + 1) + cells.join('');
 }
 
+/** Blanks the data columns in `gaps` on every row, so a line breaks where its values were not finite (as in the HTML chart). */
+function breakAt(chart: string, gaps: readonly number[]): string {
+  if (gaps.length === 0) return chart;
+  const first = stripVTControlCharacters(chart.split('\n')[0]!);
+  const start = Math.max(first.indexOf('┤'), first.indexOf('┼')) + 1;
+  return chart.split('\n').map((line) => {
+    // Colour codes would shift columns: a chart with gaps is drawn from its visible characters.
+    const cells = [...stripVTControlCharacters(line)];
+    for (const g of gaps) if (start + g < cells.length) cells[start + g] = ' ';
+    return cells.join('');
+  }).join('\n');
+}
+
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
   const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
@@ -52,13 +68,14 @@ function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string
 function stepAxis(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
   const last = `step ${t.lastStep}`;
   const row = markerRow(chart, new Map([[0, '']]));
-  return c.dim(`${row}step ${t.firstStep}`.padEnd(row.length + t.width - last.length) + last);
+  const left = `${row}step ${t.firstStep}`;
+  return c.dim(left.padEnd(Math.max(left.length + 1, row.length + t.width - last.length)) + last);
 }
 
 function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
-  const loss = plot([[...t.loss]], { c, log: t.lossLog, colorNames: ['default'] });
+  const loss = breakAt(plot([[...t.loss]], { c, log: t.lossLog, colorNames: ['default'] }), t.lossGaps);
   const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
-  const normChart = plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] });
+  const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
   const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
   return [
@@ -68,20 +85,9 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   ].filter((l) => l !== undefined).map((l) => l ?? '').join('\n');
 }
 
-function onsetTable(r: RunReport, c: ChalkInstance): string {
-  if (r.onsets.length === 0) return '';
-  const t = new Table({ head: ['anchor step', 'event', 'rose first', 'rise step', 'norm ÷ level at anchor (all layers)'], style: { head: [], border: [] } });
-  for (const o of r.onsets) {
-    const lead = o.layers[0];
-    const ratios = o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${num(l.ratio, { digits: 3 })}×`}${l.riseStep === null ? '' : ` @${l.riseStep}`}`).join(', ');
-    t.push([String(o.step), o.kind, o.leader ? c.bold(o.leader) : c.dim('none rose'), lead?.riseStep === null || !lead ? '—' : String(lead.riseStep), ratios]);
-  }
-  return `${c.bold('Which layer rose first before each event')}\n${t.toString()}`;
-}
-
 /** Renders a run report with its terminal charts. */
 export function renderRunReport(r: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
-  const parts = [c.bold(`Run report: ${r.source}`), table(summaryRows(r.summary), c), runCharts(t, c), onsetTable(r, c)];
+  const parts = [c.bold(`Run report: ${r.source}`), table(summaryRows(r.summary), c), runCharts(t, c)];
   return parts.filter(Boolean).join('\n\n') + '\n';
 }
 

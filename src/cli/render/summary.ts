@@ -3,12 +3,13 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { RunSummary } from '../../record.js';
 import { num, pct } from './format.js';
+import { momentRows } from '../../log/onset.js';
 
 function statusLine(s: RunSummary, c: ChalkInstance): string {
   if (s.status === 'ok') return c.green('✔ stable');
-  const where = s.firstBadStep !== null ? ` — first bad step ${s.firstBadStep}${s.firstBadLayer ? `, layer ${s.firstBadLayer}` : ''}` : '';
   const label = s.status === 'halted' ? '✖ halted' : s.status === 'interrupted' ? '✖ interrupted' : '✖ unstable';
-  return c.red(`${label}${where}`) + (s.reason ? `\n  ${s.reason}` : '');
+  const moments = momentRows(s).map(([k, v]) => `\n  ${k}: ${v}`).join('');
+  return c.red(label) + (s.reason ? `: ${s.reason}` : '') + moments;
 }
 
 function eventsText(events: RunSummary['events']): string {

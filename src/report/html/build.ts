@@ -4,8 +4,9 @@
  * no network. Pure: text in, text out.
  */
 import type { Report, RunReport, SweepReportView } from '../view/index.js';
-import { formatNumber, formatPercent, summaryRows, wantsLogScale } from '../view/index.js';
+import { formatNumber, formatPercent, summaryRows } from '../view/index.js';
 import type { ChartAssets } from './assets.js';
+import { onsetText, RECENT_STEPS } from '../../log/index.js';
 import { CLIENT_JS } from './client.js';
 import { heatmapHtml } from './sweep-heatmap.js';
 
@@ -42,16 +43,13 @@ const EVENT_KEY = '<p class="key"><span class="spike">▲ spike</span> <span cla
 
 function onsetSection(r: RunReport): string {
   if (!r.chart.layers) return '';
-  const rows = r.onsets.map((o) => [
-    String(o.step), o.kind, o.leader ?? 'none rose',
-    o.layers.map((l) => `${l.layer} ${Number.isNaN(l.ratio) ? '—' : `${formatNumber(l.ratio, { digits: 3 })}×`}${l.riseStep === null ? '' : ` (rose at ${l.riseStep})`}`).join(', '),
-  ]);
-  const table = rows.length
-    ? htmlTable(['event step', 'event', 'layer that rose first', 'norm ÷ its earlier level at the event (rise step)'], rows, 'onsets')
-    : '<p>No spike, non-finite or divergence events: nothing to attribute.</p>';
+  const o = r.summary.onset;
+  const blamed = o === null
+    ? '<p>No onset: the run never left its healthy regime, so no layer is blamed.</p>'
+    : `<p class="onset">Onset ${escapeHtml(onsetText(o))}${o.layerRatio === null ? '' : ` — its norm was ${escapeHtml(formatNumber(o.layerRatio, { digits: 3 }))}× its recent scale`}.</p>`;
   const omitted = r.chart.layers.omitted.length ? `<p class="note">Not drawn (smaller peak norms): ${escapeHtml(r.chart.layers.omitted.join(', '))}.</p>` : '';
-  const how = '<p class="note">A layer has risen once its norm exceeds 2× its median over the 50 steps before a 20-step look-back window; the layer that rose earliest led the event.</p>';
-  return section('Per-layer gradient norm: which layer rose first', `<div class="chart" id="chart-layers"></div>${omitted}${table}${how}`, 'layers');
+  const how = `<p class="note">The layer blamed is the one whose pre-clip norm at the onset step was largest relative to its own recent scale (the median of its last ${RECENT_STEPS} finite norms); a non-finite layer norm wins outright.</p>`;
+  return section('Per-layer gradient norm and the layer blamed', `<div class="chart" id="chart-layers"></div>${omitted}${blamed}${how}`, 'layers');
 }
 
 function runBody(r: RunReport): string {
@@ -94,9 +92,9 @@ function sweepBody(r: SweepReportView): string {
 }
 
 function chartData(report: Report): unknown {
-  if (report.kind === 'run') return { kind: 'run', chart: report.chart, onsets: report.onsets.map((o) => ({ step: o.step, kind: o.kind })) };
-  const losses = report.chart.series.flatMap((s) => s.finalLoss.filter((v): v is number => v !== null));
-  return { kind: 'sweep', chart: { ...report.chart, lossLog: wantsLogScale(losses) } };
+  const onset = report.kind === 'run' ? report.summary.onset : null;
+  if (report.kind === 'run') return { kind: 'run', chart: report.chart, onsets: onset ? [{ step: onset.step, kind: 'onset' }] : [] };
+  return { kind: 'sweep', chart: report.chart };
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;padding:0 16px;color:#222}

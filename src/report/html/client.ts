@@ -106,7 +106,7 @@ export const CLIENT_JS = String.raw`(function () {
     };
     plot('chart-sweep', {
       scales: { x: { time: false, distr: 3 }, y: { distr: c.lossLog ? 3 : 1 } },
-      axes: axes('clip threshold (max norm, log scale)', 'final loss'),
+      axes: axes('clip threshold (max norm, log scale)', c.lossLog ? 'final loss (log scale)' : 'final loss'),
       series: s,
       hooks: { draw: [hook] }
     }, d);

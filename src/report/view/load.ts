@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import { inputError } from '../../errors.js';
-import { loadRunDir, parseLog, readOrFail, RUN_FILES, type FileAccess, type RunOutcome, type StepRecord } from '../../log/index.js';
+import { loadRunDir, parseLog, readOrFail, RUN_FILES, type ClipKnowledge, type FileAccess, type LogFormat, type LogOptions, type RunOutcome, type StepRecord } from '../../log/index.js';
 import { looksLikeSweep, parseSweep, type SweepOverview } from './sweep.js';
 
 /** File access for `loadReportInput` (the CLI passes node:fs; tests pass a map). */
@@ -13,7 +13,7 @@ export type ReportReader = FileAccess;
 
 /** What was loaded: a run's records, or a sweep. */
 export type ReportInput =
-  | { readonly kind: 'run'; readonly source: string; readonly records: readonly StepRecord[]; readonly outcome: RunOutcome | null }
+  | { readonly kind: 'run'; readonly source: string; readonly format: LogFormat; readonly clipping: ClipKnowledge; readonly records: readonly StepRecord[]; readonly outcome: RunOutcome | null }
   | { readonly kind: 'sweep'; readonly source: string; readonly sweep: SweepOverview };
 
 /** The sweep file name inside a sweep output directory. */
@@ -23,7 +23,7 @@ const PASS_HINT = 'Pass a run directory written by `gclip train --out`, a steps.
 
 async function loadDir(dir: string, reader: ReportReader): Promise<ReportInput> {
   const run = await loadRunDir(dir, reader);
-  if (run) return { kind: 'run', source: run.source, records: run.log.records, outcome: run.outcome };
+  if (run) return { kind: 'run', source: run.source, format: run.log.format, clipping: run.log.clipping, records: run.log.records, outcome: run.outcome };
   if ((await reader.kind(join(dir, SWEEP_FILE))) === 'file') return loadFile(join(dir, SWEEP_FILE), reader);
   throw inputError('not_a_run_dir', { path: '', message: `${dir} has no ${RUN_FILES.steps} or ${SWEEP_FILE}`, source: dir, hint: PASS_HINT });
 }
@@ -38,21 +38,23 @@ function sweepCandidate(text: string, file: string): boolean {
   }
 }
 
-async function loadFile(file: string, reader: ReportReader): Promise<ReportInput> {
+async function loadFile(file: string, reader: ReportReader, options: LogOptions = {}): Promise<ReportInput> {
   const text = await readOrFail(reader, file);
   if (sweepCandidate(text, file)) return { kind: 'sweep', source: file, sweep: parseSweep(text, file) };
-  return { kind: 'run', source: file, records: parseLog(text, file).records, outcome: null };
+  const log = parseLog(text, file, options);
+  return { kind: 'run', source: file, format: log.format, clipping: log.clipping, records: log.records, outcome: null };
 }
 
 /**
  * Loads `path` for reporting. Throws GclipError (exit 2): `file_not_found` when nothing is
  * there, `not_a_run_dir` for a directory without steps.jsonl or sweep.json, and the
- * parser's errors (file:line) for malformed logs, including an empty one.
+ * parser's errors (file:line) for malformed logs, including an empty one. `options` apply
+ * to a foreign log (`clipNorm`: the max norm its run clipped at).
  */
-export async function loadReportInput(path: string, reader: ReportReader): Promise<ReportInput> {
+export async function loadReportInput(path: string, reader: ReportReader, options: LogOptions = {}): Promise<ReportInput> {
   const kind = await reader.kind(path);
   if (kind === null) {
     throw inputError('file_not_found', { path: '', message: `nothing to report at ${path}: no such file or directory`, source: path, hint: PASS_HINT });
   }
-  return kind === 'dir' ? loadDir(path, reader) : loadFile(path, reader);
+  return kind === 'dir' ? loadDir(path, reader) : loadFile(path, reader, options);
 }

@@ -2,15 +2,17 @@
  * The report model: everything the terminal and HTML renderers show, built from what
  * `loadReportInput` loaded. Pure; the renderers only lay it out.
  */
-import { summarizeRecords, type RecordSummary, type RunOutcome } from '../../log/index.js';
+import { summarizeRecords, type ClipKnowledge, type RecordSummary, type RunOutcome, type StepRecord } from '../../log/index.js';
 import type { ReportInput } from './load.js';
-import { spikeOnsets, type OnsetOptions, type SpikeOnset } from './onset.js';
+import { withDetectedEvents } from '../../detect/index.js';
 import { buildRunChart, type RunChartData, type RunChartOptions } from './run-chart.js';
 import { buildSweepChart, type SweepChart, type SweepOverview } from './sweep.js';
 
 /** The numbers at the top of a run report: the records' summary (as `train` and `check` compute it), and the outcome from `summary.json` when it was read. */
 export interface RunReportSummary extends RecordSummary {
   readonly outcome: RunOutcome | null;
+  /** Whether the clip rate and post-clip norms are known (see `ClipKnowledge`). */
+  readonly clipping: ClipKnowledge;
 }
 
 /** A run's report. */
@@ -19,8 +21,8 @@ export interface RunReport {
   readonly source: string;
   readonly summary: RunReportSummary;
   readonly chart: RunChartData;
-  /** Which layer rose first before each spike (empty without per-layer norms or events). */
-  readonly onsets: readonly SpikeOnset[];
+  /** The records reported: a foreign log's with the replayed detectors' events. */
+  readonly records: readonly StepRecord[];
 }
 
 /** A sweep's report. */
@@ -34,20 +36,24 @@ export interface SweepReportView {
 /** Either report. */
 export type Report = RunReport | SweepReportView;
 
-/** Options of `buildReport`: chart downsampling and onset analysis. */
+/** Options of `buildReport`: chart downsampling. */
 export interface ReportOptions {
   readonly chart?: RunChartOptions;
-  readonly onset?: OnsetOptions;
 }
 
-/** Builds the report of a loaded input. Cost O(records) for runs. */
+/**
+ * Builds the report of a loaded input. Cost O(records) for runs. A foreign log's records
+ * get the events of the default detectors replayed over them (as `check` does); a gclip
+ * log keeps the events its run recorded.
+ */
 export function buildReport(input: ReportInput, options: ReportOptions = {}): Report {
   if (input.kind === 'sweep') return { kind: 'sweep', source: input.source, sweep: input.sweep, chart: buildSweepChart(input.sweep) };
+  const records = input.format === 'gclip' ? input.records : withDetectedEvents(input.records);
   return {
     kind: 'run',
     source: input.source,
-    summary: { ...summarizeRecords(input.records), outcome: input.outcome },
-    chart: buildRunChart(input.records, options.chart),
-    onsets: spikeOnsets(input.records, options.onset),
+    summary: { ...summarizeRecords(records), outcome: input.outcome, clipping: input.clipping },
+    chart: buildRunChart(records, options.chart),
+    records,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
+import { MAX_GRAD_NORM_HINT, momentRows } from '../../log/index.js';
 
 export { formatNumber, formatPercent };
 
@@ -18,13 +19,15 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['best loss', s.bestLoss ? `${f(s.bestLoss.value)} at step ${s.bestLoss.step}` : '—'],
     ['pre-clip norm median / p90', `${f(s.preClipNorm.median)} / ${f(s.preClipNorm.p90)}`],
     ['pre-clip norm max', s.preClipNorm.max === null ? '—' : `${f(s.preClipNorm.max)} at step ${s.preClipNorm.maxStep}`],
-    ['post-clip norm max', f(s.postClipNormMax)],
+    ['post-clip norm max', s.clipping === 'unknown' ? 'unknown' : f(s.postClipNormMax)],
     ['threshold', t ? (t.min === t.max ? f(t.min) : `${f(t.min)} – ${f(t.max)}`) : 'none'],
-    ['steps clipped', formatPercent(s.clipRate)],
+    ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ['events', events],
-    ['first bad step', s.firstBadStep === null ? 'none' : String(s.firstBadStep)],
+    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep }),
   ];
   if (s.outcome) rows.unshift(['status', s.outcome.reason ? `${s.outcome.status}: ${s.outcome.reason}` : s.outcome.status]);
+  rows.push(...(s.outcome?.settings ?? []).map(([k, v]): [string, string] => [k, v]));
+  rows.push(...(s.outcome?.hints ?? []).map((h): [string, string] => ['hint', h]));
   return rows;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { inputError } from '../../errors.js';
 import { decodeNumbers } from '../../log/index.js';
 import { sweepHeatmap, type SweepHeatmap } from './sweep-heatmap.js';
+import { wantsLogScale } from './scale.js';
 
 /** A number, a non-finite number decoded from its string name, or null. */
 const num = z.union([z.number(), z.nan(), z.null()]);
@@ -109,6 +110,12 @@ export interface SweepChart {
   readonly baselineLoss: number | null;
   /** The recommended point: its threshold and the final loss there (null when unknown). */
   readonly recommended: { readonly threshold: number; readonly finalLoss: number | null } | null;
+  /**
+   * True when the final losses drawn (every series and the baseline line) span orders of
+   * magnitude (see `wantsLogScale`): a diverged baseline at 1e12 would flatten every
+   * clipped point onto 0 on a linear axis. The terminal and HTML charts both use it.
+   */
+  readonly lossLog: boolean;
 }
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
@@ -135,9 +142,12 @@ export function buildSweepChart(report: SweepOverview): SweepChart {
   const baseline = report.points.find((p) => p.threshold === null);
   const maxNorm = report.recommendation?.maxNorm ?? null;
   const at = maxNorm === null ? undefined : report.points.find((p) => p.threshold === maxNorm);
+  const baselineLoss = finiteOrNull(baseline?.finalLoss ?? null);
+  const drawn = [...series.flatMap((x) => x.finalLoss), baselineLoss].filter((v): v is number => v !== null);
   return {
     series,
-    baselineLoss: finiteOrNull(baseline?.finalLoss ?? null),
+    baselineLoss,
+    lossLog: wantsLogScale(drawn),
     recommended: maxNorm === null || !Number.isFinite(maxNorm) ? null : { threshold: maxNorm, finalLoss: finiteOrNull(at?.finalLoss ?? null) },
   };
 }

@@ -6,6 +6,9 @@
 import type { EventKind, StepRecord } from '../../record.js';
 import { bucketReduce, columnOf } from './downsample.js';
 import type { SweepChart } from './sweep.js';
+import { wantsLogScale, LOG_SPAN } from './scale.js';
+
+export { wantsLogScale, LOG_SPAN };
 
 /**
  * Column series for the terminal. A column with no finite value carries the previous
@@ -26,6 +29,10 @@ export interface TerminalRunCharts {
   readonly postLog10: readonly number[];
   /** log10 of the threshold per column (last value), or null when the run had none. */
   readonly thresholdLog10: readonly number[] | null;
+  /** Columns where the loss had no finite value: the renderer breaks the line there. */
+  readonly lossGaps: readonly number[];
+  /** Columns where the pre-clip norm had no finite positive value. */
+  readonly normGaps: readonly number[];
   /** Columns holding at least one event, with the most severe kind there. */
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
 }
@@ -34,28 +41,17 @@ const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2,
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
-/** max/min ratio of positive finite values above which a series is drawn on a log scale. */
-export const LOG_SPAN = 1000;
-
-/** True when every finite value is > 0 and max/min exceeds `LOG_SPAN`. */
-export function wantsLogScale(values: ArrayLike<number>): boolean {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (v <= 0) return false;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  return hi / lo > LOG_SPAN;
-}
-
 /** Replaces NaN by the previous finite value (leading NaN by the first finite one); all-NaN stays. */
 export function carryGaps(values: readonly number[]): number[] {
   const first = values.find(Number.isFinite);
   if (first === undefined) return [...values];
   let last = first;
   return values.map((v) => (Number.isFinite(v) ? (last = v) : last));
+}
+
+/** Indices of the values that are not finite (the columns `carryGaps` filled). */
+export function gapColumns(values: readonly number[]): number[] {
+  return values.flatMap((v, i) => (Number.isFinite(v) ? [] : [i]));
 }
 
 /**
@@ -79,15 +75,19 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
   const lossRaw = col((r) => r.loss);
   const lossLog = wantsLogScale(lossRaw);
   const loss = bucketReduce(lossRaw, width, 'max');
-  const logCols = (f: (r: StepRecord) => number): number[] => carryGaps(bucketReduce(col(f), width, 'max').map(log10OrNaN));
+  const logCols = (f: (r: StepRecord) => number): number[] => bucketReduce(col(f), width, 'max').map(log10OrNaN);
+  const lossCols = lossLog ? loss.map(log10OrNaN) : loss;
+  const pre = logCols((r) => r.preClipNorm);
   return {
     width: loss.length,
     firstStep: records[0]!.step,
     lastStep: records.at(-1)!.step,
-    loss: carryGaps(lossLog ? loss.map(log10OrNaN) : loss),
+    loss: carryGaps(lossCols),
     lossLog,
-    preLog10: logCols((r) => r.preClipNorm),
-    postLog10: logCols((r) => r.postClipNorm),
+    preLog10: carryGaps(pre),
+    postLog10: carryGaps(logCols((r) => r.postClipNorm)),
+    lossGaps: gapColumns(lossCols),
+    normGaps: gapColumns(pre),
     thresholdLog10: thresholds.some(Number.isFinite) ? carryGaps(bucketReduce(thresholds, width, 'last').map(log10OrNaN)) : null,
     eventColumns: [...events.entries()].sort((a, b) => a[0] - b[0]).map(([column, kind]) => ({ column, kind })),
   };
@@ -118,7 +118,7 @@ export function buildTerminalSweep(chart: SweepChart, width: number): TerminalSw
     const i = s.thresholds.indexOf(t);
     return i < 0 ? Number.NaN : s.finalLoss[i] ?? Number.NaN;
   }));
-  const lossLog = wantsLogScale(raw.flat());
+  const lossLog = chart.lossLog;
   const diverged = thresholds.flatMap((t, k) => (chart.series.some((s) => { const i = s.thresholds.indexOf(t); return i >= 0 && s.finalLoss[i] === null; }) ? [k] : []));
   const rec = chart.recommended ? thresholds.indexOf(chart.recommended.threshold) : -1;
   return {
