@@ -105,8 +105,9 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const all = await Promise.all([creator.done, ...workers]);
     for (const r of all) expect(r.code, r.stderr).toBe(0);
     expect(withoutTimings(readReport(join(cwd, 's3', 'sweep.json')))).toEqual(expected);
-    const ran = all.map((r) => (r.stderr.match(/runs done/g) ?? []).length);
-    expect(ran.slice(1).some((n) => n > 0)).toBe(true); // the workers took tasks too
+    // Which process ran which task depends on the machine's load (a busy machine can let the
+    // creator finish before the workers start), so only the shared result is asserted here;
+    // claims by several workers are asserted in the SIGKILL case below and in store.test.ts.
 
     // One worker SIGKILLed mid-task: its lease (2 s) expires and another worker reclaims the task.
     const creator2 = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 'sk', '--lease', '2', '-q']);
