@@ -11,6 +11,20 @@ import { logError, type ParsedLog } from './log-common.js';
 /** Numbers after decoding: finite or NaN/±Infinity (decoded from their string names). */
 const num = z.number().or(z.nan()).or(z.literal(Infinity)).or(z.literal(-Infinity));
 
+const layer = z.string().nullable().default(null);
+const KNOWN_EVENTS: readonly unknown[] = ['nonfinite', 'spike', 'divergence'];
+
+/** A recorded event: the three kinds gclip writes, each with the numbers its description needs. */
+const eventSchema = z.discriminatedUnion('kind', [
+  z.looseObject({ kind: z.literal('nonfinite'), step: z.number(), what: z.array(z.enum(['loss', 'grad_norm', 'weights'])), layer }),
+  z.looseObject({ kind: z.literal('spike'), step: z.number(), preClipNorm: num, median: num, z: num, layer }),
+  z.looseObject({ kind: z.literal('divergence'), step: z.number(), since: z.number(), loss: num, bestLoss: num, factor: num, layer }),
+]);
+
+/** An event of a kind this version does not know (a newer gclip's) becomes null and is left out. */
+const unknownKindToNull = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map((e) => (typeof e === 'object' && e !== null && typeof (e as { kind?: unknown }).kind === 'string' && !KNOWN_EVENTS.includes((e as { kind: string }).kind) ? null : e)) : v;
+
 const lineSchema = z.looseObject({
   step: z.number().int(),
   loss: num,
@@ -23,7 +37,7 @@ const lineSchema = z.looseObject({
   layerNormsPost: z.record(z.string(), num).default({}),
   lr: num.default(Number.NaN),
   valLoss: num.nullable().default(null),
-  events: z.array(z.looseObject({ kind: z.string(), step: z.number() })).default([]),
+  events: z.preprocess(unknownKindToNull, z.array(eventSchema.nullable())).default([]).transform((es) => es.filter((e) => e !== null)),
   skipped: z.boolean().default(false),
   wallMs: num.default(0),
 });

@@ -5,6 +5,7 @@
  * NaN and ±Infinity), thresholds are positive.
  */
 import { z } from 'zod';
+import { RUN_NAME_PATTERN, RUN_NAME_RULE } from '../guard/out-path.js';
 import { checkSchema } from './check-schema.js';
 import { clipSchema } from './clip-schema.js';
 
@@ -247,7 +248,7 @@ export type BackendName = z.infer<typeof backendSchema>;
 
 export const runConfigSchema = z.strictObject({
   /** Free-form run name, used in the default run directory. */
-  name: z.string().min(1).default('run'),
+  name: z.string().regex(RUN_NAME_PATTERN, `expected ${RUN_NAME_RULE}`).describe(RUN_NAME_RULE).default('run'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
   backend: backendSchema.default('auto'),
   model: modelSchema.prefault({ kind: 'mlp' }),

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import { inputError } from '../errors.js';
+import { childPath } from '../guard/out-path.js';
 import type { RunSummary } from '../record.js';
 import { createJsonlSink, RUN_FILES } from '../report/sinks/jsonl.js';
 import type { Sink } from '../report/sinks/types.js';
@@ -49,7 +50,7 @@ export function chooseRunDir(config: RunConfig, o: Pick<SessionOptions, 'cwd' | 
     }
     return dir;
   }
-  const base = resolve(o.cwd, 'runs', `${stamp(o.startedAt)}-${config.name}`);
+  const base = childPath(resolve(o.cwd, 'runs'), `${stamp(o.startedAt)}-${config.name}`, 'name');
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;

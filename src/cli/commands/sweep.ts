@@ -7,6 +7,7 @@ import { createColor } from '../render/color.js';
 import { loadRunConfig } from '../load-run-config.js';
 import { clipSettingFlags } from '../../config/merge.js';
 import { inputError } from '../../errors.js';
+import { childPath } from '../../guard/out-path.js';
 import type { SweepFlags } from '../../sweep/flags.js';
 import { addTrainingFlags } from './train.js';
 
@@ -61,7 +62,7 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       const settings = core.parseSweepFlags(flags, availableParallelism());
       const plan = core.buildSweepPlan(config, settings.grid);
       const c = colors(program, ctx);
-      const outDir = resolve(ctx.io.cwd, flags.out ?? `sweeps/${config.name}`);
+      const outDir = flags.out !== undefined ? resolve(ctx.io.cwd, flags.out) : childPath(resolve(ctx.io.cwd, 'sweeps'), config.name, 'name');
       const progress = render.createSweepProgress({ io: ctx.io, color: c.err, quiet: Boolean(flags.quiet) });
       const outcome = await core.sweep(plan, { outDir, jobs: settings.jobs, fresh: Boolean(flags.fresh), shard: settings.shard, signal: ctx.io.signal, onProgress: progress.update });
       progress.done();
