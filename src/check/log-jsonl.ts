@@ -4,6 +4,7 @@
  * foreign record, and unknown fields are kept, so logs from older or newer gclip load.
  */
 import { z } from 'zod';
+import { preview } from '../guard/shape.js';
 import type { StepRecord } from '../record.js';
 import { decodeRecord } from '../report/codec.js';
 import { logError, type ParsedLog } from './log-common.js';
@@ -68,7 +69,7 @@ function parseLine(raw: string, file: string, line: number): StepRecord {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') ?? '';
     const received = issue?.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], decoded);
-    const what = received === undefined ? 'is missing' : `is invalid (${issue?.message ?? 'invalid'}), received ${JSON.stringify(received)}`;
+    const what = received === undefined ? 'is missing' : `is invalid (${issue?.message ?? 'invalid'}), received ${preview(received)}`;
     throw logError('log_bad_record', { file, line, path }, `line ${line}: ${path || 'record'} ${what}`, 'A step record needs numeric step, loss and preClipNorm.');
   }
   const r = parsed.data;

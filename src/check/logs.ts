@@ -3,7 +3,7 @@
  * a CSV (Lightning `metrics.csv` included) or a Hugging Face `trainer_state.json`. Parsing
  * is pure (text + file name in); `loadLog` reads through an injected reader.
  */
-import { inputError } from '../errors.js';
+import { inputError, isGclipError } from '../errors.js';
 import { parseCsvLog } from './log-csv.js';
 import { parseTrainerState } from './log-hf.js';
 import { parseGclipJsonl } from './log-jsonl.js';
@@ -60,6 +60,7 @@ export async function loadLog(file: string, read: TextReader, options: LogOption
   try {
     text = await read(file);
   } catch (e) {
+    if (isGclipError(e)) throw e;
     const code = (e as { code?: string }).code;
     const missing = code === 'ENOENT';
     const detail = e instanceof Error ? e.message : String(e);

@@ -2,9 +2,11 @@
  * Reads a config file (YAML or JSON) through an injected reader and keeps a map from
  * field paths back to `file:line`, so validation errors can point at the line to fix.
  */
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
-import { inputError, GclipError, type Issue } from '../errors.js';
+import { inputError, isGclipError, GclipError, type Issue } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { readTextBounded } from '../guard/read-bounded.js';
+import { findDeepNesting } from '../guard/text-depth.js';
 import { describeReceived } from './json-schema.js';
 
 /** Reads a whole text file. Rejects with a Node-style error (`code: 'ENOENT'`) when missing. */
@@ -27,8 +29,8 @@ export interface LoadedConfig {
   locate(path: FieldPath): string | undefined;
 }
 
-/** The reader CLI commands pass in: UTF-8 text from the local file system. */
-export const nodeReader: Reader = (path) => readFile(path, 'utf8');
+/** The reader CLI commands pass in: UTF-8 text from the local file system, within `READ_LIMITS.config`. */
+export const nodeReader: Reader = (path) => readTextBounded(path, READ_LIMITS.config);
 
 /**
  * A reader over in-memory files (tests, or configs embedded by a host app). A missing
@@ -48,13 +50,17 @@ const HINT_START = 'Start from configs/demo.yaml, or run `gclip init` to write a
  * Reads and parses the config file at `path`: `.json` as JSON, `.yaml`/`.yml` as YAML.
  *
  * Throws GclipError (exit 2): `config_not_found` when the file does not exist,
- * `config_unreadable` when it cannot be read, `unsupported_config_format` for another
- * extension, `invalid_config_syntax` (one issue per error, at `file:line:col`) when it
- * does not parse, and `invalid_config` when the top level is not a mapping.
+ * `config_unreadable` when it cannot be read, the reader's `file_too_large` and
+ * `not_a_regular_file`, `unsupported_config_format` for another extension,
+ * `invalid_config_syntax` (one issue per error, at `file:line:col`) when it does not
+ * parse, nests too deeply (`findDeepNesting`) or its aliases expand past 100, and
+ * `invalid_config` when the top level is not a mapping.
  */
 export async function loadConfigFile(path: string, read: Reader): Promise<LoadedConfig> {
   const format = formatOf(path);
   const text = await readText(path, read);
+  const deep = findDeepNesting(text);
+  if (deep) throw inputError('invalid_config_syntax', { path: '', message: `The config nests too deeply: ${deep.reason}`, hint: 'A gclip config nests a few levels; check that --config names the right file (docs/limits.md).', source: `${path}:${deep.line}` });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const data = format === 'json' ? parseJson(path, text, lineCounter) : parseYaml(path, doc);
@@ -79,6 +85,7 @@ async function readText(path: string, read: Reader): Promise<string> {
   try {
     return await read(path);
   } catch (error) {
+    if (isGclipError(error)) throw error;
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') {
       throw inputError('config_not_found', {
@@ -104,7 +111,12 @@ function parseYaml(path: string, doc: Document.Parsed): unknown {
     const unique = issues.filter((issue, i) => issues.findIndex((o) => o.source === issue.source) === i);
     throw new GclipError('invalid_config_syntax', unique);
   }
-  return doc.toJS();
+  try {
+    // yaml's own guard (100 aliases) against "billion laughs" documents that expand exponentially.
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw inputError('invalid_config_syntax', { path: '', message: `Malformed YAML: ${error instanceof Error ? error.message : String(error)}`, hint: 'Use fewer anchors and aliases (*name); a config needs none.', source: path });
+  }
 }
 
 function yamlIssue(path: string, error: YAMLError): Issue {

@@ -4,6 +4,7 @@
  * Every error is bad input (exit 2) naming the file, the line and the column.
  */
 import { inputError, type GclipError } from '../errors.js';
+import { preview } from '../guard/shape.js';
 import type { HostDataset, Task } from './dataset.js';
 
 /** Which columns to use and how to read the target. */
@@ -66,7 +67,7 @@ function columnIndex(header: readonly string[], name: string, file: string, role
 export function numericCell(value: unknown, file: string, row: TableRow, column: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
   if (Number.isFinite(n)) return n;
-  const shown = value === undefined || value === null || value === '' ? 'an empty cell' : JSON.stringify(value);
+  const shown = value === undefined || value === null || value === '' ? 'an empty cell' : preview(value);
   const at = row.line !== undefined ? `line ${row.line}, column '${column}'` : `${row.at ?? ''}.${column}`;
   throw dataError('data_non_numeric', file, row, column, `expected a finite number at ${at}, received ${shown}`, 'Fix or remove that row, or leave the column out of --features.');
 }

@@ -23,6 +23,12 @@ export const READ_LIMITS = {
   summary: { bytes: 16 * MiB, what: 'summary file', hint: 'Pass the summary.json that `gclip train` wrote.' },
 } as const satisfies Record<string, ReadLimit>;
 
+/** The limit of a file `gclip report` reads, by its name: summary.json, sweep.json, or a step log. */
+export function reportLimit(path: string): ReadLimit {
+  const name = path.split(/[\\/]/).pop()?.toLowerCase();
+  return name === 'summary.json' ? READ_LIMITS.summary : name === 'sweep.json' ? READ_LIMITS.sweep : READ_LIMITS.log;
+}
+
 /**
  * How deep parsed JSON/YAML documents may nest (arrays and objects inside each other).
  * Real configs, data files, logs and model.json files nest fewer than 30 levels; deeper

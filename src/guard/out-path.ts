@@ -2,7 +2,8 @@
  * Output locations derived from user data stay under the folder they belong to: a run
  * name becomes one path segment of `runs/` or `sweeps/`, never a way out of it.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 
 /**
@@ -34,4 +35,43 @@ export function childPath(base: string, segment: string, field: string): string 
     });
   }
   return full;
+}
+
+/**
+ * Checks, before any work, that a file can be written at `path` (an absolute path): it is
+ * not a directory, and its nearest existing ancestor is a writable directory, so the
+ * folders in between can be created. `flag` names the option it came from (`--junit`).
+ *
+ * Throws `output_unwritable` (exit 2) naming the flag and the path: a part of the path is
+ * a file (`--junit /dev/null/x.xml`), the path is a directory, or the folder is read-only.
+ */
+export function checkOutputFile(path: string, flag: string): void {
+  const fail = (why: string): never => {
+    throw inputError('output_unwritable', { path: '', message: `${flag} ${path}: ${why}`, hint: `Pass ${flag} a file path inside a writable folder.`, source: flag });
+  };
+  const existing = statOrNull(path);
+  if (existing?.isDirectory()) fail('is a directory');
+  let dir = dirname(path);
+  for (;;) {
+    const st = statOrNull(dir);
+    if (st !== undefined) {
+      if (!st.isDirectory()) fail(`${dir} is not a folder`);
+      try {
+        accessSync(dir, constants.W_OK);
+      } catch {
+        fail(`the folder ${dir} is not writable`);
+      }
+      return;
+    }
+    dir = dirname(dir);
+  }
+}
+
+/** stat, or undefined when nothing is there (also when a parent is a file: ENOTDIR). */
+function statOrNull(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

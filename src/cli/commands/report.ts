@@ -19,10 +19,12 @@ function chartWidth(flag: string | undefined): number {
 
 /** node:fs, with relative paths taken from `cwd` so messages show the path as typed. */
 async function fsReader(cwd: string) {
-  const { readFile, stat } = await import('node:fs/promises');
+  const { stat } = await import('node:fs/promises');
   const { resolve } = await import('node:path');
+  const { readTextBounded } = await import('../../guard/read-bounded.js');
+  const { reportLimit } = await import('../../guard/limits.js');
   return {
-    readText: (p: string) => readFile(resolve(cwd, p), 'utf8'),
+    readText: (p: string) => readTextBounded(resolve(cwd, p), reportLimit(p), p),
     kind: (p: string) => stat(resolve(cwd, p)).then((s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)), () => null),
   };
 }
@@ -38,6 +40,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .action(async (path: string, flags: ReportFlags) => {
       const width = chartWidth(flags.width);
       const { resolve } = await import('node:path');
+      if (flags.html) (await import('../../guard/out-path.js')).checkOutputFile(resolve(ctx.io.cwd, flags.html), '--html');
       const view = await import('../../report/view/index.js');
       const { parseLog } = await import('../../check/logs.js');
       const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), (text, file) => parseLog(text, file).records);

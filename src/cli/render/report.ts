@@ -29,8 +29,12 @@ function colors(c: ChalkInstance, names: (keyof typeof asciichart & string)[]): 
 const pow10 = (x: number): string => num(10 ** x, 3);
 
 function plot(series: number[][], opts: { c: ChalkInstance; log: boolean; colorNames: (keyof typeof asciichart & string)[] }): string {
-  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, 3)).padStart(10), colors: colors(opts.c, opts.colorNames) };
-  return asciichart.plot(series, cfg);
+  // asciichart sizes its grid from the finite min and max; a series without one (every
+  // value NaN or ±Infinity) would make that size NaN ("Invalid array length"), so it is left out.
+  const drawn = series.map((s, i) => ({ s, color: opts.colorNames[i]! })).filter(({ s }) => s.some(Number.isFinite));
+  if (drawn.length === 0) return opts.c.dim('  (no finite values to draw)');
+  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, 3)).padStart(10), colors: colors(opts.c, drawn.map((d) => d.color)) };
+  return asciichart.plot(drawn.map((d) => d.s), cfg);
 }
 
 /** The row under a chart: `marks[column]` placed under the data columns (after the y-axis). */

@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import JSON5 from 'json5';
-import { inputError } from '../../errors.js';
+import { inputError, isGclipError } from '../../errors.js';
 import type { StepRecord } from '../../record.js';
 import { decodeNumbers } from '../codec.js';
 import { RUN_FILES } from '../sinks/jsonl.js';
@@ -38,6 +38,7 @@ async function readOrFail(reader: ReportReader, file: string): Promise<string> {
   try {
     return await reader.readText(file);
   } catch (e) {
+    if (isGclipError(e)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw inputError('file_unreadable', { path: '', message: `cannot read ${file}: ${detail}`, source: file });
   }
