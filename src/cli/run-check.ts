@@ -10,6 +10,7 @@ import { annotations, evaluate, loadLog, parseBaseline, stepSummary, toJUnitXml,
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError, isGclipError } from '../errors.js';
 import { READ_LIMITS } from '../guard/limits.js';
+import { neutralize } from '../guard/neutralize.js';
 import { checkOutputFile } from '../guard/out-path.js';
 import { readTextBounded } from '../guard/read-bounded.js';
 import type { RunSummary, StepRecord } from '../record.js';
@@ -93,7 +94,7 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
   const summary = config.log.out === undefined
     ? await train(config, common)
     : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
-  if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${summary.runDir}`) + '\n');
+  if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${neutralize(summary.runDir)}`) + '\n');
   return { records, subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
 }
 

@@ -5,6 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
+import { ciSafeJson } from '../guard/neutralize.js';
 import type { RunSummary } from '../record.js';
 import { stringifyWithNonFinite } from '../report/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
@@ -49,6 +50,6 @@ export async function runTrainCommand(
     tensorboardDir: typeof flags.tensorboard === 'string' ? flags.tensorboard : config.log.tensorboard,
     signal: r.io.signal,
   });
-  r.io.out(flags.json ? stringifyWithNonFinite(summary) + '\n' : renderRunSummary(summary, r.outColor));
+  r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(summary)) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);
 }

@@ -1,6 +1,7 @@
 /** `gclip config validate FILE` and `gclip config print`: check a config, show the resolved one. */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { neutralize } from '../../guard/neutralize.js';
 import type { CommandContext } from '../program.js';
 import { loadRunConfig } from '../load-run-config.js';
 import { addTrainingFlags } from './train.js';
@@ -19,7 +20,7 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .action(async (file: string) => {
       const { config: resolved } = await loadRunConfig({ config: file }, ctx.io);
       const { model, data, clip } = resolved;
-      ctx.io.out(`✔ ${file} is valid (model ${model.kind}, data ${data.kind}, clip ${clip.kind})\n`);
+      ctx.io.out(`✔ ${neutralize(file)} is valid (model ${model.kind}, data ${data.kind}, clip ${clip.kind})\n`);
       ctx.setExit(0);
     });
   addTrainingFlags(config.command('print'))

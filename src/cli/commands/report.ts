@@ -61,5 +61,5 @@ async function writeHtml(file: string, report: import('../../report/view/index.j
   const { writeFileAtomic } = await import('../../report/atomic.js');
   const html = buildHtmlReport(report, await loadChartAssets((p) => readFile(p, 'utf8')));
   await writeFileAtomic(file, html);
-  ctx.io.err(`HTML report: ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+  ctx.io.err(`HTML report: ${(await import('../../guard/neutralize.js')).neutralize(file)} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
 }

@@ -10,6 +10,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { EventKind } from '../../record.js';
 import { summaryRows, type RunReport, type SweepReportView, type TerminalRunCharts, type TerminalSweepChart } from '../../report/view/index.js';
+import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
@@ -84,7 +85,8 @@ function onsetTable(r: RunReport, c: ChalkInstance): string {
 }
 
 /** Renders a run report with its terminal charts. */
-export function renderRunReport(r: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
+export function renderRunReport(report: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
+  const r = neutralizeDeep(report);
   const parts = [c.bold(`Run report: ${r.source}`), table(summaryRows(r.summary), c), runCharts(t, c), onsetTable(r, c)];
   return parts.filter(Boolean).join('\n\n') + '\n';
 }
@@ -112,7 +114,8 @@ function sweepChart(t: TerminalSweepChart, c: ChalkInstance): string {
 }
 
 /** Renders a sweep report: points table, chart, recommendation. */
-export function renderSweepReport(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
+export function renderSweepReport(report: SweepReportView, chart: TerminalSweepChart, c: ChalkInstance): string {
+  const [r, t] = [neutralizeDeep(report), neutralizeDeep(chart)];
   const rec = r.sweep.recommendation;
   const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
   return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';
