@@ -62,7 +62,8 @@ export async function loadConfigFile(path: string, read: Reader): Promise<Loaded
   const deep = findDeepNesting(text);
   if (deep) throw inputError('invalid_config_syntax', { path: '', message: `The config nests too deeply: ${deep.reason}`, hint: 'A gclip config nests a few levels; check that --config names the right file (docs/limits.md).', source: `${path}:${deep.line}` });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  // logLevel 'error': yaml would print warnings quoting the file's keys on stderr, past the neutraliser.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, logLevel: 'error' });
   const data = format === 'json' ? parseJson(path, text, lineCounter) : parseYaml(path, doc);
   const locate = (field: FieldPath) => locateIn(doc, lineCounter, field, path);
   if (!isMapping(data)) throw notAMapping(path, data, locate([]) ?? `${path}:1`);

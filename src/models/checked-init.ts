@@ -59,6 +59,8 @@ interface Budget {
   readonly file: string;
   readonly specs: readonly WeightSpec[];
   readonly slots: Spec[];
+  /** The tensors handed to tfjs, released if the build fails before a variable owns them. */
+  readonly made: tf.Tensor[];
   remaining: number;
 }
 
@@ -89,7 +91,9 @@ class GclipCheckedInit extends Zeros {
     const budget = budgets.get(this.slot.budget);
     const spec = budget?.slots[this.slot.slot];
     if (budget && spec) check(budget, spec, shape);
-    return super.apply(shape, dtype);
+    const made = super.apply(shape, dtype);
+    budget?.made.push(made);
+    return made;
   }
 
   getConfig(): Slot {
@@ -141,9 +145,13 @@ export async function buildChecked<T>(topology: Record<string, unknown>, o: { at
   const id = `b${nextId++}`;
   const slots: Spec[] = [];
   rewrite(topology, o.at, id, slots);
-  budgets.set(id, { file: o.file, specs: o.specs, slots, remaining: o.specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0) });
+  const budget: Budget = { file: o.file, specs: o.specs, slots, made: [], remaining: o.specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0) };
+  budgets.set(id, budget);
   try {
     return await build();
+  } catch (e) {
+    for (const t of budget.made) if (!t.isDisposed) t.dispose();
+    throw e;
   } finally {
     budgets.delete(id);
   }

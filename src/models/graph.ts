@@ -6,6 +6,7 @@
  * on names and counts only, and turns each of those into an exit-2 error with its path.
  */
 import { inputError, type GclipError } from '../errors.js';
+import { preview } from '../guard/shape.js';
 import { MODEL_LIMITS } from './limits.js';
 
 const CONTAINERS = new Set(['Functional', 'Model']);
@@ -63,8 +64,8 @@ function readLayers(layers: readonly unknown[], at: string, file: string): { cou
     if (inner !== undefined && inner !== entry.name) throw graphError(file, `${here}.config.name`, `layer name '${String(inner)}' differs from the entry's name '${entry.name}'`, REEXPORT);
     if (counts.has(entry.name)) throw graphError(file, `${here}.name`, `two layers are named '${entry.name}'`, REEXPORT);
     counts.set(entry.name, initialNodes(entry));
-    const nodes = entry.inbound_nodes ?? [];
-    if (!Array.isArray(nodes)) throw graphError(file, `${here}.inbound_nodes`, `expected a list of inbound nodes, received ${JSON.stringify(nodes)?.slice(0, 60)}`, REEXPORT);
+    const nodes = entry.inbound_nodes;
+    if (!Array.isArray(nodes)) throw graphError(file, `${here}.inbound_nodes`, `expected a list of inbound nodes ([] for an input layer), received ${preview(nodes)}`, REEXPORT);
     nodes.forEach((node, j) => calls.push(readCall(node, entry.name as string, `${here}.inbound_nodes[${j}]`, file)));
   });
   for (const call of calls) {
@@ -137,7 +138,7 @@ function checkFunctional(config: Record<string, unknown>, at: string, file: stri
  * `at` is the JSON path of `topology` for errors.
  *
  * Checks: at most `MODEL_LIMITS.layers` layers; layers named uniquely (entry and config
- * name equal); each inbound node a non-empty list of [layer, node, tensor, kwargs] naming
+ * name equal); every layer with an `inbound_nodes` list; each inbound node a non-empty list of [layer, node, tensor, kwargs] naming
  * an existing layer; every call can run (no cycle, no node index past the calls a layer
  * gets); `input_layers` and `output_layers` name nodes that exist.
  *

@@ -146,7 +146,9 @@ async function fromTopology(parsed: Parsed, file: string, specs: readonly Weight
     // tfjs does not clean up a model it failed to finish; release the weights it made.
     for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name)) v.dispose();
     if (isGclipError(e)) throw e;
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    // tfjs's own errors say what is wrong; a TypeError from inside it only says that a field it needed was missing.
+    const raw = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    const message = e instanceof TypeError || raw.includes('undefined') ? 'a field it needs is missing or of the wrong type' : raw;
     throw modelError('model_unsupported', file, parsed.topologyPath, `TensorFlow.js could not build this model: ${message}`, 'gclip loads Keras 2 / tfjs layer models with one input and one output; re-export the model with tensorflowjs_converter.');
   }
 }
