@@ -137,7 +137,7 @@ function checkFunctional(config: Record<string, unknown>, at: string, file: stri
  * Sequential models and wrappers too), so `tf.models.modelFromJSON` cannot loop forever.
  * `at` is the JSON path of `topology` for errors.
  *
- * Checks: at most `MODEL_LIMITS.layers` layers; layers named uniquely (entry and config
+ * Checks: every `class_name` a string; at most `MODEL_LIMITS.layers` layers; layers named uniquely (entry and config
  * name equal); every layer with an `inbound_nodes` list; each inbound node a non-empty list of [layer, node, tensor, kwargs] naming
  * an existing layer; every call can run (no cycle, no node index past the calls a layer
  * gets); `input_layers` and `output_layers` name nodes that exist.
@@ -147,6 +147,8 @@ function checkFunctional(config: Record<string, unknown>, at: string, file: stri
 export function checkLayerGraph(topology: unknown, at: string, file: string, seen = { layers: 0 }): void {
   if (Array.isArray(topology)) return topology.forEach((v, i) => checkLayerGraph(v, `${at}[${i}]`, file, seen));
   if (!isRecord(topology)) return;
+  // tfjs looks classes up by property key, so ["Functional"] would build a functional model unchecked.
+  if ('class_name' in topology && typeof topology.class_name !== 'string') throw graphError(file, `${at}.class_name`, `expected a class name, received ${preview(topology.class_name)}`, REEXPORT);
   const config = topology.config;
   if (CONTAINERS.has(topology.class_name as string) && isRecord(config)) checkFunctional(config, `${at}.config`, file, seen);
   for (const [key, value] of Object.entries(topology)) {

@@ -141,7 +141,11 @@ async function fromTopology(parsed: Parsed, file: string, specs: readonly Weight
   const before = new Set(Object.keys(registeredVariables()));
   try {
     const build = () => tf.models.modelFromJSON({ modelTopology: parsed.topology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
-    return await buildChecked(parsed.topology, { at: parsed.topologyPath, file, specs }, build);
+    const model = await buildChecked(parsed.topology, { at: parsed.topologyPath, file, specs }, build);
+    // Layers no output depends on are not part of the model, and model.dispose() would never free their weights.
+    const kept = new Set(model.weights.map((w) => (w.read() as tf.Variable).name));
+    for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name) && !kept.has(name)) v.dispose();
+    return model;
   } catch (e) {
     // tfjs does not clean up a model it failed to finish; release the weights it made.
     for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name)) v.dispose();

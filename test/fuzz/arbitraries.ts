@@ -38,16 +38,18 @@ interface Mutation {
 function apply(doc: unknown, m: Mutation): unknown {
   const paths = pathsOf(doc);
   const path = paths[m.pick % paths.length]!;
-  if (path.length === 0) return m.op === 'replace' ? m.value : m.op === 'wrap' ? [doc] : doc;
+  // Values are cloned in: the nasty constants are shared between runs and must never end up inside themselves.
+  const value = structuredClone(m.value);
+  if (path.length === 0) return m.op === 'replace' ? value : m.op === 'wrap' ? [doc] : doc;
   const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], doc) as Record<string | number, unknown>;
   const key = path[path.length - 1]!;
   const old = parent[key];
   if (m.op === 'delete') {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete parent[key];
-  } else if (m.op === 'replace') parent[key] = m.value;
+  } else if (m.op === 'replace') parent[key] = value;
   else if (m.op === 'wrap') parent[key] = [old];
-  else if (m.op === 'copy') parent[key] = structuredClone(paths.length > 1 ? old : m.value);
+  else if (m.op === 'copy') parent[key] = structuredClone(paths.length > 1 ? old : value);
   else if (!Array.isArray(parent)) {
     delete parent[key];
     parent[(typeof m.value === 'string' ? m.value : (JSON.stringify(m.value) ?? 'k')).slice(0, 20)] = old;

@@ -120,6 +120,13 @@ describe('sizes refused before allocating', () => {
     expect(shardReads()).toBe(0);
   });
 
+  it('frees the weights of layers no output depends on (model.dispose() never sees them)', async () => {
+    const before = tf.memory().numTensors;
+    const json = edit((d) => (d.modelTopology.model_config.config.output_layers = [['hidden', 0, 0]]));
+    expect((await failure(loadModelJson('m/model.json', inMemory(json)))).code).toBe('model_weights_mismatch');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses a model.json over 16 MiB and one nested past 100 levels', async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(17 * 2 ** 20) });
     expect((await failure(loadModelJson('m/model.json', inMemory(big)))).code).toBe('file_too_large');
@@ -137,10 +144,15 @@ describe('damaged layer graphs (these made tfjs loop forever, deaf to Ctrl-C)', 
     ['a cycle', (d: Doc) => (layers(d)[1]!.inbound_nodes = [[['hidden', 0, 0, {}]]]), 'layers[1].inbound_nodes[0]', "layer 'embed' needs node 0 of layer 'hidden'"],
     ['a node index past the calls', (d: Doc) => (layers(d)[2]!.inbound_nodes = [[['embed', 5, 0, {}]]]), 'layers[2].inbound_nodes[0]', "needs node 5 of layer 'embed'"],
     ['a flattened input entry', (d: Doc) => (layers(d)[2]!.inbound_nodes = [['embed', 0, 0, {}]]), 'layers[2].inbound_nodes[0][0]', 'expected [layer name, node index, tensor index, kwargs], received "embed"'],
+    ['a class name that is a list (tfjs looks it up as "Functional")', (d: Doc) => {
+      (d.modelTopology.model_config as unknown as { class_name: unknown }).class_name = ['Functional'];
+      delete (layers(d)[0] as Partial<Layer>).name;
+    }, 'class_name', 'expected a class name, received a list of 1 item'],
     ['two layers of one name', (d: Doc) => { layers(d)[2]!.name = 'embed'; layers(d)[2]!.config.name = 'embed'; }, 'layers[2].name', "two layers are named 'embed'"],
   ])('%s → model_bad_graph at the node', async (_name, change, at, message) => {
     const e = await failure(loadModelJson('m/model.json', inMemory(edit(change))));
-    expect([e.code, e.exitCode, e.issues[0]!.path, e.issues[0]!.source]).toEqual(['model_bad_graph', 2, `modelTopology.model_config.config.${at}`, 'm/model.json']);
+    const path = at === 'class_name' ? 'modelTopology.model_config.class_name' : `modelTopology.model_config.config.${at}`;
+    expect([e.code, e.exitCode, e.issues[0]!.path, e.issues[0]!.source]).toEqual(['model_bad_graph', 2, path, 'm/model.json']);
     expect(e.issues[0]!.message).toContain(message);
   });
 });
