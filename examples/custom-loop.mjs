@@ -7,7 +7,10 @@ import { monitor } from 'gclip';
 const run = monitor({ clip: { kind: 'norm', maxNorm: 2 }, out: process.argv[2] ?? 'runs/example-custom-loop' });
 
 const model = tf.sequential({
-  layers: [tf.layers.dense({ units: 8, inputShape: [3], activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  layers: [
+    tf.layers.dense({ units: 8, inputShape: [3], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ],
 });
 const optimizer = tf.train.adam(1e-2);
 const xs = tf.randomUniform([64, 3], -1, 1, 'float32', 3);

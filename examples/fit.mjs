@@ -8,7 +8,10 @@ import { monitor } from 'gclip';
 const run = monitor({ clip: { kind: 'norm', maxNorm: 5 }, out: process.argv[2] ?? 'runs/example-fit' });
 
 const model = tf.sequential({
-  layers: [tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  layers: [
+    tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ],
 });
 // The two-line change: wrap the optimizer...
 model.compile({ optimizer: run.optimizer(tf.train.adam(1e-2)), loss: 'meanSquaredError' });
