@@ -64,6 +64,14 @@ describe('evaluate', () => {
     expect(byName(clipped, 'clip_rate', { clipRate: { min: 0.2, max: 0.6 } })?.passed).toBe(true);
   });
 
+  it("measures but never fails the clip rate of a strategy that sets it by design (AutoClip, AGC)", () => {
+    const allClipped = healthy.map((r) => ({ ...r, clipped: true }));
+    const result = evaluate(allClipped, checkSchema.parse({}), undefined, 'by-design').criteria.find((c) => c.name === 'clip_rate');
+    expect(result).toMatchObject({ passed: true, value: 1 });
+    expect(result?.reason).toContain('not judged');
+    expect(byName(allClipped, 'clip_rate')).toMatchObject({ passed: false, value: 1 });
+  });
+
   it('fails value criteria it cannot measure, saying why', () => {
     const allNan = [foreignRecord({ step: 1, loss: Number.NaN, gradNorm: Number.NaN })];
     expect(byName(allNan, 'loss_ratio')).toMatchObject({ passed: false, value: null });

@@ -99,13 +99,14 @@ function collect(into: StepRecord[]): Sink {
 }
 
 async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRender): Promise<Judged> {
-  const [{ initBackend }, { train }, { runSession }, { plannedSteps }, { createProgressSink }, { backendLine }] = await Promise.all([
+  const [{ initBackend }, { train }, { runSession }, { plannedSteps }, { createProgressSink }, { backendLine }, { createStrategy }] = await Promise.all([
     import('../runtime/backend.js'),
     import('../train/run.js'),
     import('../train/session.js'),
     import('../train/setup.js'),
     import('./render/progress.js'),
     import('./run-train.js'),
+    import('../clip/registry.js'),
   ]);
   const { config, quiet } = input;
   const choice = await initBackend(config.backend);
@@ -119,7 +120,10 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
     ? await train(config, common)
     : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
   if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${neutralize(summary.runDir)}`) + '\n');
-  return { records, summary, planned: plannedSteps(config), subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
+  // A plugin module's declarations are only known once loaded; its rate is judged.
+  const byDesign = config.clip.kind !== 'module' && createStrategy(config.clip).clipRateByDesign === true;
+  const clipping: ClipKnowledge = byDesign ? 'by-design' : 'recorded';
+  return { records, clipping, summary, planned: plannedSteps(config), subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
 }
 
 /** A run that did not end ok is worth a warning even when the criteria pass. */

@@ -110,6 +110,7 @@ function validate(options: AdaptiveGradClipOptions): Required<Omit<AdaptiveGradC
  * timm `adaptive_clip_grad` for PyTorch layouts. Direction is preserved per unit only.
  *
  * Readback: `coef` (smallest unit scale; 1 when nothing clipped), `clippedUnits` (count).
+ * Declares `clipRateByDesign`: a step counts as clipped when any unit is, which is most steps.
  * @throws GclipError `invalid_clip_option` for a non-positive clipping/eps or a bad layout.
  */
 export function adaptiveGradClip(options: AdaptiveGradClipOptions = {}): ClipStrategy<EmptyState> {
@@ -129,5 +130,6 @@ export function adaptiveGradClip(options: AdaptiveGradClipOptions = {}): ClipStr
       });
       return { grads: out, readback: { coef: coef as tf.Scalar, clippedUnits: clippedUnits as tf.Scalar } };
     }),
+    { clipRateByDesign: true },
   );
 }

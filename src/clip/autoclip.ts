@@ -96,7 +96,8 @@ function nextOf(state: AutoClipState, norm: number, r: Resolved): AutoClipState 
  * can pin the threshold at 0 and freeze training). The current step still uses its own norm.
  *
  * Readback: `coef`, `threshold` (η), `norm` (the L2 norm that `next` appends). Declares
- * `scalesUniformly` (every gradient × coef).
+ * `scalesUniformly` (every gradient × coef) and `clipRateByDesign` (it clips about
+ * 1 − percentile/100 of the steps once its history fills).
  */
 export function autoClip(options: AutoClipOptions = {}): ClipStrategy<AutoClipState> {
   const o = resolve(options);
@@ -104,6 +105,7 @@ export function autoClip(options: AutoClipOptions = {}): ClipStrategy<AutoClipSt
     kind: 'autoclip',
     options: o,
     scalesUniformly: true,
+    clipRateByDesign: true,
     init: () => ({ history: [] }),
     apply: (grads: readonly Tensor[], state, ctx) =>
       tf.tidy(() => {

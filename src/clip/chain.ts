@@ -45,6 +45,8 @@ export function chain(...strategies: ClipStrategy[]): ClipStrategy<ChainState> {
   return {
     kind: 'chain',
     options: { strategies: strategies.map((s) => ({ kind: s.kind, ...s.options })) },
+    // A step counts as clipped when any stage clipped it, so one stage by design makes the chain so.
+    ...(strategies.some((s) => s.clipRateByDesign === true) && { clipRateByDesign: true }),
     init: (vars) => strategies.map((s) => s.init(vars)),
     apply: (grads, state, ctx) =>
       tf.tidy(() => {

@@ -7,6 +7,7 @@ import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
 import { inputError, isGclipError } from '../errors.js';
 import { CLIP_KINDS } from './registry.js';
+import type { StrategyTraits } from './stateless.js';
 import type { ClipOutput, ClipStrategy } from './types.js';
 
 /** Checks `kind`, `init`, `apply`, `next` (and a thenable, i.e. an async factory). */
@@ -48,9 +49,13 @@ function checkDeclarations(file: string, s: Record<string, unknown>): void {
 }
 
 /** The declarations of `strategy` that a guard keeps (only those it makes). */
-function declarationsOf(strategy: ClipStrategy): Pick<ClipStrategy, 'fixedThreshold' | 'scalesUniformly'> {
-  const { fixedThreshold, scalesUniformly } = strategy;
-  return { ...(fixedThreshold !== undefined && { fixedThreshold }), ...(scalesUniformly !== undefined && { scalesUniformly }) };
+function declarationsOf(strategy: ClipStrategy): StrategyTraits {
+  const { fixedThreshold, scalesUniformly, clipRateByDesign } = strategy;
+  return {
+    ...(fixedThreshold !== undefined && { fixedThreshold }),
+    ...(scalesUniformly !== undefined && { scalesUniformly }),
+    ...(clipRateByDesign === true && { clipRateByDesign }),
+  };
 }
 
 /**
@@ -58,7 +63,7 @@ function declarationsOf(strategy: ClipStrategy): Pick<ClipStrategy, 'fixedThresh
  * `invalid_plugin` error naming the file: `init`/`next` must return JSON data (no tensors,
  * functions, NaN or cycles; checked by a walk, no readback), `apply` must return one
  * gradient tensor per input of the same shape and a readback of scalar tensors. Keeps the
- * plugin's `fixedThreshold` and `scalesUniformly`; never a `fusedStep`.
+ * plugin's `fixedThreshold`, `scalesUniformly` and `clipRateByDesign`; never a `fusedStep`.
  */
 export function guardPlugin<S>(file: string, strategy: ClipStrategy<S>): ClipStrategy<S> {
   return {

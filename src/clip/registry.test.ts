@@ -24,23 +24,28 @@ describe('createStrategy', () => {
 
 describe('what each built-in strategy declares for the loop', () => {
   it.each([
-    ['none', {}, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
-    ['norm', { maxNorm: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: true, fused: true }],
-    ['value', { clipValue: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: undefined, fused: false }],
-    ['tensor-norm', { maxNorm: 0.1 }, { fixedThreshold: undefined, scalesUniformly: undefined, fused: false }],
-    ['agc', {}, { fixedThreshold: undefined, scalesUniformly: undefined, fused: false }],
-    ['autoclip', {}, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
-    ['zclip', { maxNorm: 1 }, { fixedThreshold: undefined, scalesUniformly: true, fused: false }],
+    ['none', {}, { fixedThreshold: undefined, scalesUniformly: true, byDesign: undefined, fused: false }],
+    ['norm', { maxNorm: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: true, byDesign: undefined, fused: true }],
+    ['value', { clipValue: 0.1 }, { fixedThreshold: 0.1, scalesUniformly: undefined, byDesign: undefined, fused: false }],
+    ['tensor-norm', { maxNorm: 0.1 }, { fixedThreshold: undefined, scalesUniformly: undefined, byDesign: undefined, fused: false }],
+    ['agc', {}, { fixedThreshold: undefined, scalesUniformly: undefined, byDesign: true, fused: false }],
+    ['autoclip', {}, { fixedThreshold: undefined, scalesUniformly: true, byDesign: true, fused: false }],
+    ['zclip', { maxNorm: 1 }, { fixedThreshold: undefined, scalesUniformly: true, byDesign: undefined, fused: false }],
   ])('%s', (kind, extra, declared) => {
     const s = createStrategy(clipSchema.parse({ kind, ...extra }));
-    expect({ fixedThreshold: s.fixedThreshold, scalesUniformly: s.scalesUniformly, fused: typeof s.fusedStep === 'function' }).toEqual(declared);
+    expect({ fixedThreshold: s.fixedThreshold, scalesUniformly: s.scalesUniformly, byDesign: s.clipRateByDesign, fused: typeof s.fusedStep === 'function' }).toEqual(declared);
     // The fused step is not an enumerable key: a spread copy does not carry it.
     expect(Object.keys(s)).not.toContain('fusedStep');
   });
 
   it('declares nothing for a chain (its children are asked nothing either)', () => {
     const s = createStrategy(clipSchema.parse({ kind: 'chain', strategies: [{ kind: 'norm', maxNorm: 1 }] }));
-    expect([s.fixedThreshold, s.scalesUniformly, s.fusedStep]).toEqual([undefined, undefined, undefined]);
+    expect([s.fixedThreshold, s.scalesUniformly, s.fusedStep, s.clipRateByDesign]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('declares a clip rate by design for a chain with a stage that has one', () => {
+    const s = createStrategy(clipSchema.parse({ kind: 'chain', strategies: [{ kind: 'norm', maxNorm: 1 }, { kind: 'autoclip' }] }));
+    expect(s.clipRateByDesign).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Tensor } from '../runtime/tf.js';
 export type EmptyState = Record<string, never>;
 
 /** The declarations a strategy makes for the loop (see `ClipStrategy`), fused step aside. */
-export type StrategyTraits = Pick<ClipStrategy, 'fixedThreshold' | 'scalesUniformly'>;
+export type StrategyTraits = Pick<ClipStrategy, 'fixedThreshold' | 'scalesUniformly' | 'clipRateByDesign'>;
 
 /**
  * Builds a `ClipStrategy` whose state is `{}`: `init` returns `{}`, `next` returns the state

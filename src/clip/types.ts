@@ -60,7 +60,7 @@ export type FusedStep = (step: FusedStepInput) => FusedStepOutput | null;
  *   as constants, never reads tensors back, never disposes its inputs.
  * - `next(state, measured)` → the state for the next step, host arithmetic only.
  *
- * Three optional declarations tell the loop what it would otherwise look up by kind.
+ * Four optional declarations tell the loop what it would otherwise look up by kind.
  */
 export interface ClipStrategy<S = unknown> {
   /** Registry key (`none`, `norm`, `value`, ...). */
@@ -79,6 +79,13 @@ export interface ClipStrategy<S = unknown> {
    * pre-clip ones × coef (‖c·g‖_p = c·‖g‖_p for every p) instead of measuring them again.
    */
   readonly scalesUniformly?: boolean;
+  /**
+   * True when the threshold follows the gradients or weights themselves (AutoClip: a
+   * percentile of past norms; AGC: each unit's ratio to its weights), so the share of
+   * clipped steps is set by the options, not by the run's health. `gclip check` reports
+   * such a run's clip rate without judging it.
+   */
+  readonly clipRateByDesign?: boolean;
   /**
    * The fused kernel that replaces norms → `apply` → pack on steps without a validation loss
    * or histograms. Built-ins set it as a non-enumerable property (`withFusedStep`), so a copy

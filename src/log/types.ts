@@ -40,9 +40,10 @@ export interface LogOptions {
  * What a log says about clipping: `recorded` (a gclip log records it per step), `derived`
  * (a foreign log's pre-clip norms against the max norm given with `--max-grad-norm`), or
  * `unknown` (a foreign log's norms are pre-clip, HF `grad_norm` and Lightning
- * `grad_2.0_norm_total` alike, and the run's max norm was not given).
+ * `grad_2.0_norm_total` alike, and the run's max norm was not given), or `by-design` (a
+ * recorded rate set by the strategy's own options: `ClipStrategy.clipRateByDesign`).
  */
-export type ClipKnowledge = 'recorded' | 'derived' | 'unknown';
+export type ClipKnowledge = 'recorded' | 'derived' | 'unknown' | 'by-design';
 
 /** How to give a foreign run's max norm, said wherever its clip rate is unknown (check and report). */
 export const MAX_GRAD_NORM_HINT = "pass --max-grad-norm X, the run's max_grad_norm (Hugging Face's default is 1.0)";

@@ -216,6 +216,14 @@ describe('gclip check --config: train, then judge', () => {
     ]);
   });
 
+  it('measures an AGC run clipping every step without failing it: AGC sets that rate by design', () => {
+    const { r, result } = checkJson(['--config', 'configs/ci-check.yaml', '--clip', 'agc', '--quiet']);
+    const rate = result.criteria.find((c) => c.name === 'clip_rate');
+    expect(rate).toMatchObject({ passed: true, value: 1 });
+    expect(rate?.reason).toContain('not judged');
+    expect(r.code).toBe(0);
+  });
+
   it('fails the exploding RNN (no clipping) on non-finite values or divergence: exit 1', () => {
     const { r, result, failed } = checkJson(['--config', 'configs/exploding-rnn.yaml', '--quiet']);
     expect(r.code).toBe(1);
