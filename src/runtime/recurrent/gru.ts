@@ -1,0 +1,131 @@
+/**
+ * The GRU cell of tfjs-layers 4.22 (`GRUCell.call`, reset gate applied before the
+ * recurrent product: Keras `reset_after=false`, the only variant tfjs has) over a whole
+ * sequence, forward and backward. Gates in Keras order z, r, h̃; U = [U_zr | U_h]:
+ *
+ *   m = x·W + b;  z = σ(m_z + (h·U_zr)_z);  r = σ(m_r + (h·U_zr)_r)
+ *   h̃ = act(m_h + (r ⊙ h)·U_h);  h' = z ⊙ h + (1 − z) ⊙ h̃
+ *
+ * Two products per step each way; elementwise ops rounded to float32 in tfjs's order, and
+ * the gradient of h summed in the order of tfjs's tape: ((dy + z⊙g) + r⊙(dq·U_hᵀ)) + dz·U_zrᵀ.
+ */
+import type { tf } from '../tf.js';
+import { through } from './activations.js';
+import { addStepGradient, type BackwardPass, type ForwardPass } from './pass.js';
+
+type Info = tf.TensorInfo;
+const f = Math.fround;
+
+/** The recurrent kernel's two blocks as the loops use them. */
+export interface GruKernels {
+  /** Forward: U_zr [u, 2u], U_h [u, u]; backward: their transposes [2u, u], [u, u]. */
+  readonly zr: Info;
+  readonly h: Info;
+}
+
+/** Runs the forward loop: fills the tape's h, gate activations, derivatives and r ⊙ h. */
+export function gruForward(p: ForwardPass, k: GruKernels): void {
+  const { ws, layout: L, bias, act, gate } = p;
+  const { batch: B, steps: T, units: u } = p.dims;
+  const G = 3 * u;
+  const rh = ws.alloc([B, u]);
+  for (let s = 0; s < T; s++) {
+    const R = ws.product(p.state, k.zr);
+    let tape = ws.io.view(p.tape);
+    let xp = ws.io.read(p.xp);
+    const r = ws.io.read(R);
+    const left = ws.io.view(rh);
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const hPrev = L.h + (s * B + b) * u;
+      for (let j = 0; j < u; j++) {
+        const mz = bias === null ? xp[zRow + j]! : f(xp[zRow + j]! + bias[j]!);
+        const mr = bias === null ? xp[zRow + u + j]! : f(xp[zRow + u + j]! + bias[u + j]!);
+        const zPre = f(mz + r[b * 2 * u + j]!);
+        const rPre = f(mr + r[b * 2 * u + u + j]!);
+        const z = gate.y(zPre), rg = gate.y(rPre);
+        tape[L.act + zRow + j] = z;
+        tape[L.act + zRow + u + j] = rg;
+        tape[L.deriv + zRow + j] = gate.d(zPre, z);
+        tape[L.deriv + zRow + u + j] = gate.d(rPre, rg);
+        left[b * u + j] = tape[L.extra + (s * B + b) * u + j] = f(rg * tape[hPrev + j]!);
+      }
+    }
+    ws.free(R);
+    const Q = ws.product(rh, k.h);
+    tape = ws.io.view(p.tape);
+    xp = ws.io.read(p.xp);
+    const q = ws.io.read(Q);
+    const next = ws.io.view(p.state);
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const hPrev = L.h + (s * B + b) * u;
+      const hOut = hPrev + B * u;
+      for (let j = 0; j < u; j++) {
+        const mh = bias === null ? xp[zRow + 2 * u + j]! : f(xp[zRow + 2 * u + j]! + bias[2 * u + j]!);
+        const hPre = f(mh + q[b * u + j]!);
+        const hh = act.y(hPre);
+        tape[L.act + zRow + 2 * u + j] = hh;
+        tape[L.deriv + zRow + 2 * u + j] = act.d(hPre, hh);
+        const z = tape[L.act + zRow + j]!;
+        const h = f(f(z * tape[hPrev + j]!) + f(f(1 - z) * hh));
+        tape[hOut + j] = h;
+        next[b * u + j] = h;
+      }
+    }
+    ws.free(Q);
+  }
+}
+
+/**
+ * Runs the backward loop (last step first): fills dz and leaves in `dh` the gradient of the
+ * initial state. `k` holds the transposed blocks.
+ */
+export function gruBackward(p: BackwardPass, k: GruKernels): void {
+  const { ws, layout: L, act, gate, dh } = p;
+  const { batch: B, steps: T, units: u } = p.dims;
+  const G = 3 * u;
+  const dq = ws.alloc([B, u]);
+  const dzr = ws.alloc([B, 2 * u]);
+  const partial = new Float32Array(B * u);
+  if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), T - 1, p.dims);
+  for (let s = T - 1; s >= 0; s--) {
+    let tape = ws.io.read(p.tape);
+    let dz = ws.io.view(p.dz);
+    const left = ws.io.view(dq);
+    let zr = ws.io.view(dzr);
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const hPrev = L.h + (s * B + b) * u;
+      for (let j = 0; j < u; j++) {
+        const g = dh[b * u + j]!;
+        const z = tape[L.act + zRow + j]!, hh = tape[L.act + zRow + 2 * u + j]!, hp = tape[hPrev + j]!;
+        const dzTotal = f(f(g * hp) - f(g * hh));
+        partial[b * u + j] = f(g * z);
+        left[b * u + j] = dz[zRow + 2 * u + j] = through(f(g * f(1 - z)), tape[L.deriv + zRow + 2 * u + j]!, act.masked);
+        zr[b * 2 * u + j] = dz[zRow + j] = through(dzTotal, tape[L.deriv + zRow + j]!, gate.masked);
+      }
+    }
+    if (p.returnSequences && s > 0) addStepGradient(partial, ws.io.read(p.dy), s - 1, p.dims);
+    const Drh = ws.product(dq, k.h);
+    tape = ws.io.read(p.tape);
+    dz = ws.io.view(p.dz);
+    zr = ws.io.view(dzr);
+    const drh = ws.io.read(Drh);
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const hPrev = L.h + (s * B + b) * u;
+      for (let j = 0; j < u; j++) {
+        const g = drh[b * u + j]!;
+        const rg = tape[L.act + zRow + u + j]!;
+        zr[b * 2 * u + u + j] = dz[zRow + u + j] = through(f(g * tape[hPrev + j]!), tape[L.deriv + zRow + u + j]!, gate.masked);
+        partial[b * u + j] = f(partial[b * u + j]! + f(g * rg));
+      }
+    }
+    ws.free(Drh);
+    const Dh = ws.product(dzr, k.zr);
+    const dhc = ws.io.read(Dh);
+    for (let i = 0; i < dh.length; i++) dh[i] = f(partial[i]! + dhc[i]!);
+    ws.free(Dh);
+  }
+}

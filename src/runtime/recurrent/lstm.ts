@@ -1,0 +1,107 @@
+/**
+ * The LSTM cell of tfjs-layers 4.22 (`LSTMCell.call`) over a whole sequence, forward and
+ * backward. Per step, with gates in Keras order i, f, c, o and σ the recurrent activation:
+ *
+ *   z = (x·W + h·U) + b;  i = σ(z_i);  f = σ(z_f);  ĉ = act(z_c);  o = σ(z_o)
+ *   c' = f ⊙ c + i ⊙ ĉ;  h' = o ⊙ act(c')
+ *
+ * Every elementwise op is rounded to float32 in tfjs's order; the backward pass forms the
+ * same products tfjs's gradients form (so NaN and ±∞ spread the same way).
+ */
+import type { tf } from '../tf.js';
+import { through } from './activations.js';
+import { addStepGradient, forwardSteps, type BackwardPass, type ForwardPass } from './pass.js';
+
+const f = Math.fround;
+
+/** Runs the forward loop: fills the tape's h, c, gate activations and derivatives. */
+export function lstmForward(p: ForwardPass): void {
+  const { layout: L, bias, act, gate } = p;
+  const { batch: B, units: u } = p.dims;
+  const G = 4 * u;
+  forwardSteps(p, (s, { tape, xp, r, next }) => {
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const rRow = b * G;
+      const aRow = L.act + zRow;
+      const dRow = L.deriv + zRow;
+      const cPrev = L.c + (s * B + b) * u;
+      const cOut = cPrev + B * u;
+      const hOut = L.h + ((s + 1) * B + b) * u;
+      const eRow = (s * B + b) * u;
+      for (let j = 0; j < u; j++) {
+        let zi = f(xp[zRow + j]! + r[rRow + j]!);
+        let zf = f(xp[zRow + u + j]! + r[rRow + u + j]!);
+        let zc = f(xp[zRow + 2 * u + j]! + r[rRow + 2 * u + j]!);
+        let zo = f(xp[zRow + 3 * u + j]! + r[rRow + 3 * u + j]!);
+        if (bias !== null) {
+          zi = f(zi + bias[j]!);
+          zf = f(zf + bias[u + j]!);
+          zc = f(zc + bias[2 * u + j]!);
+          zo = f(zo + bias[3 * u + j]!);
+        }
+        const i = gate.y(zi), fg = gate.y(zf), cc = act.y(zc), o = gate.y(zo);
+        tape[aRow + j] = i;
+        tape[aRow + u + j] = fg;
+        tape[aRow + 2 * u + j] = cc;
+        tape[aRow + 3 * u + j] = o;
+        tape[dRow + j] = gate.d(zi, i);
+        tape[dRow + u + j] = gate.d(zf, fg);
+        tape[dRow + 2 * u + j] = act.d(zc, cc);
+        tape[dRow + 3 * u + j] = gate.d(zo, o);
+        const c = f(f(fg * tape[cPrev + j]!) + f(i * cc));
+        const tc = act.y(c);
+        const h = f(o * tc);
+        tape[cOut + j] = c;
+        tape[L.extra + eRow + j] = tc;
+        tape[L.extraDeriv + eRow + j] = act.d(c, tc);
+        tape[hOut + j] = h;
+        next[b * u + j] = h;
+      }
+    }
+  });
+}
+
+/**
+ * Runs the backward loop (last step first): fills dz with the gates' pre-activation
+ * gradients and leaves in `dh`/`dc` the gradients of the initial states. `ut` is the
+ * recurrent kernel transposed [4u, u] (dh_prev = dz · Uᵀ).
+ */
+export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
+  const { ws, layout: L, act, gate, dh, dc } = p;
+  const { batch: B, steps: T, units: u } = p.dims;
+  const G = 4 * u;
+  const op = ws.alloc([B, G]);
+  for (let s = T - 1; s >= 0; s--) {
+    if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
+    const tape = ws.io.read(p.tape);
+    const dz = ws.io.view(p.dz);
+    const left = ws.io.view(op);
+    for (let b = 0; b < B; b++) {
+      const zRow = (s * B + b) * G;
+      const aRow = L.act + zRow;
+      const dRow = L.deriv + zRow;
+      const eRow = (s * B + b) * u;
+      const cPrev = L.c + eRow;
+      for (let j = 0; j < u; j++) {
+        const k = b * u + j;
+        const g = dh[k]!;
+        const i = tape[aRow + j]!, fg = tape[aRow + u + j]!, cc = tape[aRow + 2 * u + j]!, o = tape[aRow + 3 * u + j]!;
+        const dzo = through(f(g * tape[L.extra + eRow + j]!), tape[dRow + 3 * u + j]!, gate.masked);
+        const dcs = f(dc[k]! + through(f(g * o), tape[L.extraDeriv + eRow + j]!, act.masked));
+        const dzi = through(f(dcs * cc), tape[dRow + j]!, gate.masked);
+        const dzf = through(f(dcs * tape[cPrev + j]!), tape[dRow + u + j]!, gate.masked);
+        const dzc = through(f(dcs * i), tape[dRow + 2 * u + j]!, act.masked);
+        dc[k] = f(dcs * fg);
+        const at = b * G + j;
+        left[at] = dz[zRow + j] = dzi;
+        left[at + u] = dz[zRow + u + j] = dzf;
+        left[at + 2 * u] = dz[zRow + 2 * u + j] = dzc;
+        left[at + 3 * u] = dz[zRow + 3 * u + j] = dzo;
+      }
+    }
+    const P = ws.product(op, ut);
+    dh.set(ws.io.read(P));
+    ws.free(P);
+  }
+}

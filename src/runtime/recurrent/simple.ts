@@ -1,0 +1,48 @@
+/**
+ * The SimpleRNN cell of tfjs-layers 4.22 (`SimpleRNNCell.call`) over a whole sequence,
+ * forward and backward: h' = act((x·W + b) + h·U), rounded to float32 in tfjs's order.
+ */
+import type { tf } from '../tf.js';
+import { through } from './activations.js';
+import { addStepGradient, forwardSteps, type BackwardPass, type ForwardPass } from './pass.js';
+
+const f = Math.fround;
+
+/** Runs the forward loop: fills the tape's h and derivatives. */
+export function simpleForward(p: ForwardPass): void {
+  const { layout: L, bias, act } = p;
+  const { batch: B, units: u } = p.dims;
+  forwardSteps(p, (s, { tape, xp, r, next }) => {
+    const row = s * B * u;
+    const hOut = L.h + row + B * u;
+    for (let k = 0; k < B * u; k++) {
+      const m = bias === null ? xp[row + k]! : f(xp[row + k]! + bias[k % u]!);
+      const z = f(m + r[k]!);
+      const h = act.y(z);
+      tape[L.deriv + row + k] = act.d(z, h);
+      tape[hOut + k] = h;
+      next[k] = h;
+    }
+  });
+}
+
+/**
+ * Runs the backward loop (last step first): fills dz and leaves in `dh` the gradient of the
+ * initial state. `ut` is the recurrent kernel transposed [u, u].
+ */
+export function simpleBackward(p: BackwardPass, ut: tf.TensorInfo): void {
+  const { ws, layout: L, act, dh } = p;
+  const { batch: B, steps: T, units: u } = p.dims;
+  const op = ws.alloc([B, u]);
+  for (let s = T - 1; s >= 0; s--) {
+    if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
+    const tape = ws.io.read(p.tape);
+    const dz = ws.io.view(p.dz);
+    const left = ws.io.view(op);
+    const row = s * B * u;
+    for (let k = 0; k < B * u; k++) left[k] = dz[row + k] = through(dh[k]!, tape[L.deriv + row + k]!, act.masked);
+    const P = ws.product(op, ut);
+    dh.set(ws.io.read(P));
+    ws.free(P);
+  }
+}
