@@ -1,18 +1,25 @@
 /**
- * The activations of tfjs-layers' recurrent cells as host functions, each with the local
- * derivative that tfjs's gradient multiplies the incoming gradient by, rounded as tfjs's
- * cpu kernels round (every op's result to float32).
+ * The activations of tfjs-layers' recurrent cells as host loops over runs of values, each
+ * writing the activation and the local derivative that tfjs's gradient multiplies the
+ * incoming gradient by, rounded as tfjs's cpu kernels round (every op's result to float32).
+ * One tight loop per activation (no per-value calls through a table: V8 stops inlining
+ * them in a cell's loop body, which made the LSTM's forward loop 3× slower).
  */
+import type { HostBackendName } from '../host-kernels.js';
+import { sigmoidFast, tanhFast } from './fast-math.js';
 
 const f = Math.fround;
 const F02 = f(0.2);
 
-/** One activation: its value and the factor its gradient applies. */
+/**
+ * Writes y = act(src[i]) to `dst` and dy/dz to `deriv`, for `n` values from the offsets
+ * given (`src` may be `dst`: each value is read before it is written).
+ */
+export type ApplyActivation = (src: ArrayLike<number>, srcAt: number, dst: Float32Array, dstAt: number, deriv: Float32Array, derivAt: number, n: number) => void;
+
+/** One activation: its loop, and how its derivative enters the gradient. */
 export interface HostActivation {
-  /** y = act(z), a float32 value. */
-  readonly y: (z: number) => number;
-  /** The derivative dy/dz as tfjs's gradient computes it, from the input z and the output y. */
-  readonly d: (z: number, y: number) => number;
+  readonly apply: ApplyActivation;
   /**
    * True when tfjs's gradient selects zero rather than multiplying (hardSigmoid's clip:
    * `where(inside, dy, 0)`), so that a non-finite incoming gradient still gives 0 where
@@ -21,38 +28,92 @@ export interface HostActivation {
   readonly masked: boolean;
 }
 
-/**
- * By tfjs-layers class name (`getClassName()` of a layer's activation):
- * - `tanh`: y = tanh z, d = 1 − y² (tfjs: `mul(sub(1, square(y)), dy)`).
- * - `sigmoid`: y = 1 / (1 + e^−z), d = y·(1 − y).
- * - `hardSigmoid`: t = 0.5 + 0.2·z, y = clip(t, 0, 1); d = 0.2 where 0 ≤ t ≤ 1, else 0
- *   (masked; a NaN t passes no gradient). tfjs-layers' default recurrent activation.
- * - `relu`: y = max(0, z); d = step(z): 1 above 0, else 0, NaN for NaN.
- * - `elu` (α = 1): y = z for z ≥ 0, else e^z − 1; d = 1 where y ≥ 0, else y + 1.
- * - `linear`: y = z, d = 1.
- */
-export const HOST_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
-  tanh: { y: (z) => f(Math.tanh(z)), d: (_z, y) => f(1 - f(y * y)), masked: false },
-  sigmoid: { y: (z) => f(1 / (1 + Math.exp(-z))), d: (_z, y) => f(y * f(1 - y)), masked: false },
-  hardSigmoid: {
-    y: (z) => {
-      const t = f(0.5 + f(F02 * z));
-      return t > 1 ? 1 : t < 0 ? 0 : t;
-    },
-    d: (z) => {
-      const t = f(0.5 + f(F02 * z));
-      return t >= 0 && t <= 1 ? F02 : 0;
-    },
-    masked: true,
-  },
-  relu: { y: (z) => Math.max(0, z), d: (z) => (Number.isNaN(z) ? Number.NaN : z > 0 ? 1 : 0), masked: false },
-  elu: { y: (z) => (z >= 0 ? z : f(Math.exp(z) - 1)), d: (_z, y) => (y >= 0 ? 1 : f(y + 1)), masked: false },
-  linear: { y: (z) => z, d: () => 1, masked: false },
+/** d = 1 − y² (tfjs: `mul(sub(1, square(y)), dy)`). */
+const tanhWith = (tanh: (z: number) => number): ApplyActivation => (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    const y = f(tanh(src[s + i]!));
+    dst[o + i] = y;
+    deriv[d + i] = f(1 - f(y * y));
+  }
 };
+
+/** d = y·(1 − y) (tfjs: `mul(dy, mul(y, sub(1, y)))`). */
+const sigmoidWith = (sigmoid: (z: number) => number): ApplyActivation => (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    const y = f(sigmoid(src[s + i]!));
+    dst[o + i] = y;
+    deriv[d + i] = f(y * f(1 - y));
+  }
+};
+
+/** t = 0.5 + 0.2·z, y = clip(t, 0, 1); d = 0.2 where 0 ≤ t ≤ 1, else 0 (NaN t: NaN, 0). */
+const hardSigmoid: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    const t = f(0.5 + f(F02 * src[s + i]!));
+    dst[o + i] = t > 1 ? 1 : t < 0 ? 0 : t;
+    deriv[d + i] = t >= 0 && t <= 1 ? F02 : 0;
+  }
+};
+
+/** y = max(0, z); d = step(z): 1 above 0, else 0, NaN for NaN. */
+const relu: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    const z = src[s + i]!;
+    dst[o + i] = Math.max(0, z);
+    deriv[d + i] = z > 0 ? 1 : z === z ? 0 : z;
+  }
+};
+
+/** α = 1: y = z for z ≥ 0, else e^z − 1; d = 1 where y ≥ 0, else y + 1 (tfjs's EluGrad). */
+const elu: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    const z = src[s + i]!;
+    const y = z >= 0 ? z : f(Math.exp(z) - 1);
+    dst[o + i] = y;
+    deriv[d + i] = y >= 0 ? 1 : f(y + 1);
+  }
+};
+
+const linear: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
+  for (let i = 0; i < n; i++) {
+    dst[o + i] = src[s + i]!;
+    deriv[d + i] = 1;
+  }
+};
+
+/**
+ * By tfjs-layers class name (`getClassName()` of a layer's activation). tanh and sigmoid
+ * use `Math` as tfjs's cpu kernels do; hardSigmoid is tfjs-layers' default recurrent
+ * activation.
+ */
+const CPU_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
+  tanh: { apply: tanhWith(Math.tanh), masked: false },
+  sigmoid: { apply: sigmoidWith((z) => 1 / (1 + Math.exp(-z))), masked: false },
+  hardSigmoid: { apply: hardSigmoid, masked: true },
+  relu: { apply: relu, masked: false },
+  elu: { apply: elu, masked: false },
+  linear: { apply: linear, masked: false },
+};
+
+/**
+ * On wasm, tanh and sigmoid from `fast-math.ts` (within 1 ulp of `Math`'s, equal for all
+ * but ~1 in 10⁶ inputs): tfjs-backend-wasm's own kernels are not `Math`'s either (its tanh
+ * is its libc's, its sigmoid XNNPACK's).
+ */
+const WASM_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
+  ...CPU_ACTIVATIONS,
+  tanh: { apply: tanhWith(tanhFast), masked: false },
+  sigmoid: { apply: sigmoidWith(sigmoidFast), masked: false },
+};
+
+/** The activation of tfjs-layers class `name` on `backend`; `isHostActivation(name)` must hold. */
+export function hostActivation(name: string, backend: HostBackendName): HostActivation {
+  return (backend === 'wasm' ? WASM_ACTIVATIONS : CPU_ACTIVATIONS)[name]!;
+}
 
 /** Whether the host kernels implement the activation of tfjs-layers class `name`. */
 export function isHostActivation(name: string): boolean {
-  return Object.hasOwn(HOST_ACTIVATIONS, name);
+  return Object.hasOwn(CPU_ACTIVATIONS, name);
 }
 
 /**

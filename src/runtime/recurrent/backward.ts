@@ -6,7 +6,7 @@
  * products instead, so these differ from it in rounding only), db = Σ dz.
  */
 import type { tf } from '../tf.js';
-import { HOST_ACTIVATIONS } from './activations.js';
+import { hostActivation } from './activations.js';
 import { gruBackward } from './gru.js';
 import { lstmBackward } from './lstm.js';
 import { columnsTensor, tapeTransposed, type BackwardPass } from './pass.js';
@@ -37,8 +37,8 @@ export function recurrentBackward(inputs: readonly Info[], a: RecurrentAttrs, ws
     dz: ws.alloc([T * B, width]),
     dh: new Float32Array(B * u),
     dc: new Float32Array(B * u),
-    act: HOST_ACTIVATIONS[a.activation]!,
-    gate: HOST_ACTIVATIONS[a.cell === 'simple' ? a.activation : a.recurrentActivation]!,
+    act: hostActivation(a.activation, ws.backend),
+    gate: hostActivation(a.cell === 'simple' ? a.activation : a.recurrentActivation, ws.backend),
   };
   if (!a.returnSequences) pass.dh.set(ws.io.read(dy));
   const dU = recurrentGrads(pass, a);

@@ -5,7 +5,7 @@
  * in a host loop, keeping on the tape what the backward kernel needs.
  */
 import type { tf } from '../tf.js';
-import { HOST_ACTIVATIONS } from './activations.js';
+import { hostActivation } from './activations.js';
 import { gruForward } from './gru.js';
 import { lstmForward } from './lstm.js';
 import { columnsTensor, type ForwardPass } from './pass.js';
@@ -50,8 +50,8 @@ export function recurrentForward(inputs: readonly Info[], a: RecurrentAttrs, ws:
   const pass: ForwardPass = {
     ws, dims, layout, tape, xp, recurrent, state,
     bias: bias ? Float32Array.from(ws.io.read(bias)) : null,
-    act: HOST_ACTIVATIONS[a.activation]!,
-    gate: HOST_ACTIVATIONS[a.cell === 'simple' ? a.activation : a.recurrentActivation]!,
+    act: hostActivation(a.activation, ws.backend),
+    gate: hostActivation(a.cell === 'simple' ? a.activation : a.recurrentActivation, ws.backend),
   };
   if (gru) gruForward(pass, gru);
   else if (a.cell === 'lstm') lstmForward(pass);

@@ -36,20 +36,12 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
     const r = ws.io.read(R);
     const left = ws.io.view(rh);
     for (let b = 0; b < B; b++) {
-      const zRow = (s * B + b) * G;
-      const hPrev = L.h + (s * B + b) * u;
-      for (let j = 0; j < u; j++) {
-        const mz = bias === null ? xp[zRow + j]! : f(xp[zRow + j]! + bias[j]!);
-        const mr = bias === null ? xp[zRow + u + j]! : f(xp[zRow + u + j]! + bias[u + j]!);
-        const zPre = f(mz + r[b * 2 * u + j]!);
-        const rPre = f(mr + r[b * 2 * u + u + j]!);
-        const z = gate.y(zPre), rg = gate.y(rPre);
-        tape[L.act + zRow + j] = z;
-        tape[L.act + zRow + u + j] = rg;
-        tape[L.deriv + zRow + j] = gate.d(zPre, z);
-        tape[L.deriv + zRow + u + j] = gate.d(rPre, rg);
-        left[b * u + j] = tape[L.extra + (s * B + b) * u + j] = f(rg * tape[hPrev + j]!);
-      }
+      const at = (s * B + b) * G;
+      const z = L.act + at;
+      for (let c = 0; c < 2 * u; c++) tape[z + c] = f((bias === null ? xp[at + c]! : f(xp[at + c]! + bias[c]!)) + r[b * 2 * u + c]!);
+      gate.apply(tape, z, tape, z, tape, L.deriv + at, 2 * u);
+      const e = (s * B + b) * u;
+      for (let j = 0; j < u; j++) left[b * u + j] = tape[L.extra + e + j] = f(tape[z + u + j]! * tape[L.h + e + j]!);
     }
     ws.free(R);
     const Q = ws.product(rh, k.h);
@@ -58,19 +50,15 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
     const q = ws.io.read(Q);
     const next = ws.io.view(p.state);
     for (let b = 0; b < B; b++) {
-      const zRow = (s * B + b) * G;
+      const at = (s * B + b) * G;
+      const z = L.act + at;
+      const hh = z + 2 * u;
+      for (let j = 0; j < u; j++) tape[hh + j] = f((bias === null ? xp[at + 2 * u + j]! : f(xp[at + 2 * u + j]! + bias[2 * u + j]!)) + q[b * u + j]!);
+      act.apply(tape, hh, tape, hh, tape, L.deriv + at + 2 * u, u);
       const hPrev = L.h + (s * B + b) * u;
-      const hOut = hPrev + B * u;
       for (let j = 0; j < u; j++) {
-        const mh = bias === null ? xp[zRow + 2 * u + j]! : f(xp[zRow + 2 * u + j]! + bias[2 * u + j]!);
-        const hPre = f(mh + q[b * u + j]!);
-        const hh = act.y(hPre);
-        tape[L.act + zRow + 2 * u + j] = hh;
-        tape[L.deriv + zRow + 2 * u + j] = act.d(hPre, hh);
-        const z = tape[L.act + zRow + j]!;
-        const h = f(f(z * tape[hPrev + j]!) + f(f(1 - z) * hh));
-        tape[hOut + j] = h;
-        next[b * u + j] = h;
+        const zg = tape[z + j]!;
+        next[b * u + j] = tape[hPrev + B * u + j] = f(f(zg * tape[hPrev + j]!) + f(f(1 - zg) * tape[hh + j]!));
       }
     }
     ws.free(Q);

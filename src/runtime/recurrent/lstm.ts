@@ -21,43 +21,22 @@ export function lstmForward(p: ForwardPass): void {
   const G = 4 * u;
   forwardSteps(p, (s, { tape, xp, r, next }) => {
     for (let b = 0; b < B; b++) {
-      const zRow = (s * B + b) * G;
-      const rRow = b * G;
-      const aRow = L.act + zRow;
-      const dRow = L.deriv + zRow;
-      const cPrev = L.c + (s * B + b) * u;
-      const cOut = cPrev + B * u;
-      const hOut = L.h + ((s + 1) * B + b) * u;
-      const eRow = (s * B + b) * u;
-      for (let j = 0; j < u; j++) {
-        let zi = f(xp[zRow + j]! + r[rRow + j]!);
-        let zf = f(xp[zRow + u + j]! + r[rRow + u + j]!);
-        let zc = f(xp[zRow + 2 * u + j]! + r[rRow + 2 * u + j]!);
-        let zo = f(xp[zRow + 3 * u + j]! + r[rRow + 3 * u + j]!);
-        if (bias !== null) {
-          zi = f(zi + bias[j]!);
-          zf = f(zf + bias[u + j]!);
-          zc = f(zc + bias[2 * u + j]!);
-          zo = f(zo + bias[3 * u + j]!);
-        }
-        const i = gate.y(zi), fg = gate.y(zf), cc = act.y(zc), o = gate.y(zo);
-        tape[aRow + j] = i;
-        tape[aRow + u + j] = fg;
-        tape[aRow + 2 * u + j] = cc;
-        tape[aRow + 3 * u + j] = o;
-        tape[dRow + j] = gate.d(zi, i);
-        tape[dRow + u + j] = gate.d(zf, fg);
-        tape[dRow + 2 * u + j] = act.d(zc, cc);
-        tape[dRow + 3 * u + j] = gate.d(zo, o);
-        const c = f(f(fg * tape[cPrev + j]!) + f(i * cc));
-        const tc = act.y(c);
-        const h = f(o * tc);
-        tape[cOut + j] = c;
-        tape[L.extra + eRow + j] = tc;
-        tape[L.extraDeriv + eRow + j] = act.d(c, tc);
-        tape[hOut + j] = h;
-        next[b * u + j] = h;
+      const at = (s * B + b) * G;
+      const z = L.act + at;
+      for (let k = 0; k < G; k++) {
+        const v = f(xp[at + k]! + r[b * G + k]!);
+        tape[z + k] = bias === null ? v : f(v + bias[k]!);
       }
+      gate.apply(tape, z, tape, z, tape, L.deriv + at, 2 * u);
+      act.apply(tape, z + 2 * u, tape, z + 2 * u, tape, L.deriv + at + 2 * u, u);
+      gate.apply(tape, z + 3 * u, tape, z + 3 * u, tape, L.deriv + at + 3 * u, u);
+      const e = (s * B + b) * u;
+      const cPrev = L.c + e;
+      const cOut = cPrev + B * u;
+      for (let j = 0; j < u; j++) tape[cOut + j] = f(f(tape[z + u + j]! * tape[cPrev + j]!) + f(tape[z + j]! * tape[z + 2 * u + j]!));
+      act.apply(tape, cOut, tape, L.extra + e, tape, L.extraDeriv + e, u);
+      const hOut = L.h + e + B * u;
+      for (let j = 0; j < u; j++) next[b * u + j] = tape[hOut + j] = f(tape[z + 3 * u + j]! * tape[L.extra + e + j]!);
     }
   });
 }

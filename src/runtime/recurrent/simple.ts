@@ -12,17 +12,15 @@ const f = Math.fround;
 export function simpleForward(p: ForwardPass): void {
   const { layout: L, bias, act } = p;
   const { batch: B, units: u } = p.dims;
+  const n = B * u;
   forwardSteps(p, (s, { tape, xp, r, next }) => {
-    const row = s * B * u;
-    const hOut = L.h + row + B * u;
-    for (let k = 0; k < B * u; k++) {
-      const m = bias === null ? xp[row + k]! : f(xp[row + k]! + bias[k % u]!);
-      const z = f(m + r[k]!);
-      const h = act.y(z);
-      tape[L.deriv + row + k] = act.d(z, h);
-      tape[hOut + k] = h;
-      next[k] = h;
+    const row = s * n;
+    const h = L.h + row + n;
+    for (let b = 0; b < B; b++) {
+      for (let j = 0, k = b * u; j < u; j++, k++) tape[h + k] = f((bias === null ? xp[row + k]! : f(xp[row + k]! + bias[j]!)) + r[k]!);
     }
+    act.apply(tape, h, tape, h, tape, L.deriv + row, n);
+    next.set(tape.subarray(h, h + n));
   });
 }
 

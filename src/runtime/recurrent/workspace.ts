@@ -1,9 +1,12 @@
 /**
- * Temporaries and matrix products inside a recurrent host kernel. The products go to the
- * backend's own `BatchMatMul` kernel, called directly (no engine, no tape): XNNPACK on
- * wasm is ~25× faster than a JS loop on the per-step [batch, units]·[units, G·units]
- * product (20 µs against 500 µs measured for 64×32·32×128), and it caches the packed
- * right operand by data id, so a step loop against the same recurrent kernel packs it once.
+ * Temporaries and matrix products inside a recurrent host kernel. The products are the
+ * backend's own `BatchMatMul` (no engine, no tape): XNNPACK on wasm is ~25× faster than a
+ * JS loop on the per-step [batch, units]·[units, G·units] product (20 µs against 500 µs
+ * measured for 64×32·32×128), and it caches the packed right operand by data id, so a step
+ * loop against the same recurrent kernel packs it once. On wasm the module's exported
+ * `BatchMatMul` is called as tfjs-backend-wasm 4.22's kernel calls it, without the
+ * kernel's per-call reshapes, shape arrays and `ccall` lookup (a third of a small
+ * product's cost; a recurrent layer makes 40–80 products per training step).
  */
 import { tf } from '../tf.js';
 import { hostIo, type HostBackendName, type HostIo } from '../host-kernels.js';
@@ -11,8 +14,43 @@ import type { KernelBackend } from '../kernels/run-kernel.js';
 
 type Info = tf.TensorInfo;
 
+/** What the direct wasm product needs of tfjs-backend-wasm's backend and module. */
+interface WasmBackend {
+  dataIdMap: { get(dataId: object): { id: number } };
+  wasm: { _BatchMatMul?: (...args: number[]) => void; _malloc(bytes: number): number; _free(at: number): void; HEAP32: Int32Array };
+}
+
+type Product = (a: Info, b: Info) => Info;
+
+/** The product by the backend's registered `BatchMatMul` kernel. */
+function kernelProduct(backend: tf.KernelBackend, name: HostBackendName): Product {
+  const kernel = tf.getKernel('BatchMatMul', name);
+  if (!kernel) throw new Error(`${name} kernel BatchMatMul is missing`);
+  const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
+  return (a, b) => kernel.kernelFunc({ inputs: { a, b }, backend, attrs }) as Info;
+}
+
+/**
+ * The product by the wasm module's `BatchMatMul(a_id, a_shape, 3, b_id, b_shape, 3,
+ * transpose_a, transpose_b, out_id)` with [1, M, K]·[1, K, N] shapes written to `shapes`
+ * (6 int32 the caller allocated on the module's heap).
+ */
+function wasmProduct(backend: WasmBackend, io: HostIo, shapes: number): Product {
+  const { wasm, dataIdMap } = backend;
+  const matMul = wasm._BatchMatMul!;
+  return (a, b) => {
+    const [m, k] = a.shape as [number, number];
+    const n = b.shape[1]!;
+    const out = io.alloc([m, n]);
+    wasm.HEAP32.set([1, m, k, 1, k, n], shapes >> 2);
+    matMul(dataIdMap.get(a.dataId).id, shapes, 3, dataIdMap.get(b.dataId).id, shapes + 12, 3, 0, 0, dataIdMap.get(out.dataId).id);
+    return out;
+  };
+}
+
 /** Float32 scratch tensors of one kernel call, freed together by `dispose`. */
 export interface Workspace {
+  readonly backend: HostBackendName;
   readonly io: HostIo;
   /** A new float32 tensor, freed by `dispose` unless handed to `keep`. */
   alloc(shape: number[]): Info;
@@ -33,15 +71,16 @@ export interface Workspace {
 export function createWorkspace(backend: tf.KernelBackend, name: HostBackendName, inputs: readonly Info[]): Workspace {
   const io = hostIo(backend, name);
   io.local(inputs);
-  const kernel = tf.getKernel('BatchMatMul', name);
-  if (!kernel) throw new Error(`${name} kernel BatchMatMul is missing`);
   const temps = new Set<Info>();
   const track = (t: Info): Info => (temps.add(t), t);
-  const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
+  const module = (backend as unknown as WasmBackend).wasm;
+  const shapes = name === 'wasm' && typeof module._BatchMatMul === 'function' ? module._malloc(24) : 0;
+  const product = shapes !== 0 ? wasmProduct(backend as unknown as WasmBackend, io, shapes) : kernelProduct(backend, name);
   return {
+    backend: name,
     io,
     alloc: (shape) => track(io.alloc(shape)),
-    product: (a, b) => track(kernel.kernelFunc({ inputs: { a, b }, backend, attrs }) as Info),
+    product: (a, b) => track(product(a, b)),
     free: (t) => {
       temps.delete(t);
       (backend as KernelBackend).disposeData(t.dataId);
@@ -50,6 +89,7 @@ export function createWorkspace(backend: tf.KernelBackend, name: HostBackendName
     dispose: () => {
       for (const t of temps) (backend as KernelBackend).disposeData(t.dataId);
       temps.clear();
+      if (shapes !== 0) module._free(shapes);
     },
   };
 }
