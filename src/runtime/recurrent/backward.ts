@@ -2,14 +2,19 @@
  * The backward kernel of a fused recurrent layer (backpropagation through time). The
  * cell's loop runs the steps last to first with one or two products per step for the
  * gradient of the previous state; the weight and input gradients then come from one
- * product each over all steps: dW = xᵀ·dz, dU = hᵀ·dz, dx = dz·Wᵀ (tfjs sums per-step
+ * product each over all steps: dWᵀ = dzᵀ·x, dUᵀ = dzᵀ·h, dx = dz·Wᵀ (tfjs sums per-step
  * products instead, so these differ from it in rounding only), db = Σ dz.
+ *
+ * XNNPACK packs a product's right operand into its own layout the first time it sees the
+ * tensor (~3 ns per float here, more than the product itself for a [1280, 128] dz), so
+ * the long dz goes on the left and the narrow states [T·B, u] and inputs [T·B, I] on the
+ * right.
  */
 import type { tf } from '../tf.js';
 import { hostActivation } from './activations.js';
 import { gruBackward } from './gru.js';
 import { lstmBackward } from './lstm.js';
-import { columnsTensor, tapeTransposed, type BackwardPass } from './pass.js';
+import { columnsTensor, type BackwardPass } from './pass.js';
 import { scatterInput, timeMajorInput } from './sequence.js';
 import { simpleBackward } from './simple.js';
 import { GATES, dimsOf, tapeLayout, type RecurrentAttrs } from './spec.js';
@@ -28,64 +33,77 @@ export const BACKWARD_KERNEL = 'GclipRecurrentBackward';
 export function recurrentBackward(inputs: readonly Info[], a: RecurrentAttrs, ws: Workspace): Info[] {
   const [dy, tape, x, kernel, recurrent] = inputs as [Info, Info, Info, Info, Info];
   const dims = dimsOf(x.shape, recurrent.shape);
-  const { batch: B, steps: T, units: u } = dims;
+  const { batch: B, steps: T, features: I, units: u } = dims;
   const width = GATES[a.cell] * u;
   const pass: BackwardPass = {
     ws, dims, tape, recurrent, dy,
     layout: tapeLayout(a.cell, dims),
     returnSequences: a.returnSequences,
     dz: ws.alloc([T * B, width]),
+    dzT: ws.alloc([width, T * B]),
     dh: new Float32Array(B * u),
     dc: new Float32Array(B * u),
     act: hostActivation(a.activation, ws.backend),
     gate: hostActivation(a.cell === 'simple' ? a.activation : a.recurrentActivation, ws.backend),
   };
   if (!a.returnSequences) pass.dh.set(ws.io.read(dy));
-  const dU = recurrentGrads(pass, a);
-  const dW = ws.product(timeMajorInput(ws, x, dims, a.goBackwards, true), pass.dz);
+  const dUt = recurrentGrads(pass, a);
+  const dWt = ws.product(pass.dzT, timeMajorInput(ws, x, dims, a.goBackwards, false));
   const dxRows = ws.product(pass.dz, columnsTensor(ws, kernel, 0, width, true));
-  const dx = ws.alloc(x.shape.slice());
-  const outs = [dx, dW, dU];
-  const db = a.bias ? ws.alloc([width]) : null;
-  if (db) outs.push(db);
-  const dStates = a.initialState ? [pass.dh, ...(a.cell === 'lstm' ? [pass.dc] : [])].map((d) => ({ d, t: ws.alloc([B, u]) })) : [];
-  for (const { t } of dStates) outs.push(t);
+  const outs = [ws.alloc(x.shape.slice()), ws.alloc([I, width]), ws.alloc([u, width])];
+  if (a.bias) outs.push(ws.alloc([width]));
+  const dStates = a.initialState ? [pass.dh, ...(a.cell === 'lstm' ? [pass.dc] : [])] : [];
+  for (let i = 0; i < dStates.length; i++) outs.push(ws.alloc([B, u]));
   // Every allocation is done: views stay valid from here.
-  scatterInput(ws.io.read(dxRows), ws.io.view(dx), dims, a.goBackwards);
-  if (db) columnSums(ws.io.read(pass.dz), T * B, width, ws.io.view(db));
-  for (const { d, t } of dStates) ws.io.view(t).set(d);
+  const [dx, dW, dU, ...rest] = outs.map((t) => ws.io.view(t)) as [Float32Array, Float32Array, Float32Array, ...Float32Array[]];
+  scatterInput(ws.io.read(dxRows), dx, dims, a.goBackwards);
+  transposeInto(ws.io.read(dWt), width, I, dW);
+  transposeInto(ws.io.read(dUt), width, u, dU);
+  if (a.bias) rowSums(ws.io.read(pass.dzT), width, T * B, rest.shift()!);
+  dStates.forEach((d, i) => rest[i]!.set(d));
   return outs.map((t) => ws.keep(t));
 }
 
-/** Runs the cell's loop; returns dU. */
+/** Runs the cell's loop; returns dUᵀ [G·u, u]. */
 function recurrentGrads(p: BackwardPass, a: RecurrentAttrs): Info {
   const { ws, recurrent, dims, layout } = p;
   const { batch: B, steps: T, units: u } = dims;
-  const states = (): Info => tapeTransposed(ws, p.tape, layout.h, T * B, u);
+  const rows = T * B;
+  const states = (): Info => rowsTensor(ws, p.tape, layout.h, rows, u);
   if (a.cell !== 'gru') {
     const ut = columnsTensor(ws, recurrent, 0, GATES[a.cell] * u, true);
     if (a.cell === 'lstm') lstmBackward(p, ut);
     else simpleBackward(p, ut);
-    return ws.product(states(), p.dz);
+    return ws.product(p.dzT, states());
   }
   gruBackward(p, { zr: columnsTensor(ws, recurrent, 0, 2 * u, true), h: columnsTensor(ws, recurrent, 2 * u, u, true) });
-  // dU_zr = hᵀ · dz_zr;  dU_h = (r ⊙ h)ᵀ · dz_h.
-  const zr = ws.product(states(), columnsTensor(ws, p.dz, 0, 2 * u, false));
-  const h = ws.product(tapeTransposed(ws, p.tape, layout.extra, T * B, u), columnsTensor(ws, p.dz, 2 * u, u, false));
-  const dU = ws.alloc([u, 3 * u]);
-  const out = ws.io.view(dU);
-  const left = ws.io.read(zr);
-  const right = ws.io.read(h);
-  for (let i = 0; i < u; i++) {
-    for (let j = 0; j < 2 * u; j++) out[i * 3 * u + j] = left[i * 2 * u + j]!;
-    for (let j = 0; j < u; j++) out[i * 3 * u + 2 * u + j] = right[i * u + j]!;
-  }
-  return dU;
+  // dU_zrᵀ = dz_zrᵀ · h;  dU_hᵀ = dz_hᵀ · (r ⊙ h): the two row blocks of dzᵀ on the left.
+  const zr = ws.product(rowsTensor(ws, p.dzT, 0, 2 * u, rows), states());
+  const h = ws.product(rowsTensor(ws, p.dzT, 2 * u * rows, u, rows), rowsTensor(ws, p.tape, layout.extra, rows, u));
+  const dUt = ws.alloc([3 * u, u]);
+  const out = ws.io.view(dUt);
+  out.set(ws.io.read(zr));
+  out.set(ws.io.read(h), 2 * u * u);
+  return dUt;
 }
 
-/** Column sums of a [rows, cols] matrix, accumulated in float64 (as tfjs's cpu Sum) and rounded. */
-function columnSums(m: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
-  const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) acc[c] = acc[c]! + m[r * cols + c]!;
-  out.set(acc);
+/** `rows` × `cols` floats of `src` (the tape, dzᵀ) from offset `at`, as a new [rows, cols] tensor. */
+function rowsTensor(ws: Workspace, src: Info, at: number, rows: number, cols: number): Info {
+  const out = ws.alloc([rows, cols]);
+  ws.io.view(out).set(ws.io.view(src).subarray(at, at + rows * cols));
+  return out;
+}
+
+/** `m` [rows, cols] transposed into `out` [cols, rows]. */
+function transposeInto(m: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+}
+
+/** Row sums of a [rows, cols] matrix, accumulated in float64 (as tfjs's cpu Sum) and rounded. */
+function rowSums(m: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let c = r * cols; c < (r + 1) * cols; c++) acc += m[c]!;
+    out[r] = acc;
+  }
 }

@@ -11,7 +11,7 @@
  */
 import type { tf } from '../tf.js';
 import { through } from './activations.js';
-import { addStepGradient, type BackwardPass, type ForwardPass } from './pass.js';
+import { addStepGradient, recordStep, type BackwardPass, type ForwardPass } from './pass.js';
 
 type Info = tf.TensorInfo;
 const f = Math.fround;
@@ -66,7 +66,7 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
 }
 
 /**
- * Runs the backward loop (last step first): fills dz and leaves in `dh` the gradient of the
+ * Runs the backward loop (last step first): records dz and leaves in `dh` the gradient of the
  * initial state. `k` holds the transposed blocks.
  */
 export function gruBackward(p: BackwardPass, k: GruKernels): void {
@@ -79,7 +79,6 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
   if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), T - 1, p.dims);
   for (let s = T - 1; s >= 0; s--) {
     let tape = ws.io.read(p.tape);
-    let dz = ws.io.view(p.dz);
     const left = ws.io.view(dq);
     let zr = ws.io.view(dzr);
     for (let b = 0; b < B; b++) {
@@ -90,14 +89,14 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
         const z = tape[L.act + zRow + j]!, hh = tape[L.act + zRow + 2 * u + j]!, hp = tape[hPrev + j]!;
         const dzTotal = f(f(g * hp) - f(g * hh));
         partial[b * u + j] = f(g * z);
-        left[b * u + j] = dz[zRow + 2 * u + j] = through(f(g * f(1 - z)), tape[L.deriv + zRow + 2 * u + j]!, act.masked);
-        zr[b * 2 * u + j] = dz[zRow + j] = through(dzTotal, tape[L.deriv + zRow + j]!, gate.masked);
+        left[b * u + j] = through(f(g * f(1 - z)), tape[L.deriv + zRow + 2 * u + j]!, act.masked);
+        zr[b * 2 * u + j] = through(dzTotal, tape[L.deriv + zRow + j]!, gate.masked);
       }
     }
+    recordStep(p, s, left, u, 2 * u);
     if (p.returnSequences && s > 0) addStepGradient(partial, ws.io.read(p.dy), s - 1, p.dims);
     const Drh = ws.product(dq, k.h);
     tape = ws.io.read(p.tape);
-    dz = ws.io.view(p.dz);
     zr = ws.io.view(dzr);
     const drh = ws.io.read(Drh);
     for (let b = 0; b < B; b++) {
@@ -106,11 +105,12 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
       for (let j = 0; j < u; j++) {
         const g = drh[b * u + j]!;
         const rg = tape[L.act + zRow + u + j]!;
-        zr[b * 2 * u + u + j] = dz[zRow + u + j] = through(f(g * tape[hPrev + j]!), tape[L.deriv + zRow + u + j]!, gate.masked);
+        zr[b * 2 * u + u + j] = through(f(g * tape[hPrev + j]!), tape[L.deriv + zRow + u + j]!, gate.masked);
         partial[b * u + j] = f(partial[b * u + j]! + f(g * rg));
       }
     }
     ws.free(Drh);
+    recordStep(p, s, zr, 2 * u, 0);
     const Dh = ws.product(dzr, k.zr);
     const dhc = ws.io.read(Dh);
     for (let i = 0; i < dh.length; i++) dh[i] = f(partial[i]! + dhc[i]!);

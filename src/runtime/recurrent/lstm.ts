@@ -10,7 +10,7 @@
  */
 import type { tf } from '../tf.js';
 import { through } from './activations.js';
-import { addStepGradient, forwardSteps, type BackwardPass, type ForwardPass } from './pass.js';
+import { addStepGradient, forwardSteps, recordStep, type BackwardPass, type ForwardPass } from './pass.js';
 
 const f = Math.fround;
 
@@ -42,8 +42,8 @@ export function lstmForward(p: ForwardPass): void {
 }
 
 /**
- * Runs the backward loop (last step first): fills dz with the gates' pre-activation
- * gradients and leaves in `dh`/`dc` the gradients of the initial states. `ut` is the
+ * Runs the backward loop (last step first): records the gates' pre-activation gradients
+ * and leaves in `dh`/`dc` the gradients of the initial states. `ut` is the
  * recurrent kernel transposed [4u, u] (dh_prev = dz · Uᵀ).
  */
 export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
@@ -54,7 +54,6 @@ export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
   for (let s = T - 1; s >= 0; s--) {
     if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
     const tape = ws.io.read(p.tape);
-    const dz = ws.io.view(p.dz);
     const left = ws.io.view(op);
     for (let b = 0; b < B; b++) {
       const zRow = (s * B + b) * G;
@@ -73,12 +72,13 @@ export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
         const dzc = through(f(dcs * i), tape[dRow + 2 * u + j]!, act.masked);
         dc[k] = f(dcs * fg);
         const at = b * G + j;
-        left[at] = dz[zRow + j] = dzi;
-        left[at + u] = dz[zRow + u + j] = dzf;
-        left[at + 2 * u] = dz[zRow + 2 * u + j] = dzc;
-        left[at + 3 * u] = dz[zRow + 3 * u + j] = dzo;
+        left[at] = dzi;
+        left[at + u] = dzf;
+        left[at + 2 * u] = dzc;
+        left[at + 3 * u] = dzo;
       }
     }
+    recordStep(p, s, left, G, 0);
     const P = ws.product(op, ut);
     dh.set(ws.io.read(P));
     ws.free(P);

@@ -42,8 +42,10 @@ export interface BackwardPass {
   /** The gradient of the output: [B, u], or [B, T, u] with `returnSequences`. */
   readonly dy: Info;
   readonly returnSequences: boolean;
-  /** Gate pre-activation gradients, time-major [T·B, G·u], filled by the loop. */
+  /** Gate pre-activation gradients, time-major [T·B, G·u], filled by the loop (`recordStep`). */
   readonly dz: Info;
+  /** The same transposed, [G·u, T·B]. */
+  readonly dzT: Info;
   /** On entry the gradient of the last state; on exit that of h[0]. [B·u] */
   readonly dh: Float32Array;
   /** LSTM: the same for the cell state (zero on entry). [B·u] */
@@ -92,18 +94,23 @@ export function columnsTensor(ws: Workspace, src: Info, from: number, cols: numb
 }
 
 /**
- * `rows` × `cols` floats of the tape from offset `at` (row-major), as a new transposed
- * [cols, rows] tensor: the left operand of a weight gradient (statesᵀ · dz).
+ * Copies step s's gate gradients `src` [B, width] into columns from … from+width of dz's
+ * rows of that step and into the matching rows of dzᵀ.
  */
-export function tapeTransposed(ws: Workspace, tape: Info, at: number, rows: number, cols: number): Info {
-  const out = ws.alloc([cols, rows]);
-  const s = ws.io.read(tape);
-  const d = ws.io.view(out);
-  for (let r = 0; r < rows; r++) {
-    const base = at + r * cols;
-    for (let c = 0; c < cols; c++) d[c * rows + r] = s[base + c]!;
+export function recordStep(p: BackwardPass, s: number, src: ArrayLike<number>, width: number, from: number): void {
+  const { batch: B, steps: T } = p.dims;
+  const dz = p.ws.io.view(p.dz);
+  const dzT = p.ws.io.view(p.dzT);
+  const G = p.dz.shape[1]!;
+  const rows = T * B;
+  for (let b = 0; b < B; b++) {
+    const row = s * B + b;
+    for (let c = 0; c < width; c++) {
+      const v = src[b * width + c]!;
+      dz[row * G + from + c] = v;
+      dzT[(from + c) * rows + row] = v;
+    }
   }
-  return out;
 }
 
 /** Adds `dy` of processing step `s` ([B, T, u], returnSequences) into `dh` (dy first, as tfjs's tape sums). */

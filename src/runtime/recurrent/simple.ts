@@ -4,7 +4,7 @@
  */
 import type { tf } from '../tf.js';
 import { through } from './activations.js';
-import { addStepGradient, forwardSteps, type BackwardPass, type ForwardPass } from './pass.js';
+import { addStepGradient, forwardSteps, recordStep, type BackwardPass, type ForwardPass } from './pass.js';
 
 const f = Math.fround;
 
@@ -25,7 +25,7 @@ export function simpleForward(p: ForwardPass): void {
 }
 
 /**
- * Runs the backward loop (last step first): fills dz and leaves in `dh` the gradient of the
+ * Runs the backward loop (last step first): records dz and leaves in `dh` the gradient of the
  * initial state. `ut` is the recurrent kernel transposed [u, u].
  */
 export function simpleBackward(p: BackwardPass, ut: tf.TensorInfo): void {
@@ -35,10 +35,11 @@ export function simpleBackward(p: BackwardPass, ut: tf.TensorInfo): void {
   for (let s = T - 1; s >= 0; s--) {
     if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
     const tape = ws.io.read(p.tape);
-    const dz = ws.io.view(p.dz);
     const left = ws.io.view(op);
     const row = s * B * u;
-    for (let k = 0; k < B * u; k++) left[k] = dz[row + k] = through(dh[k]!, tape[L.deriv + row + k]!, act.masked);
+    const masked = act.masked;
+    for (let k = 0; k < B * u; k++) left[k] = through(dh[k]!, tape[L.deriv + row + k]!, masked);
+    recordStep(p, s, left, u, 0);
     const P = ws.product(op, ut);
     dh.set(ws.io.read(P));
     ws.free(P);
