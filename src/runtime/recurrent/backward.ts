@@ -11,6 +11,7 @@
  * right.
  */
 import type { tf } from '../tf.js';
+import { transposeLastTwo } from '../kernels/batch-mat-mul.js';
 import { hostActivation } from './activations.js';
 import { gruBackward } from './gru.js';
 import { lstmBackward } from './lstm.js';
@@ -40,15 +41,18 @@ export function recurrentBackward(inputs: readonly Info[], a: RecurrentAttrs, ws
     layout: tapeLayout(a.cell, dims),
     returnSequences: a.returnSequences,
     dz: ws.alloc([T * B, width]),
-    dzT: ws.alloc([width, T * B]),
     dh: new Float32Array(B * u),
     dc: new Float32Array(B * u),
     act: hostActivation(a.activation, ws.backend),
     gate: hostActivation(a.cell === 'simple' ? a.activation : a.recurrentActivation, ws.backend),
   };
   if (!a.returnSequences) pass.dh.set(ws.io.read(dy));
-  const dUt = recurrentGrads(pass, a);
-  const dWt = ws.product(pass.dzT, timeMajorInput(ws, x, dims, a.goBackwards, false));
+  runCell(pass, a);
+  // One blocked transpose after the loop: scattering each step's rows into dzᵀ cost more.
+  const dzT = ws.alloc([width, T * B]);
+  transposeLastTwo(ws.io.read(pass.dz), ws.io.view(dzT), 1, T * B, width);
+  const dUt = recurrentWeightGrad(pass, a, dzT);
+  const dWt = ws.product(dzT, timeMajorInput(ws, x, dims, a.goBackwards, false));
   const dxRows = ws.product(pass.dz, columnsTensor(ws, kernel, 0, width, true));
   const outs = [ws.alloc(x.shape.slice()), ws.alloc([I, width]), ws.alloc([u, width])];
   if (a.bias) outs.push(ws.alloc([width]));
@@ -59,27 +63,29 @@ export function recurrentBackward(inputs: readonly Info[], a: RecurrentAttrs, ws
   scatterInput(ws.io.read(dxRows), dx, dims, a.goBackwards);
   transposeInto(ws.io.read(dWt), width, I, dW);
   transposeInto(ws.io.read(dUt), width, u, dU);
-  if (a.bias) rowSums(ws.io.read(pass.dzT), width, T * B, rest.shift()!);
+  if (a.bias) rowSums(ws.io.read(dzT), width, T * B, rest.shift()!);
   dStates.forEach((d, i) => rest[i]!.set(d));
   return outs.map((t) => ws.keep(t));
 }
 
-/** Runs the cell's loop; returns dUᵀ [G·u, u]. */
-function recurrentGrads(p: BackwardPass, a: RecurrentAttrs): Info {
-  const { ws, recurrent, dims, layout } = p;
-  const { batch: B, steps: T, units: u } = dims;
+/** Runs the cell's backward loop (which fills dz and the initial states' gradients). */
+function runCell(p: BackwardPass, a: RecurrentAttrs): void {
+  const { ws, recurrent } = p;
+  const u = p.dims.units;
+  if (a.cell === 'gru') gruBackward(p, { zr: columnsTensor(ws, recurrent, 0, 2 * u, true), h: columnsTensor(ws, recurrent, 2 * u, u, true) });
+  else if (a.cell === 'lstm') lstmBackward(p, columnsTensor(ws, recurrent, 0, 4 * u, true));
+  else simpleBackward(p, columnsTensor(ws, recurrent, 0, u, true));
+}
+
+/** dUᵀ [G·u, u] = dzᵀ · h; GRU: dU_zrᵀ = dz_zrᵀ · h and dU_hᵀ = dz_hᵀ · (r ⊙ h), row blocks of dzᵀ. */
+function recurrentWeightGrad(p: BackwardPass, a: RecurrentAttrs, dzT: Info): Info {
+  const { ws, layout } = p;
+  const { batch: B, steps: T, units: u } = p.dims;
   const rows = T * B;
-  const states = (): Info => rowsTensor(ws, p.tape, layout.h, rows, u);
-  if (a.cell !== 'gru') {
-    const ut = columnsTensor(ws, recurrent, 0, GATES[a.cell] * u, true);
-    if (a.cell === 'lstm') lstmBackward(p, ut);
-    else simpleBackward(p, ut);
-    return ws.product(p.dzT, states());
-  }
-  gruBackward(p, { zr: columnsTensor(ws, recurrent, 0, 2 * u, true), h: columnsTensor(ws, recurrent, 2 * u, u, true) });
-  // dU_zrᵀ = dz_zrᵀ · h;  dU_hᵀ = dz_hᵀ · (r ⊙ h): the two row blocks of dzᵀ on the left.
-  const zr = ws.product(rowsTensor(ws, p.dzT, 0, 2 * u, rows), states());
-  const h = ws.product(rowsTensor(ws, p.dzT, 2 * u * rows, u, rows), rowsTensor(ws, p.tape, layout.extra, rows, u));
+  const states = rowsTensor(ws, p.tape, layout.h, rows, u);
+  if (a.cell !== 'gru') return ws.product(dzT, states);
+  const zr = ws.product(rowsTensor(ws, dzT, 0, 2 * u, rows), states);
+  const h = ws.product(rowsTensor(ws, dzT, 2 * u * rows, u, rows), rowsTensor(ws, p.tape, layout.extra, rows, u));
   const dUt = ws.alloc([3 * u, u]);
   const out = ws.io.view(dUt);
   out.set(ws.io.read(zr));

@@ -44,8 +44,6 @@ export interface BackwardPass {
   readonly returnSequences: boolean;
   /** Gate pre-activation gradients, time-major [T·B, G·u], filled by the loop (`recordStep`). */
   readonly dz: Info;
-  /** The same transposed, [G·u, T·B]. */
-  readonly dzT: Info;
   /** On entry the gradient of the last state; on exit that of h[0]. [B·u] */
   readonly dh: Float32Array;
   /** LSTM: the same for the cell state (zero on entry). [B·u] */
@@ -93,23 +91,14 @@ export function columnsTensor(ws: Workspace, src: Info, from: number, cols: numb
   return out;
 }
 
-/**
- * Copies step s's gate gradients `src` [B, width] into columns from … from+width of dz's
- * rows of that step and into the matching rows of dzᵀ.
- */
+/** Copies step s's gate gradients `src` [B, width] into columns from … from+width of dz's rows of that step. */
 export function recordStep(p: BackwardPass, s: number, src: ArrayLike<number>, width: number, from: number): void {
-  const { batch: B, steps: T } = p.dims;
+  const B = p.dims.batch;
   const dz = p.ws.io.view(p.dz);
-  const dzT = p.ws.io.view(p.dzT);
   const G = p.dz.shape[1]!;
-  const rows = T * B;
   for (let b = 0; b < B; b++) {
-    const row = s * B + b;
-    for (let c = 0; c < width; c++) {
-      const v = src[b * width + c]!;
-      dz[row * G + from + c] = v;
-      dzT[(from + c) * rows + row] = v;
-    }
+    const row = (s * B + b) * G + from;
+    for (let c = 0; c < width; c++) dz[row + c] = src[b * width + c]!;
   }
 }
 
