@@ -37,7 +37,8 @@ interface RecurrentLayer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly stateful: boolean;
-  readonly dtype: string;
+  /** Set when the layer was given an input shape; float32 otherwise. */
+  readonly dtype: string | undefined;
   getClassName(): string;
   call: Call;
 }
@@ -62,7 +63,7 @@ export function unfusableReason(layer: Layer): string | null {
   const l = layer as unknown as RecurrentLayer;
   if (l.stateful) return 'stateful';
   if (l.returnState) return 'returnState';
-  if (l.dtype !== 'float32') return `dtype ${l.dtype}`;
+  if (l.dtype != null && l.dtype !== 'float32') return `dtype ${l.dtype}`;
   const acts = [l.cell.activation, ...(l.cell.recurrentActivation ? [l.cell.recurrentActivation] : [])];
   const other = acts.map((a) => a.getClassName()).find((a) => !isHostActivation(a));
   return other === undefined ? null : `activation ${other}`;

@@ -17,15 +17,22 @@ const F02 = f(0.2);
  */
 export type ApplyActivation = (src: ArrayLike<number>, srcAt: number, dst: Float32Array, dstAt: number, deriv: Float32Array, derivAt: number, n: number) => void;
 
+/**
+ * How the gradient passes an activation, given the value `apply` wrote as its derivative d:
+ * - `PRODUCT`: dy · d (relu's 0 · NaN is NaN, as in tfjs);
+ * - `MASKED`: 0 where d is 0, else dy · d: tfjs selects rather than multiplies there
+ *   (hardSigmoid's clip: `where(inside, dy, 0)`), so a non-finite dy still gives 0;
+ * - `ELU`: d holds y; dy where y ≥ 0, else dy · (y + 1) rounded once (tfjs's EluGrad).
+ */
+export const PRODUCT = 0;
+export const MASKED = 1;
+export const ELU = 2;
+export type GradKind = typeof PRODUCT | typeof MASKED | typeof ELU;
+
 /** One activation: its loop, and how its derivative enters the gradient. */
 export interface HostActivation {
   readonly apply: ApplyActivation;
-  /**
-   * True when tfjs's gradient selects zero rather than multiplying (hardSigmoid's clip:
-   * `where(inside, dy, 0)`), so that a non-finite incoming gradient still gives 0 where
-   * the derivative is 0; otherwise the gradient is `dy · d` (relu's 0 · NaN is NaN).
-   */
-  readonly masked: boolean;
+  readonly grad: GradKind;
 }
 
 /** d = 1 − y² (tfjs: `mul(sub(1, square(y)), dy)`). */
@@ -64,13 +71,13 @@ const relu: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
   }
 };
 
-/** α = 1: y = z for z ≥ 0, else e^z − 1; d = 1 where y ≥ 0, else y + 1 (tfjs's EluGrad). */
+/** α = 1: y = z for z ≥ 0, else e^z − 1; d = y (see `ELU`). */
 const elu: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
   for (let i = 0; i < n; i++) {
     const z = src[s + i]!;
     const y = z >= 0 ? z : f(Math.exp(z) - 1);
     dst[o + i] = y;
-    deriv[d + i] = y >= 0 ? 1 : f(y + 1);
+    deriv[d + i] = y;
   }
 };
 
@@ -87,12 +94,12 @@ const linear: ApplyActivation = (src, s, dst, o, deriv, d, n) => {
  * activation.
  */
 const CPU_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
-  tanh: { apply: tanhWith(Math.tanh), masked: false },
-  sigmoid: { apply: sigmoidWith((z) => 1 / (1 + Math.exp(-z))), masked: false },
-  hardSigmoid: { apply: hardSigmoid, masked: true },
-  relu: { apply: relu, masked: false },
-  elu: { apply: elu, masked: false },
-  linear: { apply: linear, masked: false },
+  tanh: { apply: tanhWith(Math.tanh), grad: PRODUCT },
+  sigmoid: { apply: sigmoidWith((z) => 1 / (1 + Math.exp(-z))), grad: PRODUCT },
+  hardSigmoid: { apply: hardSigmoid, grad: MASKED },
+  relu: { apply: relu, grad: PRODUCT },
+  elu: { apply: elu, grad: ELU },
+  linear: { apply: linear, grad: PRODUCT },
 };
 
 /**
@@ -102,8 +109,8 @@ const CPU_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
  */
 const WASM_ACTIVATIONS: Readonly<Record<string, HostActivation>> = {
   ...CPU_ACTIVATIONS,
-  tanh: { apply: tanhWith(tanhFast), masked: false },
-  sigmoid: { apply: sigmoidWith(sigmoidFast), masked: false },
+  tanh: { apply: tanhWith(tanhFast), grad: PRODUCT },
+  sigmoid: { apply: sigmoidWith(sigmoidFast), grad: PRODUCT },
 };
 
 /** The activation of tfjs-layers class `name` on `backend`; `isHostActivation(name)` must hold. */
@@ -116,10 +123,9 @@ export function isHostActivation(name: string): boolean {
   return Object.hasOwn(CPU_ACTIVATIONS, name);
 }
 
-/**
- * The gradient through an activation: `g · d`, or exactly 0 where a masked activation's
- * derivative is 0 (see {@link HostActivation.masked}).
- */
-export function through(g: number, d: number, masked: boolean): number {
-  return masked && d === 0 ? 0 : f(g * d);
+/** The gradient `g` through an activation whose `apply` wrote `d` (see {@link GradKind}). */
+export function through(g: number, d: number, kind: GradKind): number {
+  if (kind === PRODUCT) return f(g * d);
+  if (kind === MASKED) return d === 0 ? 0 : f(g * d);
+  return d >= 0 ? g : f(g * (d + 1));
 }

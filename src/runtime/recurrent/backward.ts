@@ -46,7 +46,10 @@ export function recurrentBackward(inputs: readonly Info[], a: RecurrentAttrs, ws
     act: hostActivation(a.activation, ws.backend),
     gate: hostActivation(a.cell === 'simple' ? a.activation : a.recurrentActivation, ws.backend),
   };
-  if (!a.returnSequences) pass.dh.set(ws.io.read(dy));
+  // −0 is the additive identity (+0 would turn a −0 gradient into +0, which tfjs keeps).
+  if (a.returnSequences) pass.dh.fill(-0);
+  else pass.dh.set(ws.io.read(dy));
+  pass.dc.fill(-0);
   runCell(pass, a);
   // One blocked transpose after the loop: scattering each step's rows into dzᵀ cost more.
   const dzT = ws.alloc([width, T * B]);

@@ -89,8 +89,8 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
         const z = tape[L.act + zRow + j]!, hh = tape[L.act + zRow + 2 * u + j]!, hp = tape[hPrev + j]!;
         const dzTotal = f(f(g * hp) - f(g * hh));
         partial[b * u + j] = f(g * z);
-        left[b * u + j] = through(f(g * f(1 - z)), tape[L.deriv + zRow + 2 * u + j]!, act.masked);
-        zr[b * 2 * u + j] = through(dzTotal, tape[L.deriv + zRow + j]!, gate.masked);
+        left[b * u + j] = through(f(g * f(1 - z)), tape[L.deriv + zRow + 2 * u + j]!, act.grad);
+        zr[b * 2 * u + j] = through(dzTotal, tape[L.deriv + zRow + j]!, gate.grad);
       }
     }
     recordStep(p, s, left, u, 2 * u);
@@ -105,7 +105,7 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
       for (let j = 0; j < u; j++) {
         const g = drh[b * u + j]!;
         const rg = tape[L.act + zRow + u + j]!;
-        zr[b * 2 * u + u + j] = through(f(g * tape[hPrev + j]!), tape[L.deriv + zRow + u + j]!, gate.masked);
+        zr[b * 2 * u + u + j] = through(f(g * tape[hPrev + j]!), tape[L.deriv + zRow + u + j]!, gate.grad);
         partial[b * u + j] = f(partial[b * u + j]! + f(g * rg));
       }
     }

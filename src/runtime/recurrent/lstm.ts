@@ -65,11 +65,11 @@ export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
         const k = b * u + j;
         const g = dh[k]!;
         const i = tape[aRow + j]!, fg = tape[aRow + u + j]!, cc = tape[aRow + 2 * u + j]!, o = tape[aRow + 3 * u + j]!;
-        const dzo = through(f(g * tape[L.extra + eRow + j]!), tape[dRow + 3 * u + j]!, gate.masked);
-        const dcs = f(dc[k]! + through(f(g * o), tape[L.extraDeriv + eRow + j]!, act.masked));
-        const dzi = through(f(dcs * cc), tape[dRow + j]!, gate.masked);
-        const dzf = through(f(dcs * tape[cPrev + j]!), tape[dRow + u + j]!, gate.masked);
-        const dzc = through(f(dcs * i), tape[dRow + 2 * u + j]!, act.masked);
+        const dzo = through(f(g * tape[L.extra + eRow + j]!), tape[dRow + 3 * u + j]!, gate.grad);
+        const dcs = f(dc[k]! + through(f(g * o), tape[L.extraDeriv + eRow + j]!, act.grad));
+        const dzi = through(f(dcs * cc), tape[dRow + j]!, gate.grad);
+        const dzf = through(f(dcs * tape[cPrev + j]!), tape[dRow + u + j]!, gate.grad);
+        const dzc = through(f(dcs * i), tape[dRow + 2 * u + j]!, act.grad);
         dc[k] = f(dcs * fg);
         const at = b * G + j;
         left[at] = dzi;

@@ -37,8 +37,8 @@ export function simpleBackward(p: BackwardPass, ut: tf.TensorInfo): void {
     const tape = ws.io.read(p.tape);
     const left = ws.io.view(op);
     const row = s * B * u;
-    const masked = act.masked;
-    for (let k = 0; k < B * u; k++) left[k] = through(dh[k]!, tape[L.deriv + row + k]!, masked);
+    const kind = act.grad;
+    for (let k = 0; k < B * u; k++) left[k] = through(dh[k]!, tape[L.deriv + row + k]!, kind);
     recordStep(p, s, left, u, 0);
     const P = ws.product(op, ut);
     dh.set(ws.io.read(P));
