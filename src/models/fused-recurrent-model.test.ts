@@ -14,6 +14,7 @@ import { buildPlan } from '../train/setup.js';
 import { fuseRecurrentLayers, unfusableReason } from './fused-recurrent.js';
 import { loadModelJson } from './model-json.js';
 import { saveModel } from './save.js';
+import { countReadbacks } from '../../test/helpers/readbacks.js';
 
 /** Counts the fused forward kernel's dispatches while `f` runs (and settles). */
 async function fusedCalls<T>(f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
@@ -174,15 +175,6 @@ describe('training with fused layers', () => {
   const LSTM_RUN: RunConfigInput = { model: { kind: 'lstm', units: 8 }, data: { kind: 'adding', seqLength: 12, samples: 256 }, train: { steps: 12 }, clip: { kind: 'norm', maxNorm: 1 } };
 
   it('keeps gclip’s loop to one readback per step, a flat tensor count and byte-identical logs', async () => {
-    const proto = tf.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const originals = { data: proto.data!, dataSync: proto.dataSync!, array: proto.array!, arraySync: proto.arraySync! };
-    let reads = 0;
-    for (const [name, fn] of Object.entries(originals)) {
-      proto[name] = function (this: unknown, ...args: unknown[]) {
-        reads++;
-        return fn.apply(this, args);
-      };
-    }
     const run = async (): Promise<{ log: StepRecord[]; counts: number[] }> => {
       const log: StepRecord[] = [];
       const counts: number[] = [];
@@ -191,16 +183,12 @@ describe('training with fused layers', () => {
       return { log, counts };
     };
     const before = tf.memory().numTensors;
-    try {
-      const first = await fusedCalls(run);
-      const { log, counts } = first.result;
-      expect(first.calls).toBeGreaterThanOrEqual(12);
-      expect(reads).toBe(12);
-      expect(new Set(counts.slice(2))).toEqual(new Set([counts[2]]));
-      expect(tf.memory().numTensors).toBe(before);
-      expect((await run()).log).toEqual(log);
-    } finally {
-      Object.assign(proto, originals);
-    }
+    const { result: first, reads } = await countReadbacks(() => fusedCalls(run));
+    const { log, counts } = first.result;
+    expect(first.calls).toBeGreaterThanOrEqual(12);
+    expect(reads).toBe(12);
+    expect(new Set(counts.slice(2))).toEqual(new Set([counts[2]]));
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await run()).log).toEqual(log);
   });
 });
