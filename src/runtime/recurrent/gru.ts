@@ -29,12 +29,16 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
   const { batch: B, steps: T, units: u } = p.dims;
   const G = 3 * u;
   const rh = ws.alloc([B, u]);
+  const R = ws.alloc([B, 2 * u]);
+  const Q = ws.alloc([B, u]);
+  const tape = ws.io.view(p.tape);
+  const xp = ws.io.read(p.xp);
+  const r = ws.io.read(R);
+  const q = ws.io.read(Q);
+  const left = ws.io.view(rh);
+  const next = ws.io.view(p.state);
   for (let s = 0; s < T; s++) {
-    const R = ws.product(p.state, k.zr);
-    let tape = ws.io.view(p.tape);
-    let xp = ws.io.read(p.xp);
-    const r = ws.io.read(R);
-    const left = ws.io.view(rh);
+    ws.productInto(p.state, k.zr, R);
     for (let b = 0; b < B; b++) {
       const at = (s * B + b) * G;
       const z = L.act + at;
@@ -43,12 +47,7 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
       const e = (s * B + b) * u;
       for (let j = 0; j < u; j++) left[b * u + j] = tape[L.extra + e + j] = f(tape[z + u + j]! * tape[L.h + e + j]!);
     }
-    ws.free(R);
-    const Q = ws.product(rh, k.h);
-    tape = ws.io.view(p.tape);
-    xp = ws.io.read(p.xp);
-    const q = ws.io.read(Q);
-    const next = ws.io.view(p.state);
+    ws.productInto(rh, k.h, Q);
     for (let b = 0; b < B; b++) {
       const at = (s * B + b) * G;
       const z = L.act + at;
@@ -61,7 +60,6 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
         next[b * u + j] = tape[hPrev + B * u + j] = f(f(zg * tape[hPrev + j]!) + f(f(1 - zg) * tape[hh + j]!));
       }
     }
-    ws.free(Q);
   }
 }
 
@@ -75,12 +73,17 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
   const G = 3 * u;
   const dq = ws.alloc([B, u]);
   const dzr = ws.alloc([B, 2 * u]);
+  const Drh = ws.alloc([B, u]);
+  const Dh = ws.alloc([B, u]);
+  const tape = ws.io.read(p.tape);
+  const dy = ws.io.read(p.dy);
+  const left = ws.io.view(dq);
+  const zr = ws.io.view(dzr);
+  const drh = ws.io.read(Drh);
+  const dhc = ws.io.read(Dh);
   const partial = new Float32Array(B * u);
-  if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), T - 1, p.dims);
+  if (p.returnSequences) addStepGradient(dh, dy, T - 1, p.dims);
   for (let s = T - 1; s >= 0; s--) {
-    let tape = ws.io.read(p.tape);
-    const left = ws.io.view(dq);
-    let zr = ws.io.view(dzr);
     for (let b = 0; b < B; b++) {
       const zRow = (s * B + b) * G;
       const hPrev = L.h + (s * B + b) * u;
@@ -94,11 +97,8 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
       }
     }
     recordStep(p, s, left, u, 2 * u);
-    if (p.returnSequences && s > 0) addStepGradient(partial, ws.io.read(p.dy), s - 1, p.dims);
-    const Drh = ws.product(dq, k.h);
-    tape = ws.io.read(p.tape);
-    zr = ws.io.view(dzr);
-    const drh = ws.io.read(Drh);
+    if (p.returnSequences && s > 0) addStepGradient(partial, dy, s - 1, p.dims);
+    ws.productInto(dq, k.h, Drh);
     for (let b = 0; b < B; b++) {
       const zRow = (s * B + b) * G;
       const hPrev = L.h + (s * B + b) * u;
@@ -109,11 +109,8 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
         partial[b * u + j] = f(partial[b * u + j]! + f(g * rg));
       }
     }
-    ws.free(Drh);
     recordStep(p, s, zr, 2 * u, 0);
-    const Dh = ws.product(dzr, k.zr);
-    const dhc = ws.io.read(Dh);
+    ws.productInto(dzr, k.zr, Dh);
     for (let i = 0; i < dh.length; i++) dh[i] = f(partial[i]! + dhc[i]!);
-    ws.free(Dh);
   }
 }

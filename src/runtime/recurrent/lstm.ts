@@ -51,10 +51,13 @@ export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
   const { batch: B, steps: T, units: u } = p.dims;
   const G = 4 * u;
   const op = ws.alloc([B, G]);
+  const P = ws.alloc([B, u]);
+  const tape = ws.io.read(p.tape);
+  const dy = ws.io.read(p.dy);
+  const left = ws.io.view(op);
+  const prev = ws.io.read(P);
   for (let s = T - 1; s >= 0; s--) {
-    if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
-    const tape = ws.io.read(p.tape);
-    const left = ws.io.view(op);
+    if (p.returnSequences) addStepGradient(dh, dy, s, p.dims);
     for (let b = 0; b < B; b++) {
       const zRow = (s * B + b) * G;
       const aRow = L.act + zRow;
@@ -79,8 +82,7 @@ export function lstmBackward(p: BackwardPass, ut: tf.TensorInfo): void {
       }
     }
     recordStep(p, s, left, G, 0);
-    const P = ws.product(op, ut);
-    dh.set(ws.io.read(P));
-    ws.free(P);
+    ws.productInto(op, ut, P);
+    dh.set(prev);
   }
 }

@@ -2,8 +2,9 @@
  * The state of one forward or backward pass of a recurrent host kernel, shared by the three
  * cells' step loops, and the copies that lay tensors out for the backend's matrix products.
  *
- * On wasm every allocation (the products' outputs included) may grow the heap and detach
- * every view taken before it, so the loops take their views after each product.
+ * On wasm every allocation may grow the heap and detach every view taken before it, so
+ * the loops allocate their scratch tensors first, take their views, and then only call
+ * `productInto`, which allocates nothing.
  */
 import type { tf } from '../tf.js';
 import type { HostActivation } from './activations.js';
@@ -52,7 +53,7 @@ export interface BackwardPass {
   readonly gate: HostActivation;
 }
 
-/** Fresh views for one forward step: the tape, x·W, this step's h·U and the next step's h. */
+/** Views for the forward steps: the tape, x·W, the step's h·U and the next step's h. */
 export interface StepViews {
   readonly tape: Float32Array;
   readonly xp: ArrayLike<number>;
@@ -61,16 +62,19 @@ export interface StepViews {
 }
 
 /**
- * Runs `body` for each step s = 0 … T−1 with the product h·U (`p.state` · `p.recurrent`)
- * and views taken after it; `body` writes the step's state into `next`.
+ * Runs `body` for each step s = 0 … T−1 after writing the product h·U (`p.state` ·
+ * `p.recurrent`) into `r`; `body` writes the step's state into `next` and must not
+ * allocate (the views are taken once).
  */
 export function forwardSteps(p: ForwardPass, body: (s: number, v: StepViews) => void): void {
   const { ws } = p;
+  const R = ws.alloc([p.dims.batch, p.recurrent.shape[1]!]);
+  const views: StepViews = { tape: ws.io.view(p.tape), xp: ws.io.read(p.xp), r: ws.io.read(R), next: ws.io.view(p.state) };
   for (let s = 0; s < p.dims.steps; s++) {
-    const R = ws.product(p.state, p.recurrent);
-    body(s, { tape: ws.io.view(p.tape), xp: ws.io.read(p.xp), r: ws.io.read(R), next: ws.io.view(p.state) });
-    ws.free(R);
+    ws.productInto(p.state, p.recurrent, R);
+    body(s, views);
   }
+  ws.free(R);
 }
 
 /**

@@ -32,16 +32,18 @@ export function simpleBackward(p: BackwardPass, ut: tf.TensorInfo): void {
   const { ws, layout: L, act, dh } = p;
   const { batch: B, steps: T, units: u } = p.dims;
   const op = ws.alloc([B, u]);
+  const P = ws.alloc([B, u]);
+  const tape = ws.io.read(p.tape);
+  const dy = ws.io.read(p.dy);
+  const left = ws.io.view(op);
+  const prev = ws.io.read(P);
+  const kind = act.grad;
   for (let s = T - 1; s >= 0; s--) {
-    if (p.returnSequences) addStepGradient(dh, ws.io.read(p.dy), s, p.dims);
-    const tape = ws.io.read(p.tape);
-    const left = ws.io.view(op);
+    if (p.returnSequences) addStepGradient(dh, dy, s, p.dims);
     const row = s * B * u;
-    const kind = act.grad;
     for (let k = 0; k < B * u; k++) left[k] = through(dh[k]!, tape[L.deriv + row + k]!, kind);
     recordStep(p, s, left, u, 0);
-    const P = ws.product(op, ut);
-    dh.set(ws.io.read(P));
-    ws.free(P);
+    ws.productInto(op, ut, P);
+    dh.set(prev);
   }
 }

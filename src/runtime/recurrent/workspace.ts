@@ -20,31 +20,34 @@ interface WasmBackend {
   wasm: { _BatchMatMul?: (...args: number[]) => void; _malloc(bytes: number): number; _free(at: number): void; HEAP32: Int32Array };
 }
 
-type Product = (a: Info, b: Info) => Info;
+/** Writes a · b into `out`, an existing [M, N] tensor distinct from a and b. */
+type ProductInto = (a: Info, b: Info, out: Info) => void;
 
-/** The product by the backend's registered `BatchMatMul` kernel. */
-function kernelProduct(backend: tf.KernelBackend, name: HostBackendName): Product {
+/** The product by the backend's registered `BatchMatMul` kernel, copied into `out`. */
+function kernelProduct(backend: KernelBackend, io: HostIo, name: HostBackendName): ProductInto {
   const kernel = tf.getKernel('BatchMatMul', name);
   if (!kernel) throw new Error(`${name} kernel BatchMatMul is missing`);
   const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
-  return (a, b) => kernel.kernelFunc({ inputs: { a, b }, backend, attrs }) as Info;
+  return (a, b, out) => {
+    const product = kernel.kernelFunc({ inputs: { a, b }, backend, attrs }) as Info;
+    io.view(out).set(io.read(product));
+    backend.disposeData(product.dataId);
+  };
 }
 
 /**
  * The product by the wasm module's `BatchMatMul(a_id, a_shape, 3, b_id, b_shape, 3,
  * transpose_a, transpose_b, out_id)` with [1, M, K]·[1, K, N] shapes written to `shapes`
- * (6 int32 the caller allocated on the module's heap).
+ * (6 int32 the caller allocated on the module's heap). It allocates nothing.
  */
-function wasmProduct(backend: WasmBackend, io: HostIo, shapes: number): Product {
+function wasmProduct(backend: WasmBackend, shapes: number): ProductInto {
   const { wasm, dataIdMap } = backend;
   const matMul = wasm._BatchMatMul!;
-  return (a, b) => {
+  return (a, b, out) => {
     const [m, k] = a.shape as [number, number];
     const n = b.shape[1]!;
-    const out = io.alloc([m, n]);
     wasm.HEAP32.set([1, m, k, 1, k, n], shapes >> 2);
     matMul(dataIdMap.get(a.dataId).id, shapes, 3, dataIdMap.get(b.dataId).id, shapes + 12, 3, 0, 0, dataIdMap.get(out.dataId).id);
-    return out;
   };
 }
 
@@ -56,9 +59,14 @@ export interface Workspace {
   alloc(shape: number[]): Info;
   /**
    * a · b (rank 2, neither transposed) by the backend's kernel: a new tensor, freed by
-   * `dispose` or earlier by `free`. On wasm this allocates: take views afterwards.
+   * `dispose` or earlier by `free`. It allocates: take views afterwards.
    */
   product(a: Info, b: Info): Info;
+  /**
+   * a · b written into `out` ([M, N], not a or b). On wasm it allocates nothing, so views
+   * taken before it stay valid: a step loop can take its views once.
+   */
+  productInto(a: Info, b: Info, out: Info): void;
   /** Frees a temporary now. */
   free(t: Info): void;
   /** Takes `t` out of the temporaries (a kernel output). */
@@ -75,12 +83,17 @@ export function createWorkspace(backend: tf.KernelBackend, name: HostBackendName
   const track = (t: Info): Info => (temps.add(t), t);
   const module = (backend as unknown as WasmBackend).wasm;
   const shapes = name === 'wasm' && typeof module._BatchMatMul === 'function' ? module._malloc(24) : 0;
-  const product = shapes !== 0 ? wasmProduct(backend as unknown as WasmBackend, io, shapes) : kernelProduct(backend, name);
+  const productInto = shapes !== 0 ? wasmProduct(backend as unknown as WasmBackend, shapes) : kernelProduct(backend as KernelBackend, io, name);
   return {
     backend: name,
     io,
     alloc: (shape) => track(io.alloc(shape)),
-    product: (a, b) => track(product(a, b)),
+    product: (a, b) => {
+      const out = track(io.alloc([a.shape[0]!, b.shape[1]!]));
+      productInto(a, b, out);
+      return out;
+    },
+    productInto,
     free: (t) => {
       temps.delete(t);
       (backend as KernelBackend).disposeData(t.dataId);
