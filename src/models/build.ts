@@ -101,7 +101,8 @@ function bodyLayers(config: BuiltinModelConfig, io: ModelIO): Layer[] {
  *   activation) → head (linear, outputDim).
  * - `rnn` / `lstm` / `gru`: [reshape [features] → [features, 1] if the input is tabular]
  *   → a layer named after the kind (`units`, last state only) → head. `rnn` is SimpleRNN
- *   with `activation` (tanh by default); lstm and gru use tanh with sigmoid gates.
+ *   with `activation` (tanh by default); lstm and gru use tanh with hard-sigmoid gates
+ *   (tfjs-layers' default `recurrentActivation`).
  * - `cnn`: conv_i (+ pool_i) per `filters` entry → flatten → dense_i → head
  *   (see `cnnModelSchema`).
  *

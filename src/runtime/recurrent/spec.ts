@@ -17,7 +17,7 @@ export const GATES: Readonly<Record<CellKind, number>> = { simple: 1, lstm: 4, g
  */
 export interface RecurrentAttrs {
   readonly cell: CellKind;
-  /** tfjs-layers class name of the activation (`tanh`, …); see `HOST_ACTIVATIONS`. */
+  /** tfjs-layers class name of the activation (`tanh`, …); see `hostActivation`. */
   readonly activation: string;
   /** Of the gates (LSTM, GRU); ignored by SimpleRNN. */
   readonly recurrentActivation: string;
