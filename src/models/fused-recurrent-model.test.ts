@@ -105,6 +105,20 @@ describe('which layers are fused', () => {
     model.dispose();
     twin.dispose();
   });
+
+  it('fuses both directions of a Bidirectional wrapper', async () => {
+    const model = sequenceModel(tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true }) as tf.RNN, mergeMode: 'concat' }));
+    const twin = await unfusedTwin(model);
+    expect(fuseRecurrentLayers(model)).toHaveLength(2);
+    const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 3);
+    const { result, calls } = await fusedCalls(() => model.predict(x) as tf.Tensor);
+    expect(calls).toBe(2);
+    const expected = await (twin.predict(x) as tf.Tensor).data();
+    expect(Math.max(...Array.from(await result.data(), (v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(1e-6);
+    tf.dispose([x, result]);
+    model.dispose();
+    twin.dispose();
+  });
 });
 
 describe('the model is unchanged', () => {
