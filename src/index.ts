@@ -35,4 +35,5 @@ export { train, MODEL_DIR, type TrainOptions } from './train/run.js';
 export { loadPlan, buildPlan } from './train/setup.js';
 export { loadModelJson } from './models/model-json.js';
 export { saveModel } from './models/save.js';
+export { fuseRecurrentLayers, unfusableReason } from './models/fused-recurrent.js';
 export { runSession, type SessionOptions } from './train/session.js';
