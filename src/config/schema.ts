@@ -99,8 +99,11 @@ export const checkpointSchema = z.strictObject({
 export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof backendSchema>;
 
-/** A whole run configuration: what `gclip train` runs and a config file holds. */
-export const runConfigSchema = z.strictObject({
+/**
+ * The fields of a run configuration, without the cross-field rules: what `monitor()` picks
+ * its `clip`/`detect`/`log` sections from (zod cannot pick from a refined object).
+ */
+export const runConfigFields = z.strictObject({
   name: z.string().min(1).default('run').meta(flag('--name', 'run name, used in the default run directory')),
   seed: z
     .number()
@@ -119,7 +122,10 @@ export const runConfigSchema = z.strictObject({
   checkpoint: checkpointSchema.prefault({}),
   /** Stability criteria `gclip check` judges the run (or a log) against. */
   check: checkSchema.prefault({}),
-}).superRefine((config, ctx) => {
+});
+
+/** A whole run configuration: what `gclip train` runs and a config file holds. */
+export const runConfigSchema = runConfigFields.superRefine((config, ctx) => {
   const issue = clipOptimizerIssue(config.clip.kind, config.train.optimizer);
   if (issue) ctx.addIssue({ code: 'custom', path: ['train', 'optimizer'], message: issue.message, params: { hint: issue.hint } });
 });

@@ -1,6 +1,6 @@
 /**
  * `monitor()`'s options: the `clip`, `detect` and `log` sections of a gclip config, checked
- * by the config's own zod schema (picked from `runConfigSchema`, not a second one), plus
+ * by the config's own zod schema (picked from `runConfigFields`, not a second one), plus
  * `out`, the run directory. A strategy object (`clipByGlobalNorm({ maxNorm: 1 })`) may stand
  * in for the `clip` section. Browser-safe: no Node module is imported here.
  */
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ClipStrategy } from '../clip/types.js';
 import { configError } from '../config/config-issues.js';
 import { buildJsonSchema } from '../config/json-schema.js';
-import { runConfigSchema, type RunConfig, type RunConfigInput } from '../config/schema.js';
+import { runConfigFields, type RunConfig, type RunConfigInput } from '../config/schema.js';
 import type { JsonSchema } from '../config/schema-nodes.js';
 import { inputError } from '../errors.js';
 
@@ -31,7 +31,7 @@ export interface ResolvedMonitorOptions {
   readonly out: string | undefined;
 }
 
-const sectionsSchema = runConfigSchema.pick({ clip: true, detect: true, log: true }).extend({ out: z.string().min(1).optional() }).strict();
+const sectionsSchema = runConfigFields.pick({ clip: true, detect: true, log: true }).extend({ out: z.string().min(1).optional() }).strict();
 
 let jsonSchema: JsonSchema | undefined;
 

@@ -33,68 +33,17 @@
  * a lower lr without clipping is as good as a clipped cell at a higher lr, `lrCut` says
  * so: the clipping there acts as an lr cut.
  */
-import type { NormStats, PointResult } from './metrics.js';
+import type { PointResult } from './metrics.js';
+import type { ColumnRecommendation, Recommendation } from './recommendation.js';
 import { formatNumber } from '../format.js';
-import { median } from '../stats.js';
 
 /** Numbers in the reason, which is data (it goes into sweep.json): 3 significant digits. */
 const num = (x: number | null): string => formatNumber(x, { digits: 3 });
 
-/** What the rule concluded. */
-export interface Recommendation {
-  /** `clip`: use maxNorm; `not_needed`: the unclipped baseline is stable and as good; `none_stable`: nothing was stable. */
-  readonly status: 'clip' | 'not_needed' | 'none_stable';
-  /** The threshold to use, or null (not needed, or none stable). */
-  readonly maxNorm: number | null;
-  /** One or two sentences with the numbers behind the choice. */
-  readonly reason: string;
-  /** Id of the chosen point (`norm@1`, `baseline`), or null. */
-  readonly pointId: string | null;
-  /** The best final loss in the safe region and the tolerance band around it. */
-  readonly bestFinalLoss: number | null;
-  readonly band: number | null;
-  /** An adaptive strategy that beat every eligible fixed point by more than the band. */
-  readonly adaptive: { readonly strategy: string; readonly finalLoss: number } | null;
-  /** What to try next (non-empty when status is `none_stable`). */
-  readonly suggestions: readonly string[];
-  /** Learning rate of the chosen point; null without an lr axis (or when none is stable). */
-  readonly lr: number | null;
-  /** One recommendation per lr column, ascending lr; empty without an lr axis. */
-  readonly perLr: readonly ColumnRecommendation[];
-  /** A clipped choice at `clippedLr` that unclipped training at the lower `unclippedLr` matches; else null. */
-  readonly lrCut: { readonly clippedLr: number; readonly maxNorm: number; readonly unclippedLr: number } | null;
-}
-
-/** The rule's outcome in one lr column. */
-export interface ColumnRecommendation {
-  readonly lr: number;
-  readonly status: Recommendation['status'];
-  readonly maxNorm: number | null;
-  readonly pointId: string | null;
-  readonly finalLoss: number | null;
-  readonly reason: string;
-}
+export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 
 /** A clip rate at or above this is "clips every step": a larger threshold is then a larger step, not less intervention. */
 export const SATURATED_CLIP_RATE = 0.95;
-
-/** Threshold suggestions from the baseline's pre-clip norms before any instability. */
-export interface CrossChecks {
-  /** Steps (pooled over baseline seeds) the statistics describe. */
-  readonly steps: number;
-  /**
-   * False when the baseline failed in some seed: its norms then cover only the steps
-   * before the loss diverged, which may already include the blow-up, so read them as an
-   * upper bound.
-   */
-  readonly baselineStable: boolean;
-  /** Median over seeds of the mean pre-clip norm: Pascanu et al. 2013 suggest a threshold near it. */
-  readonly meanNorm: number;
-  /** Medians over seeds of the 10th/50th/90th percentiles; AutoClip's default picks p10. */
-  readonly p10: number;
-  readonly p50: number;
-  readonly p90: number;
-}
 
 /** Is every seed of the point stable? */
 export function isStable(p: PointResult): boolean {
@@ -270,21 +219,4 @@ function noneStable(points: readonly PointResult[]): Recommendation {
   const tried = fixed.length ? `${new Set(fixed.map((p) => p.threshold)).size} thresholds from ${num(smallest)} to ${num(Math.max(...fixed.map((p) => p.threshold!)))}` : 'no fixed threshold';
   const reason = `No fixed threshold was stable in every seed (${tried}, and the unclipped baseline), so no max_norm can be recommended; try a lower learning rate or an adaptive strategy.`;
   return { status: 'none_stable', maxNorm: null, reason, pointId: null, bestFinalLoss: null, band: null, adaptive: adaptive[0] ? { strategy: adaptive[0].strategy, finalLoss: adaptive[0].finalLoss } : null, suggestions, lr: null, perLr: [], lrCut: null };
-}
-
-/** Cross-checks from the baseline's per-seed norm statistics (medians over seeds), or null without a baseline. */
-export function crossChecks(points: readonly PointResult[]): CrossChecks | null {
-  const baseline = points.find((p) => p.strategy === 'none');
-  const stats = baseline?.runs.map((r) => r.norms).filter((n): n is NormStats => n !== null) ?? [];
-  if (baseline === undefined || stats.length === 0) return null;
-  // Never null: `stats` is not empty.
-  const overSeeds = (pick: (s: NormStats) => number): number => median(stats.map(pick))!;
-  return {
-    steps: stats.reduce((a, s) => a + s.count, 0),
-    baselineStable: isStable(baseline),
-    meanNorm: overSeeds((s) => s.mean),
-    p10: overSeeds((s) => s.p10),
-    p50: overSeeds((s) => s.p50),
-    p90: overSeeds((s) => s.p90),
-  };
 }

@@ -9,7 +9,8 @@ import type { RunConfig } from '../config/schema.js';
 import { internalError } from '../errors.js';
 import type { SweepPlan } from './grid.js';
 import { aggregatePoint, type PointResult, type SeedResult } from './metrics.js';
-import { crossChecks, recommend, type CrossChecks, type Recommendation } from './recommend.js';
+import { crossChecks, type CrossChecks } from './cross-checks.js';
+import { recommend, type Recommendation } from './recommend.js';
 
 /** Bumped when the report's shape changes incompatibly. */
 export const REPORT_VERSION = 2;

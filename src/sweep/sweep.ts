@@ -14,7 +14,8 @@ import { planTasks, runOrder, type SweepPlan, type SweepTask } from './grid.js';
 import type { SeedResult } from './metrics.js';
 import { buildReport, type SweepReport } from './report.js';
 import { runTasks } from './runner.js';
-import { readResults, storeSource, storeTasks, type Store } from './store.js';
+import { storeSource } from './store-source.js';
+import { readResults, storeTasks, type Store } from './store.js';
 import { shardItems, type Shard } from './shard.js';
 
 /** Files of a sweep directory. */

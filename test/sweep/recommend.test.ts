@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregatePoint, type SeedResult } from '../../src/sweep/metrics.js';
-import { crossChecks, recommend } from '../../src/sweep/recommend.js';
+import { crossChecks } from '../../src/sweep/cross-checks.js';
+import { recommend } from '../../src/sweep/recommend.js';
 import { reportExitCode, buildReport } from '../../src/sweep/report.js';
 import { buildSweepPlan } from '../../src/sweep/grid.js';
 import { runConfigSchema } from '../../src/config/schema.js';

@@ -87,7 +87,7 @@ describe('gclip sweep on an lr axis (CLI)', () => {
     expect(rec.perLr.map((c) => [c.lr, c.status, c.maxNorm])).toEqual([[0.03, 'not_needed', null], [0.1, 'clip', 2]]);
     expect(rec.reason).toMatch(/unclipped training at lr 0\.03, final loss 0\.156.*lowest final loss of any stable cell.*Clipping is acting as an lr cut: unclipped training at lr 0\.03 does at least as well as max_norm 2 at lr 0\.1/);
     expect(r.stdout).toMatch(/stable seeds and final loss, lr × max_norm/);
-    expect(r.stdout).toMatch(/unclipped\s+│ 2\/2 0\.156 ◀\s+│ 0\/2 143\.7/);
+    expect(r.stdout).toMatch(/unclipped\s+│ 2\/2 0\.156 ◀\s+│ 0\/2 61\.13/);
   });
 });
 

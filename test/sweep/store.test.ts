@@ -7,7 +7,8 @@ import { writeCached } from '../../src/sweep/cache.js';
 import { buildSweepPlan } from '../../src/sweep/grid.js';
 import { crashedResult } from '../../src/sweep/metrics.js';
 import { storeStatus } from '../../src/sweep/status.js';
-import { claimTask, initStore, storeSource, storeTasks } from '../../src/sweep/store.js';
+import { storeSource } from '../../src/sweep/store-source.js';
+import { claimTask, initStore, storeTasks } from '../../src/sweep/store.js';
 
 const SETTINGS = { prune: false, leaseMs: 10_000, pointTimeoutMs: null };
 const plan = () => buildSweepPlan(runConfigSchema.parse({ name: 'st' }), { thresholds: [0.5, 2], seeds: 2 });
