@@ -27,9 +27,9 @@ describe('escapeData / escapeProperty', () => {
 });
 
 describe('workflowCommand', () => {
-  it('formats ::command key=value,key=value::message with escaping', () => {
+  it('formats ::command key=value,key=value::message with escaping (a newline shown as \\n by the neutraliser)', () => {
     expect(workflowCommand('error', 'a%b\nc', { title: 'gclip check: spikes, p99', file: 'logs/m.csv' })).toBe(
-      '::error title=gclip check%3A spikes%2C p99,file=logs/m.csv::a%25b%0Ac',
+      '::error title=gclip check%3A spikes%2C p99,file=logs/m.csv::a%25b\\nc',
     );
   });
 
@@ -41,7 +41,7 @@ describe('workflowCommand', () => {
   it('cannot be ended early by a message containing :: or a newline', () => {
     const line = workflowCommand('error', 'x\n::warning::injected', { title: 'a::b' });
     expect(line.split('\n')).toHaveLength(1);
-    expect(line).toBe('::error title=a%3A%3Ab::x%0A::warning::injected');
+    expect(line).toBe('::error title=a%3A%3Ab::x\\n::warning::injected');
   });
 });
 
@@ -60,7 +60,7 @@ const result: CheckResult = {
 describe('annotations', () => {
   it('emits one ::error per failed criterion and one ::warning per note', () => {
     expect(annotations(result, { file: 'metrics.csv', notes: ['3 step(s) with a loss but no gradient norm were left out'] })).toEqual([
-      '::error title=gclip check%3A clip_rate,file=metrics.csv::clipped 50 of 50 steps: 100%25, (bound 0–0.5)%0Asee log',
+      '::error title=gclip check%3A clip_rate,file=metrics.csv::clipped 50 of 50 steps: 100%25, (bound 0–0.5)\\nsee log',
       '::warning title=gclip check%3A log,file=metrics.csv::3 step(s) with a loss but no gradient norm were left out',
     ]);
   });
@@ -80,12 +80,12 @@ describe('stepSummary', () => {
       | Criterion | Result | Value | Bound | Reason |
       | --- | --- | --- | --- | --- |
       | nonfinite | ✅ pass | 0 | ≤ 0 | 0 non-finite steps (bound ≤ 0) |
-      | clip_rate | ❌ fail | 1 | 0–0.5 | clipped 50 of 50 steps: 100%, (bound 0–0.5)<br>see log |
+      | clip_rate | ❌ fail | 1 | 0–0.5 | clipped 50 of 50 steps: 100%, (bound 0–0.5)\\\\nsee log |
       "
     `);
   });
 
-  it('keeps pipes and newlines inside their cell', () => {
-    expect(markdownCell('a|b\nc <d> & e')).toBe('a\\|b<br>c &lt;d> &amp; e');
+  it('keeps pipes and newlines inside their cell (the newline shown as \\n)', () => {
+    expect(markdownCell('a|b\nc <d> & e')).toBe('a\\|b\\\\nc &lt;d> &amp; e');
   });
 });

@@ -3,6 +3,7 @@
  * (`::error title=...::message`) and a Markdown table for `$GITHUB_STEP_SUMMARY`. Builders
  * only: they return strings, the CLI prints them and appends the summary.
  */
+import { neutralize } from '../guard/neutralize.js';
 import type { CheckResult } from './criteria.js';
 import { formatNumber } from '../format.js';
 import { momentRows, onsetText } from '../log/onset.js';
@@ -33,11 +34,11 @@ export function workflowCommand(command: string, message: string, properties: Co
   if (keys.length > 0) {
     const parts = keys.flatMap((k) => {
       const v = properties[k];
-      return v === undefined || v === '' || v === 0 ? [] : [`${k}=${escapeProperty(String(v))}`];
+      return v === undefined || v === '' || v === 0 ? [] : [`${k}=${escapeProperty(neutralize(String(v)))}`];
     });
     out += ` ${parts.join(',')}`;
   }
-  return `${out}::${escapeData(message)}`;
+  return `${out}::${escapeData(neutralize(message))}`;
 }
 
 /** Options for `annotations`. */
@@ -65,7 +66,7 @@ export function annotations(result: CheckResult, options: AnnotationOptions = {}
 
 /** Escapes a Markdown table cell: `|` and backslash are escaped, newlines become `<br>`, `<`/`&` become entities. */
 export function markdownCell(text: string): string {
-  return text
+  return neutralize(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/\\/g, '\\\\')

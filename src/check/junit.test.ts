@@ -52,12 +52,12 @@ describe('toJUnitXml', () => {
     expect(clipRate?.failure?.[0]?.inner).toContain('measured: 0.62');
   });
 
-  it('escapes markup and replaces characters XML forbids, so the text survives a round trip', async () => {
+  it('escapes markup and shows control characters visibly, so the text survives a round trip', async () => {
     const xml = toJUnitXml(result);
     expect(xml).not.toContain('\u0001');
     const lossRatio = (await readBack(xml)).testcase?.[3];
-    expect(lossRatio?.failure?.[0]?.message).toBe('cannot judge: <"loss"> & \'x\' second line\uFFFD');
-    expect(lossRatio?.failure?.[0]?.inner).toContain('cannot judge: <"loss"> & \'x\'\nsecond line\uFFFD');
+    expect(lossRatio?.failure?.[0]?.message).toBe('cannot judge: <"loss"> & \'x\'\\nsecond line\\x01');
+    expect(lossRatio?.failure?.[0]?.inner).toContain('cannot judge: <"loss"> & \'x\'\\nsecond line\\x01');
     expect(lossRatio?.failure?.[0]?.inner).toContain('measured: n/a');
   });
 

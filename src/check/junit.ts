@@ -5,6 +5,7 @@
  * are replaced with U+FFFD. The CLI writes the string (temp file + rename).
  */
 import { create } from 'xmlbuilder2';
+import { neutralizeDeep } from '../guard/neutralize.js';
 import type { CheckResult } from './criteria.js';
 import { formatNumber } from '../format.js';
 import { momentRows } from '../log/onset.js';
@@ -26,7 +27,8 @@ export interface JUnitOptions {
  * errors = skipped = 0. A failure's `message` attribute is the one-line reason; its body
  * repeats the value and bound on separate lines.
  */
-export function toJUnitXml(result: CheckResult, options: JUnitOptions = {}): string {
+export function toJUnitXml(raw: CheckResult, rawOptions: JUnitOptions = {}): string {
+  const [result, options] = [neutralizeDeep(raw), neutralizeDeep(rawOptions)];
   const failures = result.criteria.filter((c) => !c.passed).length;
   const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele('testsuites', {
     name: 'gclip',

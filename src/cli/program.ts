@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
 import { renderError, exitCodeOf } from './render/errors.js';
+import { neutralizeLines } from '../guard/neutralize.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -38,7 +39,7 @@ export function createProgram(ctx: CommandContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err });
+    .configureOutput({ writeOut: ctx.io.out, writeErr: (text) => ctx.io.err(neutralizeLines(text)) });
   registerTrain(program, ctx);
   registerSweep(program, ctx);
   registerCheck(program, ctx);

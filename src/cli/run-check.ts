@@ -3,13 +3,17 @@
  * read the log), judge them, then write JUnit, GitHub Actions output and the table or
  * `--json`. tfjs is only loaded when a config is trained.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type CheckResult, type CriterionResult } from '../check/index.js';
 import { loadLog, type ClipKnowledge, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
-import { EXIT, inputError } from '../errors.js';
+import { EXIT, inputError, isGclipError } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { neutralize } from '../guard/neutralize.js';
+import { checkOutputFile } from '../guard/out-path.js';
+import { readTextBounded } from '../guard/read-bounded.js';
 import type { RunSummary, StepRecord } from '../record.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { Sink } from '../report/sinks/types.js';
@@ -68,6 +72,7 @@ export function withCompletion(result: CheckResult, summary: RunSummary | undefi
 export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<number> {
   // Read the baseline first: a bad one should fail before minutes of training.
   const baseline = plan.baseline === undefined ? undefined : await readBaseline(plan.baseline, r.io.cwd);
+  if (plan.junit !== undefined) checkOutputFile(resolve(r.io.cwd, plan.junit), '--junit');
   const judged = plan.input.kind === 'log' ? await judgeLog(plan.input, r.io.cwd) : await judgeRun(plan.input, r);
   const result = withCompletion(evaluate(judged.records, plan.criteria, baseline, judged.clipping), judged.summary, judged.planned ?? 0);
   if (plan.junit !== undefined) await writeFileAtomic(resolve(r.io.cwd, plan.junit), toJUnitXml(result, { source: judged.subject.source }));
@@ -84,7 +89,7 @@ export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<
 }
 
 async function judgeLog(input: Extract<CheckInput, { kind: 'log' }>, cwd: string): Promise<Judged> {
-  const log = await loadLog(input.file, (p) => readFile(resolve(cwd, p), 'utf8'), input.options);
+  const log = await loadLog(input.file, (p) => readTextBounded(resolve(cwd, p), READ_LIMITS.log, p), input.options);
   return { records: log.records, clipping: log.clipping, subject: { source: input.file, format: log.format, notes: log.notes } };
 }
 
@@ -113,7 +118,7 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
   const summary = config.log.out === undefined
     ? await train(config, common)
     : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
-  if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${summary.runDir}`) + '\n');
+  if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${neutralize(summary.runDir)}`) + '\n');
   return { records, summary, planned: plannedSteps(config), subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
 }
 
@@ -127,8 +132,9 @@ function runNotes(summary: RunSummary): string[] {
 async function readBaseline(file: string, cwd: string): Promise<Baseline> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    text = await readTextBounded(resolve(cwd, file), READ_LIMITS.summary, file);
   } catch (e) {
+    if (isGclipError(e)) throw e;
     const missing = (e as { code?: string }).code === 'ENOENT';
     throw inputError(missing ? 'file_not_found' : 'file_unreadable', {
       path: '',

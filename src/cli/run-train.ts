@@ -5,6 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
+import { ciSafeJson } from '../guard/neutralize.js';
 import type { RunSummary } from '../record.js';
 import { stringifyWithNonFinite } from '../log/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
@@ -47,7 +48,7 @@ export async function runTrainCommand(
     const done = await finishedRun(resolve(r.io.cwd, flags.resume));
     if (done !== null) {
       r.io.err(`${flags.resume}: the run already finished (status ${done.status} after ${done.steps} steps); nothing to resume\n`);
-      r.io.out(flags.json ? stringifyWithNonFinite(done) + '\n' : renderRunSummary(done, r.outColor));
+      r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(done)) + '\n' : renderRunSummary(done, r.outColor));
       return EXIT.ok;
     }
   }
@@ -71,6 +72,6 @@ export async function runTrainCommand(
     resume: flags.resume,
     force: Boolean(flags.force),
   });
-  r.io.out(flags.json ? stringifyWithNonFinite(summary) + '\n' : renderRunSummary(summary, r.outColor));
+  r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(summary)) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);
 }

@@ -2,9 +2,11 @@
  * Reads a config file (YAML or JSON) through an injected reader and keeps a map from
  * field paths back to `file:line`, so validation errors can point at the line to fix.
  */
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
-import { inputError, GclipError, type Issue } from '../errors.js';
+import { inputError, isGclipError, GclipError, type Issue } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { readTextBounded } from '../guard/read-bounded.js';
+import { findDeepNesting } from '../guard/text-depth.js';
 import { describeReceived } from './schema-nodes.js';
 
 /** Reads a whole text file. Rejects with a Node-style error (`code: 'ENOENT'`) when missing. */
@@ -27,8 +29,8 @@ export interface LoadedConfig {
   locate(path: FieldPath): string | undefined;
 }
 
-/** The reader CLI commands pass in: UTF-8 text from the local file system. */
-export const nodeReader: Reader = (path) => readFile(path, 'utf8');
+/** The reader CLI commands pass in: UTF-8 text from the local file system, within `READ_LIMITS.config`. */
+export const nodeReader: Reader = (path) => readTextBounded(path, READ_LIMITS.config);
 
 /**
  * A reader over in-memory files (tests, or configs embedded by a host app). A missing
@@ -48,9 +50,11 @@ const HINT_START = 'Start from configs/demo.yaml, or run `gclip init` to write a
  * Reads and parses the config file at `path`: `.json` as JSON, `.yaml`/`.yml` as YAML.
  *
  * Throws GclipError (exit 2): `config_not_found` when the file does not exist,
- * `config_unreadable` when it cannot be read, `unsupported_config_format` for another
- * extension, `invalid_config_syntax` (one issue per error, at `file:line:col`) when it
- * does not parse, and `invalid_config` when the top level is not a mapping.
+ * `config_unreadable` when it cannot be read, the reader's `file_too_large` and
+ * `not_a_regular_file`, `unsupported_config_format` for another extension,
+ * `invalid_config_syntax` (one issue per error, at `file:line:col`) when it does not
+ * parse, nests too deeply (`findDeepNesting`) or its aliases expand past 100, and
+ * `invalid_config` when the top level is not a mapping.
  */
 export async function loadConfigFile(path: string, read: Reader): Promise<LoadedConfig> {
   formatOf(path);
@@ -60,8 +64,11 @@ export async function loadConfigFile(path: string, read: Reader): Promise<Loaded
 /** `loadConfigFile` for text already read (same errors, except the reading ones: see `configReadError`). */
 export function parseConfigText(path: string, text: string): LoadedConfig {
   const format = formatOf(path);
+  const deep = findDeepNesting(text);
+  if (deep) throw inputError('invalid_config_syntax', { path: '', message: `The config nests too deeply: ${deep.reason}`, hint: 'A gclip config nests a few levels; check that --config names the right file (docs/limits.md).', source: `${path}:${deep.line}` });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  // logLevel 'error': yaml would print warnings quoting the file's keys on stderr, past the neutraliser.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, logLevel: 'error' });
   const data = format === 'json' ? parseJson(path, text, lineCounter) : parseYaml(path, doc);
   const locate = (field: FieldPath) => locateIn(doc, lineCounter, field, path);
   if (!isMapping(data)) throw notAMapping(path, data, locate([]) ?? `${path}:1`);
@@ -88,8 +95,13 @@ async function readText(path: string, read: Reader): Promise<string> {
   }
 }
 
-/** The GclipError for a config file that could not be read (`error` from fs): `config_not_found` or `config_unreadable`. */
+/**
+ * The GclipError for a config file that could not be read (`error` from the reader):
+ * the reader's own GclipError as is (`file_too_large`, `not_a_regular_file`), else
+ * `config_not_found` or `config_unreadable`.
+ */
 export function configReadError(path: string, error: unknown): GclipError {
+  if (isGclipError(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') {
     return inputError('config_not_found', {
@@ -114,7 +126,12 @@ function parseYaml(path: string, doc: Document.Parsed): unknown {
     const unique = issues.filter((issue, i) => issues.findIndex((o) => o.source === issue.source) === i);
     throw new GclipError('invalid_config_syntax', unique);
   }
-  return doc.toJS();
+  try {
+    // yaml's own guard (100 aliases) against "billion laughs" documents that expand exponentially.
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw inputError('invalid_config_syntax', { path: '', message: `Malformed YAML: ${error instanceof Error ? error.message : String(error)}`, hint: 'Use fewer anchors and aliases (*name); a config needs none.', source: path });
+  }
 }
 
 function yamlIssue(path: string, error: YAMLError): Issue {

@@ -92,6 +92,8 @@ export function describeExpected(node: JsonSchema): string {
     case 'integer':
       return describeNumber(boundsOf(node));
     case 'string':
+      // A pattern's rule is only readable in the words its field describes it with.
+      if (node.pattern !== undefined && typeof node.description === 'string') return node.description;
       return node.minLength ? 'a non-empty string' : 'a string';
     case 'boolean':
       return 'true or false';

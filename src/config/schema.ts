@@ -6,6 +6,7 @@
  * in `<block>-schema.ts`; this file assembles them.
  */
 import { z } from 'zod';
+import { RUN_NAME_PATTERN, RUN_NAME_RULE } from '../guard/run-name.js';
 import { checkSchema } from './check-schema.js';
 import { clipOptimizerIssue, clipSchema } from './clip-schema.js';
 import { dataSchema } from './data-schema.js';
@@ -104,7 +105,12 @@ export type BackendName = z.infer<typeof backendSchema>;
  * its `clip`/`detect`/`log` sections from (zod cannot pick from a refined object).
  */
 export const runConfigFields = z.strictObject({
-  name: z.string().min(1).default('run').meta(flag('--name', 'run name, used in the default run directory')),
+  name: z
+    .string()
+    .regex(RUN_NAME_PATTERN, `expected ${RUN_NAME_RULE}`)
+    .default('run')
+    // The help text is the rule, so a refused name reads "expected <rule>" (schema-nodes describeExpected).
+    .meta(flag('--name', RUN_NAME_RULE)),
   seed: z
     .number()
     .int()

@@ -2,6 +2,7 @@
  * JSON data in either of two shapes: an array of objects (one per sample, keys are
  * columns) or `{ "x": number[][], "y": [...] }`.
  */
+import { checkNesting } from '../guard/shape.js';
 import type { HostDataset } from './dataset.js';
 import { dataError, tableToDataset, type TableOptions, type TableRow } from './table.js';
 
@@ -28,6 +29,7 @@ export function parseJsonData(text: string, file: string, options: JsonDataOptio
   } catch (e) {
     throw dataError('data_bad_json', file, undefined, '', `not valid JSON: ${(e as Error).message}`, SHAPE_HINT);
   }
+  checkNesting(doc, file, 'data file');
   if (Array.isArray(doc)) return fromObjects(doc, file, options);
   if (isRecord(doc) && Array.isArray(doc.x) && Array.isArray(doc.y)) return fromXY(doc.x, doc.y, file, options);
   throw dataError('data_bad_shape', file, undefined, '', `expected an array of objects or {"x", "y"}, received ${describe(doc)}`, SHAPE_HINT);

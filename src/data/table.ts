@@ -5,6 +5,7 @@
  */
 import { didYouMean } from '../config/did-you-mean.js';
 import { inputError, type ErrorCode, type GclipError } from '../errors.js';
+import { preview } from '../guard/shape.js';
 import type { HostDataset, Task } from './dataset.js';
 
 /** Which columns to use and how to read the target. */
@@ -70,7 +71,7 @@ function columnIndex(header: readonly string[], name: string, file: string, role
 export function numericCell(value: unknown, file: string, row: TableRow, column: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
   if (Number.isFinite(n)) return n;
-  const shown = value === undefined || value === null || value === '' ? 'an empty cell' : JSON.stringify(value);
+  const shown = value === undefined || value === null || value === '' ? 'an empty cell' : preview(value);
   const at = row.line !== undefined ? `line ${row.line}, column '${column}'` : `${row.at ?? ''}.${column}`;
   throw dataError('data_non_numeric', file, row, column, `expected a finite number at ${at}, received ${shown}`, 'Fix or remove that row, or leave the column out of --features.');
 }
@@ -79,11 +80,13 @@ export function numericCell(value: unknown, file: string, row: TableRow, column:
  * Builds a dataset from a header and rows. Features are numeric. A regression target is
  * numeric (outputDim 1); a classification target is categorical: its distinct values,
  * sorted (numerically when all are numbers, else as strings), become the classes, and y
- * is one-hot. Throws exit-2 errors: `data_empty` (no rows), `data_missing_column`,
+ * is one-hot. Throws exit-2 errors: `data_duplicate_column` (a name twice in the header),
+ * `data_target_in_features`, `data_empty` (no rows), `data_missing_column`,
  * `data_non_numeric`, `data_one_class` (a classification target with a single value).
  */
 export function tableToDataset(header: readonly string[], allRows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
   let rows = allRows;
+  checkColumns(header, file, options);
   if (rows.length === 0) throw dataError('data_empty', file, undefined, '', 'the file has no data rows', 'Add a header row and at least one data row.');
   const targetCol = columnIndex(header, options.target, file, 'target');
   const candidates = options.features ?? header.filter((h) => h !== options.target);
@@ -117,6 +120,24 @@ export function tableToDataset(header: readonly string[], allRows: readonly Tabl
   }
   const { y, classNames } = oneHot(rows, targetCol, file, options.target);
   return { task: 'classification', y, outputDim: classNames.length, classNames, ...base };
+}
+
+/**
+ * Refuses a header naming one column twice (which of the two would be used is a guess) and
+ * a target that is also a feature (the model would read its own answer).
+ */
+function checkColumns(header: readonly string[], file: string, options: TableOptions): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw dataError('data_duplicate_column', file, { cells: [], line: 1 }, name, `column '${name}' appears twice in the header, as columns ${first + 1} and ${i + 1}`, 'Rename one of the two columns so every column name is unique.');
+    }
+    seen.set(name, i);
+  });
+  if (options.features?.includes(options.target)) {
+    throw inputError('data_target_in_features', { path: 'data.features', message: `the target column '${options.target}' is also listed as a feature`, hint: `Leave '${options.target}' out of --features (data.features), or choose another --target.`, source: file });
+  }
 }
 
 /** How many rows have a missing value in the used columns, and how many per column. */

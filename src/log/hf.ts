@@ -7,6 +7,7 @@
  * `NaN`/`Infinity`, which JSON5 reads (plain JSON.parse would refuse them).
  */
 import JSON5 from 'json5';
+import { preview } from '../guard/shape.js';
 import { foreignRecord, type ForeignStep } from './foreign.js';
 import { clipKnowledge, logError, type LogOptions, type ParsedLog } from './types.js';
 
@@ -65,7 +66,7 @@ function field(e: Entry, key: string, index: number, ctx: { text: string; file: 
   const v = e[key];
   if (typeof v === 'number' && (key !== 'step' || Number.isInteger(v))) return v;
   const expected = key === 'step' ? 'an integer' : 'a number';
-  throw logError('log_bad_value', { file: ctx.file, line: entryLine(ctx.text, index, key), path: `log_history[${index}].${key}` }, `log_history[${index}].${key} must be ${expected}, received ${JSON.stringify(v) ?? 'nothing'}`, 'Each training entry needs numeric step, loss and grad_norm.');
+  throw logError('log_bad_value', { file: ctx.file, line: entryLine(ctx.text, index, key), path: `log_history[${index}].${key}` }, `log_history[${index}].${key} must be ${expected}, received ${preview(v)}`, 'Each training entry needs numeric step, loss and grad_norm.');
 }
 
 /**

@@ -5,6 +5,7 @@
  * load. Events of a kind this gclip does not know (a newer gclip's) are left out with a
  * note, so such logs load too.
  */
+import { preview } from '../guard/shape.js';
 import { decodeLine } from './codec.js';
 import { EVENT_KINDS, storedRecordSchema, type StepRecord } from './schema.js';
 import { logError, type ParsedLog } from './types.js';
@@ -78,6 +79,6 @@ function parseLine(decoded: unknown, file: string, line: number): StepRecord {
   const issue = parsed.error.issues[0];
   const path = issue?.path.join('.') ?? '';
   const received = issue?.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], decoded);
-  const what = received === undefined ? 'is missing' : `is invalid (${issue?.message ?? 'invalid'}), received ${JSON.stringify(received)}`;
+  const what = received === undefined ? 'is missing' : `is invalid (${issue?.message ?? 'invalid'}), received ${preview(received)}`;
   throw logError('log_bad_record', { file, line, path }, `line ${line}: ${path || 'record'} ${what}`, 'A step record needs numeric step, loss and preClipNorm.');
 }

@@ -4,7 +4,7 @@
  * `trainer_state.json`. Parsing is pure (text + file name in); `loadLog` reads through an
  * injected reader.
  */
-import { inputError } from '../errors.js';
+import { inputError, isGclipError } from '../errors.js';
 import { parseCsvLog } from './csv.js';
 import { parseTrainerState } from './hf.js';
 import { parseGclipJsonl } from './jsonl.js';
@@ -58,6 +58,7 @@ export async function loadLog(file: string, read: TextReader, options: LogOption
   try {
     text = await read(file);
   } catch (e) {
+    if (isGclipError(e)) throw e;
     const code = (e as { code?: string }).code;
     const missing = code === 'ENOENT';
     const detail = e instanceof Error ? e.message : String(e);

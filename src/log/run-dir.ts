@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import JSON5 from 'json5';
-import { inputError } from '../errors.js';
+import { inputError, isGclipError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
 import { parseGclipJsonl } from './jsonl.js';
 import { RUN_FILES, type ParsedLog } from './types.js';
@@ -45,6 +45,8 @@ export async function readOrFail(access: FileAccess, file: string): Promise<stri
   try {
     return await access.readText(file);
   } catch (e) {
+    // The reader's own refusals (file_too_large, not_a_regular_file) stay as they are.
+    if (isGclipError(e)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw inputError('file_unreadable', { path: '', message: `cannot read ${file}: ${detail}`, source: file });
   }

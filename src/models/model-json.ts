@@ -6,9 +6,13 @@
  * holds `keras_version`, `model_config` and `training_config`).
  */
 import JSON5 from 'json5';
-import { inputError, type ErrorCode, type GclipError } from '../errors.js';
+import { inputError, isGclipError, type ErrorCode, type GclipError } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { checkNesting } from '../guard/shape.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
+import { buildChecked } from './checked-init.js';
 import { isNotFound, type FileReader } from './files.js';
+import { checkLayerGraph } from './graph.js';
 import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './manifest.js';
 import { lossFromTrainingConfig, type LossName } from './loss.js';
 import { fuseRecurrentLayers } from './fused-recurrent.js';
@@ -134,14 +138,22 @@ function registeredVariables(): Record<string, tf.Variable> {
   return (tf.engine() as unknown as { state: { registeredVariables: Record<string, tf.Variable> } }).state.registeredVariables;
 }
 
-async function fromTopology(parsed: Parsed, file: string): Promise<LayersModel> {
+async function fromTopology(parsed: Parsed, file: string, specs: readonly WeightSpec[]): Promise<LayersModel> {
   const before = new Set(Object.keys(registeredVariables()));
   try {
-    return await tf.models.modelFromJSON({ modelTopology: parsed.topology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+    const build = () => tf.models.modelFromJSON({ modelTopology: parsed.topology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+    const model = await buildChecked(parsed.topology, { at: parsed.topologyPath, file, specs }, build);
+    // Layers no output depends on are not part of the model, and model.dispose() would never free their weights.
+    const kept = new Set(model.weights.map((w) => (w.read() as tf.Variable).name));
+    for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name) && !kept.has(name)) v.dispose();
+    return model;
   } catch (e) {
     // tfjs does not clean up a model it failed to finish; release the weights it made.
     for (const [name, v] of Object.entries(registeredVariables())) if (!before.has(name)) v.dispose();
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    if (isGclipError(e)) throw e;
+    // tfjs's own errors say what is wrong; a TypeError from inside it only says that a field it needed was missing.
+    const raw = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    const message = e instanceof TypeError || raw.includes('undefined') ? 'a field it needs is missing or of the wrong type' : raw;
     throw modelError('model_unsupported', file, parsed.topologyPath, `TensorFlow.js could not build this model: ${message}`, 'gclip loads Keras 2 / tfjs layer models with one input and one output; re-export the model with tensorflowjs_converter.');
   }
 }
@@ -161,7 +173,7 @@ function weightMismatch(model: LayersModel, specs: readonly WeightSpec[]): strin
 
 /** Builds the model from its topology, checks the manifest's names and shapes against it, then sets the weights; disposes it on any failure. */
 async function build(parsed: Parsed, weights: LoadedWeights, file: string): Promise<LayersModel> {
-  const model = await fromTopology(parsed, file);
+  const model = await fromTopology(parsed, file, weights.specs);
   const mismatch = weightMismatch(model, weights.specs);
   if (mismatch) {
     model.dispose();
@@ -184,16 +196,20 @@ function outputKind(model: LayersModel): 'logits' | 'probabilities' {
 }
 
 /**
- * Reads `file` (model.json) and its shards with `read`, validates the manifest (see
- * `loadWeightsManifest`) and the layer classes before creating any tensor, and builds
- * the model from its topology, checks the manifest's weight names and shapes against it
- * and only then sets the weights (the model is disposed on any failure). Layers saved with
+ * Reads `file` (model.json, within `READ_LIMITS.modelJson`) and its shards with `read`,
+ * validates the nesting depth, the layer classes, the layer graph (`checkLayerGraph`: no
+ * input that tfjs would wait for forever) and the manifest (see `loadWeightsManifest`)
+ * before creating any tensor, builds the model from its topology with every weight's
+ * shape checked against the manifest before it is allocated (`buildChecked`), checks the
+ * manifest's weight names and shapes against the model and only then sets the weights
+ * (the model is disposed on any failure). Layers saved with
  * `trainable: false` stay frozen (they are absent from `model.trainableWeights`).
  * The file's training config is read for its loss only; its optimizer is ignored.
  * Its SimpleRNN, LSTM and GRU layers run as one fused op where they can (`fuseRecurrentLayers`).
  *
  * Throws exit-2 GclipErrors naming `file` and the field: `model_not_found`,
- * `model_bad_json` (with the line), `model_bad_topology`, `model_unknown_layer`,
+ * `file_too_large`, `too_deeply_nested`, `model_bad_json` (with the line),
+ * `model_bad_topology`, `model_unknown_layer`, `model_bad_graph`, `model_too_large`,
  * manifest errors, `model_weights_mismatch` (a manifest weight that no layer has, or of
  * another shape), `model_unsupported` (tfjs refused the config, or the model has several
  * inputs or outputs).
@@ -201,15 +217,18 @@ function outputKind(model: LayersModel): 'logits' | 'probabilities' {
 export async function loadModelJson(file: string, read: FileReader): Promise<LoadedModel> {
   let text: string;
   try {
-    text = await read.text(file);
+    text = await read.text(file, READ_LIMITS.modelJson);
   } catch (e) {
+    if (isGclipError(e)) throw e;
     const missing = isNotFound(e);
     throw modelError(missing ? 'model_not_found' : 'model_unreadable', file, 'model.path', missing ? 'the model file does not exist' : `the model file could not be read: ${(e as Error).message}`, 'Pass the path of model.json with --model (relative to the working directory).');
   }
   const doc = parseJson(text, file);
+  checkNesting(doc, file, 'model.json');
   const parsed = splitLayouts(doc, file);
   checkLayerClasses(parsed.topology, parsed.topologyPath, file);
   normalizeKeras3(parsed.topology);
+  checkLayerGraph(parsed.topology, parsed.topologyPath, file);
   const weights = await loadWeightsManifest((doc as Record<string, unknown>).weightsManifest, file, read);
   const model = await build(parsed, weights, file);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {

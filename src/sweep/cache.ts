@@ -6,9 +6,10 @@
  * may be transient.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { readTextBounded } from '../guard/read-bounded.js';
 import { decodeNumbers, stringifyWithNonFinite } from '../log/codec.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { SeedResult } from './metrics.js';
@@ -45,7 +46,7 @@ export function cachePath(dir: string, key: string): string {
 /** The cached result of `key`, or null when absent, unreadable or from another version. */
 export async function readCached(dir: string, key: string): Promise<SeedResult | null> {
   try {
-    const data = JSON.parse(await readFile(cachePath(dir, key), 'utf8'), decodeNumbers) as { key?: string; result?: SeedResult };
+    const data = JSON.parse(await readTextBounded(cachePath(dir, key), READ_LIMITS.sweep), decodeNumbers) as { key?: string; result?: SeedResult };
     return data.key === key && data.result ? data.result : null;
   } catch {
     return null;

@@ -3,10 +3,11 @@
  * finished tasks from the cache, runs the rest in worker processes, caches each result
  * as it arrives, and (unless sharded) writes and returns the report.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../config/schema.js';
-import { inputError } from '../errors.js';
+import { inputError, isGclipError } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
+import { readTextBounded } from '../guard/read-bounded.js';
 import { decodeNumbers, stringifyWithNonFinite } from '../log/codec.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { readCached, taskKey, writeCached } from './cache.js';
@@ -187,8 +188,9 @@ function createProgressTracker(o: TrackerOptions) {
 export async function readPlan(dir: string): Promise<SweepPlan> {
   let text: string;
   try {
-    text = await readFile(join(dir, SWEEP_FILES.plan), 'utf8');
-  } catch {
+    text = await readTextBounded(join(dir, SWEEP_FILES.plan), READ_LIMITS.sweep);
+  } catch (e) {
+    if (isGclipError(e)) throw e;
     throw inputError('sweep_dir_invalid', {
       path: '',
       message: `${dir} is not a sweep directory (no ${SWEEP_FILES.plan})`,
@@ -196,5 +198,14 @@ export async function readPlan(dir: string): Promise<SweepPlan> {
       source: dir,
     });
   }
-  return (JSON.parse(text, decodeNumbers) as { plan: SweepPlan }).plan;
+  let doc: { plan?: SweepPlan } | null = null;
+  try {
+    doc = JSON.parse(text, decodeNumbers) as { plan?: SweepPlan } | null;
+  } catch {
+    // Reported below with the same message as a plan of the wrong shape.
+  }
+  if (typeof doc?.plan !== 'object' || doc.plan === null || !Array.isArray(doc.plan.points)) {
+    throw inputError('sweep_dir_invalid', { path: '', message: `${join(dir, SWEEP_FILES.plan)} is damaged: expected the JSON plan \`gclip sweep\` writes`, hint: 'Run the sweep again into a fresh --out directory.', source: join(dir, SWEEP_FILES.plan) });
+  }
+  return doc.plan;
 }

@@ -8,6 +8,7 @@ import { readFile, truncate } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import { inputError, type GclipError } from '../errors.js';
+import { childPath } from '../guard/out-path.js';
 import type { RunSummary, StepRecord } from '../record.js';
 import { decodeLine } from '../log/codec.js';
 import { parseGclipJsonl } from '../log/jsonl.js';
@@ -59,7 +60,7 @@ export function chooseRunDir(config: RunConfig, o: Pick<SessionOptions, 'cwd' | 
     }
     return dir;
   }
-  const base = resolve(o.cwd, 'runs', `${stamp(o.startedAt)}-${config.name}`);
+  const base = childPath(resolve(o.cwd, 'runs'), `${stamp(o.startedAt)}-${config.name}`, 'name');
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;

@@ -15,6 +15,7 @@ import { diagnoseInputScale, type ScaleHint } from '../data/scale.js';
 import { splitDataset, valCount, type SplitDataset } from '../data/split.js';
 import { makeSyntheticData } from '../data/synthetic.js';
 import { internalError } from '../errors.js';
+import { READ_LIMITS } from '../guard/limits.js';
 import { buildModel, layerGroups } from '../models/build.js';
 import { nodeFileReader, type FileReader } from '../models/files.js';
 import { fitDataToModel, toBinaryTarget } from '../models/fit.js';
@@ -73,7 +74,7 @@ function taskOfLoss(loss: LossName | null): Task | null {
 
 async function loadData(config: RunConfig, read: FileReader, loss: LossName | null): Promise<HostDataset> {
   if (config.data.kind !== 'file') return makeSyntheticData(config.data, createRng(config.seed).fork('data'));
-  return loadFileData(config.data, read.text, taskOfLoss(loss));
+  return loadFileData(config.data, (path) => read.text(path, READ_LIMITS.data), taskOfLoss(loss));
 }
 
 interface Prepared {
@@ -140,7 +141,7 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
 
 /** Paths are shown in messages as the user gave them; reading resolves them against `cwd`. */
 function rooted(read: FileReader, cwd: string): FileReader {
-  return { text: (p) => read.text(resolve(cwd, p)), bytes: (p) => read.bytes(resolve(cwd, p)) };
+  return { text: (p, limit) => read.text(resolve(cwd, p), limit), bytes: (p, limit) => read.bytes(resolve(cwd, p), limit), facts: (p) => read.facts(resolve(cwd, p)) };
 }
 
 function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, loss: RunPlan['loss'], rng: Rng): RunPlan {

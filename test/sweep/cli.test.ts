@@ -1,20 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeNumbers } from '../../src/log/codec.js';
-
-const CLI = fileURLToPath(new URL('./helpers/cli.mjs', import.meta.url));
-
-/** A stable MLP that trains in well under a second per run. */
-const TINY = `name: tiny
-model: { kind: mlp, hidden: [8] }
-data: { kind: regression, samples: 256, features: 4, batchSize: 32 }
-train: { steps: 30, optimizer: adam, lr: 0.01 }
-backend: wasm
-`;
+import { CLI, sweepWorkdir, type Ran } from './helpers/sweep-cli.js';
 
 /** Explodes within ~15 steps at any threshold ≥ 50: every run halts early. */
 const EXPLODING = `name: boom
@@ -25,13 +14,8 @@ backend: wasm
 `;
 
 function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gclip-sweep-'));
-  writeFileSync(join(dir, 'tiny.yaml'), TINY);
-  writeFileSync(join(dir, 'boom.yaml'), EXPLODING);
-  return dir;
+  return sweepWorkdir('gclip-sweep-', EXPLODING);
 }
-
-interface Ran { code: number | null; stdout: string; stderr: string }
 
 function gclip(cwd: string, args: string[], onStderr?: (text: string, kill: () => void) => void): Promise<Ran> {
   return new Promise((resolve) => {

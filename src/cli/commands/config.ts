@@ -1,5 +1,6 @@
 /** `gclip config validate FILE` and `gclip config print`: check a config, show the resolved one. */
 import type { Command } from 'commander';
+import { neutralize } from '../../guard/neutralize.js';
 import type { CommandContext } from '../context.js';
 import { appliedConfigFlags, registerFlags } from '../flags/register.js';
 import { loadRunConfig } from '../load-run-config.js';
@@ -12,7 +13,7 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .action(async (file: string) => {
       const { config: resolved } = await loadRunConfig(file, {}, ctx.io);
       const { model, data, clip } = resolved;
-      ctx.io.out(`✔ ${file} is valid (model ${model.kind}, data ${data.kind}, clip ${clip.kind})\n`);
+      ctx.io.out(`✔ ${neutralize(file)} is valid (model ${model.kind}, data ${data.kind}, clip ${clip.kind})\n`);
       ctx.setExit(0);
     });
   registerFlags(config.command('print'), 'config print')

@@ -23,10 +23,12 @@ function chartWidth(text: string | undefined): number {
 
 /** node:fs, with relative paths taken from `cwd` so messages show the path as typed. */
 async function fsReader(cwd: string) {
-  const { readFile, stat } = await import('node:fs/promises');
+  const { stat } = await import('node:fs/promises');
   const { resolve } = await import('node:path');
+  const { readTextBounded } = await import('../../guard/read-bounded.js');
+  const { reportLimit } = await import('../../guard/limits.js');
   return {
-    readText: (p: string) => readFile(resolve(cwd, p), 'utf8'),
+    readText: (p: string) => readTextBounded(resolve(cwd, p), reportLimit(p), p),
     kind: (p: string) => stat(resolve(cwd, p)).then((s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)), () => null),
   };
 }
@@ -39,6 +41,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .action(async (path: string, flags: ReportFlags) => {
       const width = chartWidth(flags.width);
       const { resolve } = await import('node:path');
+      if (flags.html) (await import('../../guard/out-path.js')).checkOutputFile(resolve(ctx.io.cwd, flags.html), '--html');
       const view = await import('../../report/view/index.js');
       const { numberFlag } = await import('../../config/bounds.js');
       const clipNorm = flags.maxGradNorm === undefined ? undefined : numberFlag(REPORT.maxGradNorm.name, flags.maxGradNorm, REPORT.maxGradNorm.bounds);
@@ -60,5 +63,5 @@ async function writeHtml(file: string, report: import('../../report/view/index.j
   const { writeFileAtomic } = await import('../../report/atomic.js');
   const html = buildHtmlReport(report, await loadChartAssets((p) => readFile(p, 'utf8')));
   await writeFileAtomic(file, html);
-  ctx.io.err(`HTML report: ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+  ctx.io.err(`HTML report: ${(await import('../../guard/neutralize.js')).neutralize(file)} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
 }

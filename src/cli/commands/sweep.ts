@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { childPath } from '../../guard/out-path.js';
 import type { SweepFlags } from '../../sweep/flags.js';
 import { colorsOf, type CommandContext } from '../context.js';
 import { appliedConfigFlags, registerFlags } from '../flags/register.js';
@@ -27,7 +28,8 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       const settings = core.parseSweepFlags(flags, availableParallelism());
       const plan = core.buildSweepPlan(config, settings.grid);
       const color = await colorsOf(program, ctx);
-      const outDir = resolve(ctx.io.cwd, settings.store?.dir ?? flags.out ?? `sweeps/${config.name}`);
+      const given = settings.store?.dir ?? flags.out;
+      const outDir = given !== undefined ? resolve(ctx.io.cwd, given) : childPath(resolve(ctx.io.cwd, 'sweeps'), config.name, 'name');
       const progress = render.createSweepProgress({ io: ctx.io, color: color.err, quiet: Boolean(flags.quiet) });
       const run = { jobs: settings.jobs, signal: ctx.io.signal, onProgress: progress.update };
       const outcome = settings.store

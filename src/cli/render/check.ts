@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatBound, VERDICT, type CheckResult } from '../../check/index.js';
 import { formatNumber } from '../../format.js';
+import { ciSafeJson, neutralizeDeep } from '../../guard/neutralize.js';
 import { momentRows } from '../../log/onset.js';
 
 /** What was judged, shown under the table and carried in `--json`. */
@@ -16,7 +17,8 @@ export interface CheckSubject {
 }
 
 /** One row per criterion (✔/✖, name, value, bound, reason), then the notes and the verdict. */
-export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: ChalkInstance): string {
+export function renderCheckTable(raw: CheckResult, rawSubject: CheckSubject, c: ChalkInstance): string {
+  const [result, subject] = [neutralizeDeep(raw), neutralizeDeep(rawSubject)];
   const table = new Table({
     head: ['', 'criterion', 'value', 'bound', 'reason'].map((h) => c.bold(h)),
     style: { head: [], border: [] },
@@ -45,5 +47,5 @@ export function renderCheckTable(result: CheckResult, subject: CheckSubject, c: 
 export function renderCheckJson(result: CheckResult, subject: CheckSubject): string {
   const moments = { onset: result.onset, firstNonfiniteStep: result.firstNonfiniteStep, policyStep: result.policyStep };
   const doc = { passed: result.passed, steps: result.steps, source: subject.source, format: subject.format, notes: subject.notes, criteria: result.criteria, ...moments };
-  return JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+  return ciSafeJson(JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)) + '\n';
 }

@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { isGclipError, type Issue } from '../../errors.js';
+import { neutralize } from '../../guard/neutralize.js';
 
 /** How to render: the colour instance (see `createColor`) and whether `--debug` was given. */
 export interface RenderErrorOptions {
@@ -28,7 +29,7 @@ export function renderError(error: unknown, options: RenderErrorOptions): string
   }
   const lines = isGclipError(error)
     ? blocksOf(error.issues, error.message).map((issue) => renderIssue(issue, c))
-    : [`${c.red.bold('✖')} Internal error: ${messageOf(error)}`];
+    : [`${c.red.bold('✖')} Internal error: ${neutralize(messageOf(error))}`];
   lines.push(c.dim(`  ${REPORT}${options.debug ? '.' : ' (rerun with --debug for the stack trace).'}`));
   const stack = error instanceof Error ? error.stack : undefined;
   if (options.debug && stack) lines.push(c.dim(stack));
@@ -47,7 +48,9 @@ function blocksOf(issues: readonly Issue[], fallback: string): readonly Issue[] 
   return issues.length > 0 ? issues : [{ path: '', message: fallback }];
 }
 
-function renderIssue(issue: Issue, c: ChalkInstance): string {
+function renderIssue(raw: Issue, c: ChalkInstance): string {
+  // Messages carry file, column, layer and key names from the input.
+  const issue = { message: neutralize(raw.message), path: neutralize(raw.path), source: raw.source && neutralize(raw.source), hint: raw.hint && neutralize(raw.hint) };
   const lines = [`${c.red.bold('✖')} ${issue.message || 'Invalid input'}`];
   const where = [issue.path && c.bold(issue.path), issue.source && (issue.path ? `(${issue.source})` : issue.source)];
   const at = where.filter(Boolean).join(' ');

@@ -8,6 +8,7 @@ import type { RunEvent, StepRecord } from '../../record.js';
 import type { Sink } from '../../report/sinks/types.js';
 import { describe } from '../../train/policy.js';
 import type { CliIO } from '../io.js';
+import { neutralize } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 
 export interface ProgressOptions {
@@ -22,7 +23,7 @@ export interface ProgressOptions {
 
 function eventLine(e: RunEvent, c: ChalkInstance): string {
   const paint = e.kind === 'spike' ? c.yellow : c.red;
-  return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${describe(e)}`);
+  return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${neutralize(describe(e))}`);
 }
 
 /** Event lines printed per kind before the rest are counted silently (all are in steps.jsonl). */

@@ -10,6 +10,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { EventKind } from '../../record.js';
 import { summaryRows, type RunReport, type SweepReportView, type TerminalRunCharts, type TerminalSweepChart } from '../../report/view/index.js';
+import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
@@ -32,8 +33,12 @@ function colors(c: ChalkInstance, names: (keyof typeof asciichart & string)[]): 
 const pow10 = (x: number): string => num(10 ** x, { digits: 3 });
 
 function plot(series: number[][], opts: { c: ChalkInstance; log: boolean; colorNames: (keyof typeof asciichart & string)[] }): string {
-  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, { digits: 3 })).padStart(10), colors: colors(opts.c, opts.colorNames) };
-  return asciichart.plot(series, cfg);
+  // asciichart sizes its grid from the finite min and max; a series without one (every
+  // value NaN or ±Infinity) would make that size NaN ("Invalid array length"), so it is left out.
+  const drawn = series.map((s, i) => ({ s, color: opts.colorNames[i]! })).filter(({ s }) => s.some(Number.isFinite));
+  if (drawn.length === 0) return opts.c.dim('  (no finite values to draw)');
+  const cfg = { height: HEIGHT, format: (x: number) => (opts.log ? pow10(x) : num(x, { digits: 3 })).padStart(10), colors: colors(opts.c, drawn.map((d) => d.color)) };
+  return asciichart.plot(drawn.map((d) => d.s), cfg);
 }
 
 /** The row under a chart: `marks[column]` placed under the data columns (after the y-axis). */
@@ -86,7 +91,8 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
 }
 
 /** Renders a run report with its terminal charts. */
-export function renderRunReport(r: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
+export function renderRunReport(report: RunReport, t: TerminalRunCharts, c: ChalkInstance): string {
+  const r = neutralizeDeep(report);
   const parts = [c.bold(`Run report: ${r.source}`), table(summaryRows(r.summary), c), runCharts(t, c)];
   return parts.filter(Boolean).join('\n\n') + '\n';
 }
@@ -114,7 +120,8 @@ function sweepChart(t: TerminalSweepChart, c: ChalkInstance): string {
 }
 
 /** Renders a sweep report: points table, chart, recommendation. */
-export function renderSweepView(r: SweepReportView, t: TerminalSweepChart, c: ChalkInstance): string {
+export function renderSweepView(report: SweepReportView, chart: TerminalSweepChart, c: ChalkInstance): string {
+  const [r, t] = [neutralizeDeep(report), neutralizeDeep(chart)];
   const rec = r.sweep.recommendation;
   const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
   return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';

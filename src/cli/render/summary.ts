@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { RunSummary } from '../../record.js';
+import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
 
@@ -18,7 +19,8 @@ function eventsText(events: RunSummary['events']): string {
 }
 
 /** Renders the summary table followed by the status line and the run directory. */
-export function renderRunSummary(s: RunSummary, c: ChalkInstance): string {
+export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string {
+  const s = neutralizeDeep(summary);
   // No rule between rows: a key/value summary reads better dense.
   const table = new Table({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   const rows: [string, string][] = [

@@ -9,12 +9,13 @@ import Table from 'cli-table3';
 import { stringifyWithNonFinite } from '../../log/codec.js';
 import type { PointResult, SweepOutcome, SweepProgress, SweepReport } from '../../sweep/index.js';
 import type { CliIO } from '../io.js';
+import { ciSafeJson, neutralize, neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { renderHeatmap } from './sweep-heatmap.js';
 
 /** The `--json` output: the report as one line. */
 export function reportJson(report: SweepReport): string {
-  return stringifyWithNonFinite(report) + '\n';
+  return ciSafeJson(stringifyWithNonFinite(report)) + '\n';
 }
 
 function label(p: PointResult): string {
@@ -103,14 +104,16 @@ export function renderRecommendation(report: SweepReport, c: ChalkInstance): str
 }
 
 /** The whole terminal report. */
-export function renderSweepReport(report: SweepReport, o: { color: ChalkInstance; dir: string }): string {
+export function renderSweepReport(raw: SweepReport, o: { color: ChalkInstance; dir: string }): string {
+  const report = neutralizeDeep(raw);
   const chart = renderChart(report, o.color) ?? renderHeatmap(report, o.color);
-  const parts = [renderTable(report, o.color), ...(chart ? [chart] : []), renderRecommendation(report, o.color), o.color.dim(`report: ${o.dir}/sweep.json`)];
+  const parts = [renderTable(report, o.color), ...(chart ? [chart] : []), renderRecommendation(report, o.color), o.color.dim(`report: ${neutralize(o.dir)}/sweep.json`)];
   return parts.join('\n\n') + '\n';
 }
 
 /** What a shard or an interrupted sweep prints (stderr). */
-export function renderPartial(outcome: Exclude<SweepOutcome, { kind: 'report' }>, dir: string, c: ChalkInstance): string {
+export function renderPartial(outcome: Exclude<SweepOutcome, { kind: 'report' }>, rawDir: string, c: ChalkInstance): string {
+  const dir = neutralize(rawDir);
   if (outcome.kind === 'interrupted') {
     return c.yellow(`sweep interrupted: ${outcome.done}/${outcome.total} runs finished and cached in ${dir}; run the same command again to resume.\n`);
   }
@@ -141,7 +144,7 @@ export function createSweepProgress(o: { io: CliIO; color: ChalkInstance; quiet:
         o.io.err(`\r\x1b[K${o.color.dim(progressLine(p))}`);
         shown = true;
       } else if (p.last !== null) {
-        const what = `${p.last.pointId} seed ${p.last.seed}: ${p.last.status}`;
+        const what = neutralize(`${p.last.pointId} seed ${p.last.seed}: ${p.last.status}`);
         o.io.err(o.color.dim(`${progressLine(p)} | ${what}`) + '\n');
       }
     },

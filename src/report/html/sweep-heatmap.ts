@@ -15,9 +15,9 @@ export function heatmapHtml(h: SweepHeatmap | null, esc: (text: string) => strin
     const cells = h.cells[i]!.map((c) => {
       if (c === null) return '<td></td>';
       const colour = c.stableSeeds === c.seeds ? '#d8f0d8' : c.stableSeeds > 0 ? '#fbe8c0' : '#f6d0d0';
-      const hover = [`seed spread ±${formatNumber(c.spread)}`, ...c.seedLosses.map((s) => `seed ${s.seed}: ${formatNumber(s.finalLoss)}`)].join('\n');
+      const hover = [`seed spread ±${formatNumber(c.spread)}`, ...c.seedLosses.map((s) => `seed ${s.seed}: ${formatNumber(s.finalLoss)}`)];
       const mark = c.recommended ? ' ★' : '';
-      return `<td style="background:${colour}${c.recommended ? ';font-weight:700' : ''}" title="${esc(hover)}">${c.stableSeeds}/${c.seeds} ${esc(formatNumber(c.finalLoss))}${mark}</td>`;
+      return `<td style="background:${colour}${c.recommended ? ';font-weight:700' : ''}" title="${hover.map(esc).join('\n')}">${c.stableSeeds}/${c.seeds} ${esc(formatNumber(c.finalLoss))}${mark}</td>`;
     });
     return `<tr><th>${esc(label)}</th>${cells.join('')}</tr>`;
   });

@@ -34,22 +34,31 @@ export class TfRecordError extends Error {
 
 /**
  * Splits a byte stream into record payloads, verifying both masked CRCs of every record.
- * Throws `TfRecordError` on a CRC mismatch or a truncated record (TensorBoard's own
- * reader stops quietly at a truncated tail; a test wants to know).
+ * Throws `TfRecordError` on a CRC mismatch or a truncated record (a test wants to know).
+ * With `tornTail: 'stop'` a record cut short by the end of the bytes (a writer killed
+ * mid-write) ends the list quietly instead, as TensorBoard's own reader does; a CRC
+ * mismatch still throws.
  * @returns the payloads as views into `bytes` (no copy).
  */
-export function decodeTfRecords(bytes: Uint8Array): Uint8Array[] {
+export function decodeTfRecords(bytes: Uint8Array, options: { tornTail?: 'throw' | 'stop' } = {}): Uint8Array[] {
+  const stop = options.tornTail === 'stop';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: Uint8Array[] = [];
   let offset = 0;
   while (offset < bytes.length) {
-    if (offset + 12 > bytes.length) throw new TfRecordError('truncated record header', offset);
+    if (offset + 12 > bytes.length) {
+      if (stop) break;
+      throw new TfRecordError('truncated record header', offset);
+    }
     const length = Number(view.getBigUint64(offset, true));
     if (view.getUint32(offset + 8, true) !== maskedCrc32c(bytes.subarray(offset, offset + 8))) {
       throw new TfRecordError('length CRC mismatch', offset);
     }
     const start = offset + 12;
-    if (start + length + 4 > bytes.length) throw new TfRecordError('truncated record data', offset);
+    if (start + length + 4 > bytes.length) {
+      if (stop) break;
+      throw new TfRecordError('truncated record data', offset);
+    }
     const data = bytes.subarray(start, start + length);
     if (view.getUint32(start + length, true) !== maskedCrc32c(data)) {
       throw new TfRecordError('data CRC mismatch', offset);

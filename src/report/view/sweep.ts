@@ -6,6 +6,7 @@
 import JSON5 from 'json5';
 import { z } from 'zod';
 import { inputError } from '../../errors.js';
+import { preview } from '../../guard/shape.js';
 import { decodeNumbers } from '../../log/index.js';
 import { sweepHeatmap, type SweepHeatmap } from './sweep-heatmap.js';
 import { wantsLogScale } from './scale.js';
@@ -74,7 +75,9 @@ export function parseSweep(text: string, file: string): SweepOverview {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') ?? '';
-    bad(file, `${path || 'sweep'}: ${issue?.message ?? 'invalid'}`);
+    const received = issue?.path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), doc);
+    const what = received === undefined ? 'is missing' : `is invalid (${(issue?.message ?? 'invalid').replace(/, received .*$/, '')}), received ${preview(received)}`;
+    bad(file, `${path || 'sweep'} ${what}`);
   }
   const { recommendation } = parsed.data;
   // On an lr axis (version 2), the threshold chart shows the recommended lr's column (else the first lr's).
