@@ -12,6 +12,7 @@ import { tf, type LayersModel } from '../runtime/tf.js';
 import { train } from '../train/run.js';
 import { buildPlan } from '../train/setup.js';
 import { fuseRecurrentLayers, unfusableReason } from './fused-recurrent.js';
+import { memoryFiles } from './files.js';
 import { loadModelJson } from './model-json.js';
 import { saveModel } from './save.js';
 import { countReadbacksIn } from '../../test/helpers/readbacks.js';
@@ -144,8 +145,7 @@ describe('the model is unchanged', () => {
     const source = sequenceModel(tf.layers.gru({ units: 3 }));
     const files = new Map<string, string | Uint8Array>();
     await saveModel(source, '/m', { write: async (path, data) => void files.set(path, data) });
-    const read = { text: async (p: string) => files.get(p) as string, bytes: async (p: string) => files.get(p) as Uint8Array };
-    const loaded = await loadModelJson('/m/model.json', read);
+    const loaded = await loadModelJson('/m/model.json', memoryFiles(Object.fromEntries(files)));
     const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 2);
     const { result, calls } = await fusedCalls(() => loaded.model.predict(x) as tf.Tensor);
     expect(calls).toBe(1);
