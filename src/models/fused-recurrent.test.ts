@@ -3,7 +3,7 @@
  * reference): the output, and the gradients of x, every weight and the initial states,
  * over activations, layer options, sizes, T = 1, T = 200 and non-finite inputs.
  *
- * Tolerance (docs/benchmarks.md): on cpu the output and the gradients of x and of the
+ * Tolerance (docs/backends.md): on cpu the output and the gradients of x and of the
  * initial states are tfjs-layers' bit for bit (same float32 ops in the same order, same
  * cpu matmul); the weight gradients, which the kernel sums over all steps in one product
  * where tfjs adds per-step products, are within 1e-5 of the reference's scale

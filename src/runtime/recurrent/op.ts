@@ -63,7 +63,7 @@ const run = (name: string, inputs: readonly Tensor[], attrs: RecurrentAttrs): Te
  * The layer's output over the whole sequence: [batch, units] (last state) or
  * [batch, time, units] (`returnSequences`), with the gradients of every input. Call only
  * when {@link recurrentOpAvailable} is true. Matches tfjs-layers' `RNN.call` for the cell
- * and attributes given, to float32 rounding (docs/benchmarks.md states the tolerance).
+ * and attributes given, to float32 rounding (docs/backends.md states the tolerance).
  */
 export function recurrentSequence(inputs: RecurrentInputs, attrs: RecurrentAttrs): Tensor {
   const list = [inputs.x, inputs.kernel, inputs.recurrentKernel, ...(inputs.bias ? [inputs.bias] : []), ...inputs.initialState];
