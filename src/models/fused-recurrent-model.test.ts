@@ -158,7 +158,9 @@ describe('the model is unchanged', () => {
 });
 
 describe('training with fused layers', () => {
-  it.each(['rnn', 'lstm', 'gru'] as const)('%s: 200 Adam steps follow tfjs-layers’ loss curve within 1e-5', async (kind) => {
+  const CURVES = (['rnn', 'lstm', 'gru'] as const).flatMap((kind) => (['cpu', 'wasm'] as const).map((backend) => [kind, backend] as const));
+  it.each(CURVES)('%s on %s: 200 Adam steps follow tfjs-layers’ loss curve within 1e-5', async (kind, backend) => {
+    await initBackend(backend);
     const config = runConfigSchema.parse({ model: { kind, units: 8 }, data: { kind: 'adding', seqLength: 10, samples: 256, batchSize: 16 }, train: { steps: 200 }, seed: 3 });
     const plan = buildPlan(config);
     const twin = await unfusedTwin(plan.model);
@@ -184,6 +186,7 @@ describe('training with fused layers', () => {
     for (let i = 0; i < 200; i++) expect(Math.abs(fused[i]! - reference[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(reference[i]!));
     twin.dispose();
     plan.dispose();
+    await initBackend('wasm');
   });
 
   const LSTM_RUN: RunConfigInput = { model: { kind: 'lstm', units: 8 }, data: { kind: 'adding', seqLength: 12, samples: 256 }, train: { steps: 12 }, clip: { kind: 'norm', maxNorm: 1 } };
