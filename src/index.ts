@@ -39,5 +39,6 @@ export { loadPlan, buildPlan } from './train/setup.js';
 export { createStepUpdate, type StepUpdate } from './train/update-clip.js';
 export { loadModelJson } from './models/model-json.js';
 export { saveModel } from './models/save.js';
+export { fuseRecurrentLayers, unfusableReason } from './models/fused-recurrent.js';
 export { runSession, type SessionOptions } from './train/session.js';
 export { monitor, type MonitorOptions, type MonitorRun, type MonitorStep } from './monitor/node.js';

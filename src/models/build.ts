@@ -8,6 +8,7 @@ import { internalError } from '../errors.js';
 import type { Rng } from '../runtime/rng.js';
 import { tf, type LayersModel } from '../runtime/tf.js';
 import { cnnLayers, gatedLayers } from './extra-layers.js';
+import { fuseRecurrentLayers } from './fused-recurrent.js';
 import { initWeights } from './init.js';
 import { inputLayers, withInput, zeroInit, zeroRecurrentInit, type Layer, type ModelIO } from './layers.js';
 
@@ -100,10 +101,12 @@ function bodyLayers(config: BuiltinModelConfig, io: ModelIO): Layer[] {
  *   activation) → head (linear, outputDim).
  * - `rnn` / `lstm` / `gru`: [reshape [features] → [features, 1] if the input is tabular]
  *   → a layer named after the kind (`units`, last state only) → head. `rnn` is SimpleRNN
- *   with `activation` (tanh by default); lstm and gru use tanh with sigmoid gates.
+ *   with `activation` (tanh by default); lstm and gru use tanh with hard-sigmoid gates
+ *   (tfjs-layers' default `recurrentActivation`).
  * - `cnn`: conv_i (+ pool_i) per `filters` entry → flatten → dense_i → head
  *   (see `cnnModelSchema`).
  *
+ * The recurrent layer runs as one fused op on wasm and cpu (`fuseRecurrentLayers`).
  * Kernels (the head's included) use `config.init`, recurrent kernels
  * `config.recurrentInit`, biases are 0 (see {@link initModelWeights}). The model is not
  * compiled; it outputs logits for classification (pair it with `lossFor`).
@@ -119,6 +122,7 @@ export function buildModel(config: BuiltinModelConfig, io: ModelIO, rng: Rng): L
   const model = tf.sequential({ name: `gclip_${config.kind}`, layers: [...bodyLayers(config, io), head] });
   const recurrent = 'recurrentInit' in config ? config.recurrentInit : undefined;
   initModelWeights(model, recurrent ? { kernel: config.init, recurrent } : { kernel: config.init }, rng.fork('model'));
+  fuseRecurrentLayers(model);
   return model;
 }
 

@@ -15,6 +15,7 @@ import { isNotFound, type FileReader } from './files.js';
 import { checkLayerGraph } from './graph.js';
 import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './manifest.js';
 import { lossFromTrainingConfig, type LossName } from './loss.js';
+import { fuseRecurrentLayers } from './fused-recurrent.js';
 
 /** A model loaded from disk and what gclip needs to know about it. */
 export interface LoadedModel {
@@ -204,6 +205,7 @@ function outputKind(model: LayersModel): 'logits' | 'probabilities' {
  * (the model is disposed on any failure). Layers saved with
  * `trainable: false` stay frozen (they are absent from `model.trainableWeights`).
  * The file's training config is read for its loss only; its optimizer is ignored.
+ * Its SimpleRNN, LSTM and GRU layers run as one fused op where they can (`fuseRecurrentLayers`).
  *
  * Throws exit-2 GclipErrors naming `file` and the field: `model_not_found`,
  * `file_too_large`, `too_deeply_nested`, `model_bad_json` (with the line),
@@ -233,6 +235,7 @@ export async function loadModelJson(file: string, read: FileReader): Promise<Loa
     model.dispose();
     throw modelError('model_unsupported', file, parsed.topologyPath, `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; gclip trains models with one of each`, 'Wrap the model so it takes one input tensor and returns one output tensor.');
   }
+  fuseRecurrentLayers(model);
   const outShape = model.outputs[0]!.shape;
   return {
     model,

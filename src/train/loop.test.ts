@@ -6,6 +6,7 @@ import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { tf } from '../runtime/tf.js';
 import { train } from './run.js';
+import { countReadbacksIn } from '../../test/helpers/readbacks.js';
 
 const EXPLODING: RunConfigInput = {
   model: { kind: 'rnn', units: 32, recurrentInit: { kind: 'orthogonal', scale: 3 } },
@@ -36,30 +37,17 @@ beforeAll(async () => {
 
 describe('training loop', () => {
   it('reads back exactly once per step', async () => {
-    const proto = tf.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const originals = { data: proto.data!, dataSync: proto.dataSync!, array: proto.array!, arraySync: proto.arraySync! };
-    let reads = 0;
-    for (const [name, fn] of Object.entries(originals)) {
-      proto[name] = function (this: unknown, ...args: unknown[]) {
-        reads++;
-        return fn.apply(this, args);
-      };
-    }
-    try {
-      const histogramSteps: number[] = [];
-      const sink: Sink = {
-        ...recorder(),
-        write: async (r, extra) => {
-          if (extra?.histograms) histogramSteps.push(r.step);
-        },
-      };
-      const summary = await run({ train: { steps: 30, evalEvery: 10 }, clip: { kind: 'norm', maxNorm: 0.5 } }, [sink], 10);
-      expect(histogramSteps).toEqual([0, 10, 20]);
-      expect(summary.steps).toBe(30);
-      expect(reads).toBe(30);
-    } finally {
-      Object.assign(proto, originals);
-    }
+    const histogramSteps: number[] = [];
+    const sink: Sink = {
+      ...recorder(),
+      write: async (r, extra) => {
+        if (extra?.histograms) histogramSteps.push(r.step);
+      },
+    };
+    const { result: summary, reads } = await countReadbacksIn(() => run({ train: { steps: 30, evalEvery: 10 }, clip: { kind: 'norm', maxNorm: 0.5 } }, [sink], 10));
+    expect(histogramSteps).toEqual([0, 10, 20]);
+    expect(summary.steps).toBe(30);
+    expect(reads).toBe(30);
   });
 
   it('keeps the tensor count flat over 500 steps and frees everything at the end', async () => {

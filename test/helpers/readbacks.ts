@@ -49,3 +49,25 @@ export function countReadbacks(): { count: number } {
   });
   return counter;
 }
+
+/**
+ * Runs `body` with every tensor readback (`data`, `dataSync`, `array`, `arraySync`)
+ * counted; returns its result and the count. The methods are restored even if it throws.
+ */
+export async function countReadbacksIn<T>(body: () => Promise<T>): Promise<{ result: T; reads: number }> {
+  const proto = tf.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const originals = { data: proto.data!, dataSync: proto.dataSync!, array: proto.array!, arraySync: proto.arraySync! };
+  let reads = 0;
+  for (const [name, fn] of Object.entries(originals)) {
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      reads++;
+      return fn.apply(this, args);
+    };
+  }
+  try {
+    const result = await body();
+    return { result, reads };
+  } finally {
+    Object.assign(proto, originals);
+  }
+}

@@ -12,6 +12,7 @@ import { CLIP_CASES } from '../helpers/readbacks.js';
 import { compareRecords, worstOf, type FieldAgreement } from './compare.js';
 import { runConfigSchema, type RunConfigInput } from '../../src/config/schema.js';
 import type { StepRecord } from '../../src/log/schema.js';
+import type { RunSummary } from '../../src/record.js';
 import type { Sink } from '../../src/report/sinks/types.js';
 import { initBackend, TEST_BACKEND_ENV } from '../../src/runtime/backend.js';
 import { tf } from '../../src/runtime/tf.js';
@@ -26,11 +27,23 @@ const STEPS = 20;
  */
 const TOLERANCE = 1e-5;
 /**
- * The clipped exploding RNN's: its gain-2 recurrence amplifies each step's last-bit
- * difference in the clip coefficient (measured 3.3e-6 over 20 steps on the config's data,
- * 4.2e-5 on a 256-sample variant).
+ * The exploding RNN's runs are chaotic (recurrent gain 2): on the host path its layer is the
+ * fused recurrent op (src/runtime/recurrent/), whose weight gradients sum the time steps in
+ * one product where tfjs-layers (the op path) adds per-step products. Step 0 agrees bit for
+ * bit; the last-bit difference of the first update then grows ~25× per step once clipped
+ * (measured 8.6e-7 at step 1, 1.9e-5 at step 2, 4.8e-4 at step 3, 0.14 at step 4), as
+ * stock tfjs-layers' own wasm and cpu results do (their losses part by 6% at step 3), so the
+ * numbers are compared only over the first steps (`horizon`, or the steps before the first
+ * event) and the rest by verdict. Measured worst within the horizon: 3.9e-6 unclipped
+ * (steps 0–4), 1.9e-5 clipped (steps 0–2).
  */
 const CHAOTIC_TOLERANCE = 1e-4;
+/** How a chaotic run is compared: numbers over the first steps, then the verdict. */
+interface Chaotic {
+  /** Steps compared number by number; undefined: every step before the run's first event. */
+  readonly horizon?: number;
+  readonly tolerance: number;
+}
 
 const yaml = (name: string): RunConfigInput => parse(readFileSync(new URL(`../../configs/${name}.yaml`, import.meta.url), 'utf8')) as RunConfigInput;
 
@@ -43,17 +56,21 @@ export const CLIPS: ReadonlyArray<[string, RunConfigInput['clip']]> = [
 
 const rnn = yaml('exploding-rnn');
 
-/** Models beyond the MLP: the demo, the exploding RNN unclipped and clipped, an LSTM, a CNN. */
+/** Models beyond the MLP: the demo, an LSTM, a CNN. */
 const MODELS: ReadonlyArray<[string, RunConfigInput]> = [
   ['demo config', yaml('demo')],
-  ['exploding RNN, unclipped (halts on NaN)', { ...rnn, clip: { kind: 'none' } }],
-  ['exploding RNN, --clip-norm 1', { ...rnn, clip: { kind: 'norm', maxNorm: 1 } }],
   ['lstm', { model: { kind: 'lstm', units: 8 }, data: { kind: 'adding', samples: 256, seqLength: 10, batchSize: 32 }, clip: { kind: 'norm', maxNorm: 0.5 } }],
   ['cnn', { model: { kind: 'cnn', filters: [4], dense: [] }, data: { kind: 'images', samples: 128, size: 8, batchSize: 32 }, clip: { kind: 'norm', maxNorm: 0.5 } }],
 ];
 
+/** The exploding RNN unclipped (halts on divergence) and clipped: chaotic runs (see `CHAOTIC_TOLERANCE`). */
+const CHAOTIC: ReadonlyArray<[string, RunConfigInput, Chaotic]> = [
+  ['exploding RNN, unclipped (halts)', { ...rnn, clip: { kind: 'none' } }, { tolerance: TOLERANCE }],
+  ['exploding RNN, --clip-norm 1', { ...rnn, clip: { kind: 'norm', maxNorm: 1 } }, { horizon: 3, tolerance: CHAOTIC_TOLERANCE }],
+];
+
 /** Trains `input` (STEPS steps, clock stubbed) on cpu, or on the test backend via the env var; every record. */
-async function records(backend: 'cpu' | 'cpu-ops', input: RunConfigInput): Promise<{ records: StepRecord[]; backend: string }> {
+async function records(backend: 'cpu' | 'cpu-ops', input: RunConfigInput): Promise<{ records: StepRecord[]; summary: RunSummary }> {
   const out: StepRecord[] = [];
   const sink: Sink = { name: 'collect', open: async () => {}, write: async (r) => void out.push(r), close: async () => {} };
   if (backend === 'cpu-ops') process.env[TEST_BACKEND_ENV] = 'cpu-ops';
@@ -61,7 +78,7 @@ async function records(backend: 'cpu' | 'cpu-ops', input: RunConfigInput): Promi
   try {
     const config = runConfigSchema.parse({ ...input, train: { ...input.train, steps: STEPS, evalEvery: 10 } });
     const summary = await train(config, { sinks: [sink], now: () => 0, ...(backend === 'cpu' ? { backend } : {}) });
-    return { records: out, backend: summary.backend };
+    return { records: out, summary };
   } finally {
     delete process.env[TEST_BACKEND_ENV];
   }
@@ -73,13 +90,35 @@ const measured: Record<string, Record<string, FieldAgreement>> = {};
 async function compare(name: string, input: RunConfigInput, tolerance = TOLERANCE): Promise<Record<string, FieldAgreement>> {
   const host = await records('cpu', input);
   const ops = await records('cpu-ops', input);
-  expect([host.backend, ops.backend]).toEqual(['cpu', 'cpu-ops']);
-  const flags = (r: StepRecord[]): unknown[] => r.map((x) => [x.step, x.clipped, x.skipped, x.events.map((e) => e.kind)]);
+  expect([host.summary.backend, ops.summary.backend]).toEqual(['cpu', 'cpu-ops']);
   expect(flags(ops.records)).toEqual(flags(host.records));
   const agreement = compareRecords(ops.records, host.records);
   measured[name] = agreement;
   expect(worstOf(agreement)).toBeLessThan(tolerance);
   return agreement;
+}
+
+const flags = (r: readonly StepRecord[]): unknown[] => r.map((x) => [x.step, x.clipped, x.skipped, x.events.map((e) => e.kind)]);
+const eventsAt = (r: readonly StepRecord[]): unknown[] => r.map((x) => [x.step, x.skipped, x.events.map((e) => e.kind)]);
+
+/**
+ * A chaotic run on both paths: every number within `c.tolerance` over the first steps, and
+ * after them the same verdict: the same steps, skips and events at each step, the same
+ * status, onset (step, signal, blamed layer), first non-finite and policy steps.
+ */
+async function compareChaotic(name: string, input: RunConfigInput, c: Chaotic): Promise<void> {
+  const host = await records('cpu', input);
+  const ops = await records('cpu-ops', input);
+  const firstEvent = host.records.findIndex((r) => r.events.length > 0);
+  const horizon = c.horizon ?? (firstEvent < 0 ? host.records.length : firstEvent);
+  expect(horizon).toBeGreaterThan(1);
+  const agreement = compareRecords(ops.records.slice(0, horizon), host.records.slice(0, horizon));
+  measured[name] = agreement;
+  expect(worstOf(agreement)).toBeLessThan(c.tolerance);
+  expect(flags(ops.records.slice(0, horizon))).toEqual(flags(host.records.slice(0, horizon)));
+  expect(eventsAt(ops.records)).toEqual(eventsAt(host.records));
+  const verdict = (s: RunSummary): unknown => [s.status, s.steps, s.onset && [s.onset.step, s.onset.signal, s.onset.layer], s.firstNonfiniteStep, s.policyStep, s.events];
+  expect(verdict(ops.summary)).toEqual(verdict(host.summary));
 }
 
 /**
@@ -119,7 +158,11 @@ describe('op path (cpu-ops) against the host path (cpu), field by field', () => 
   });
 
   it.each(MODELS)('%s: same steps, flags and events; every number within the tolerance', async (name, input) => {
-    await compare(name, input, name.includes('--clip-norm') ? CHAOTIC_TOLERANCE : TOLERANCE);
+    await compare(name, input);
+  });
+
+  it.each(CHAOTIC)('%s: every number within the tolerance over the first steps, then the same events and verdict', async (name, input, chaotic) => {
+    await compareChaotic(name, input, chaotic);
   });
 
   it('the same config and seed give identical records on cpu-ops', async () => {

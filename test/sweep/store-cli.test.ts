@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatNumber } from '../../src/format.js';
 import { decodeNumbers } from '../../src/log/codec.js';
 import { CLI, sweepWorkdir, type Ran } from './helpers/sweep-cli.js';
 
@@ -57,21 +58,31 @@ describe('gclip sweep on an lr axis (CLI)', () => {
     };
     expect(report.version).toBe(2);
     expect(report.grid).toMatchObject({ lrs: [0.03, 0.1], thresholds: [0.5, 2] });
-    // Values pinned from a run (wasm, seeds 42 and 43).
+    // The RNN is chaotic (recurrent gain 2): its final losses move by several percent with
+    // any float32 reassociation (stock tfjs-layers gives 0.156 on wasm and 0.168 on cpu for
+    // lr@0.03/baseline, the fused recurrent layer 0.163 on wasm), so no loss is pinned: the
+    // test checks the facts the recommendation states, from the report's own numbers, and
+    // that the reason and the heatmap cite those numbers.
     const row = (id: string) => report.points.find((p) => p.id === id)!;
     expect(report.points.map((p) => p.id)).toEqual(['lr@0.03/baseline', 'lr@0.03/norm@0.5', 'lr@0.03/norm@2', 'lr@0.1/baseline', 'lr@0.1/norm@0.5', 'lr@0.1/norm@2']);
-    expect(row('lr@0.03/baseline')).toMatchObject({ lr: 0.03, stableSeeds: 2, clipRate: 0 });
-    expect(row('lr@0.03/baseline').finalLoss).toBeCloseTo(0.15595, 4);
+    const stable = report.points.filter((p) => p.id !== 'lr@0.1/baseline');
+    for (const p of stable) expect(p, p.id).toMatchObject({ stableSeeds: 2 });
+    expect(row('lr@0.03/baseline')).toMatchObject({ lr: 0.03, clipRate: 0 });
+    const best = row('lr@0.03/baseline').finalLoss;
+    expect(best).toBe(Math.min(...stable.map((p) => p.finalLoss)));
+    expect(best).toBeLessThan(0.2); // near predicting the mean (1/6): trained, not diverged
     expect(row('lr@0.1/baseline').stableSeeds).toBe(0);
-    expect(row('lr@0.1/norm@2').finalLoss).toBeCloseTo(0.28868, 4);
-    expect(row('lr@0.1/norm@2').clipRate).toBeCloseTo(0.9, 6);
-    expect(row('lr@0.03/norm@2').finalLoss).toBeCloseTo(0.46644, 4);
+    expect(row('lr@0.1/baseline').finalLoss).toBeGreaterThan(10);
+    expect(row('lr@0.1/norm@2').clipRate).toBeGreaterThan(0.5);
+    expect(row('lr@0.1/norm@2').clipRate).toBeLessThan(1);
+    expect(row('lr@0.1/norm@0.5').clipRate).toBe(1);
     const rec = report.recommendation;
     expect(rec).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.03, lrCut: { clippedLr: 0.1, maxNorm: 2, unclippedLr: 0.03 } });
-    expect(rec.perLr.map((c) => [c.lr, c.status, c.maxNorm])).toEqual([[0.03, 'not_needed', null], [0.1, 'clip', 2]]);
-    expect(rec.reason).toMatch(/unclipped training at lr 0\.03, final loss 0\.156.*lowest final loss of any stable cell.*Clipping is acting as an lr cut: unclipped training at lr 0\.03 does at least as well as max_norm 2 at lr 0\.1/);
+    expect(rec.perLr.map((c) => [c.lr, c.status, c.maxNorm, c.finalLoss])).toEqual([[0.03, 'not_needed', null, best], [0.1, 'clip', 2, row('lr@0.1/norm@2').finalLoss]]);
+    const cited = (x: number, digits: number): string => formatNumber(x, { digits }).replace('.', '\\.');
+    expect(rec.reason).toMatch(new RegExp(`unclipped training at lr 0\\.03, final loss ${cited(best, 3)},.*lowest final loss of any stable cell.*Clipping is acting as an lr cut: unclipped training at lr 0\\.03 does at least as well as max_norm 2 at lr 0\\.1`));
     expect(r.stdout).toMatch(/stable seeds and final loss, lr × max_norm/);
-    expect(r.stdout).toMatch(/unclipped\s+│ 2\/2 0\.156 ◀\s+│ 0\/2 61\.13/);
+    expect(r.stdout).toMatch(new RegExp(`unclipped\\s+│ 2/2 ${cited(best, 4)} ◀\\s+│ 0/2 ${cited(row('lr@0.1/baseline').finalLoss, 4)}`));
   });
 });
 
