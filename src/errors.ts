@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'conflicting_flags'
   | 'flag_not_applicable'
   | 'invalid_option'
+  | 'invalid_inject'
   // files and run directories
   | 'file_exists'
   | 'file_not_found'
@@ -48,6 +49,9 @@ export type ErrorCode =
   | 'checkpoint_mismatch'
   | 'optimizer_state_unknown'
   | 'snapshot_mismatch'
+  // replay
+  | 'replay_step_missing'
+  | 'no_run_config'
   // data files
   | 'data_bad_csv'
   | 'data_bad_json'

@@ -22,7 +22,7 @@ export function isClipSetting(flag: ConfigFlag): boolean {
 /**
  * Whether a mode applies a config flag. A sweep sets the clip block of every point
  * itself, keeps its own files (`log:`) and halts a point on a non-finite value or a
- * divergence (`detect:` actions); `gclip check` writes no TensorBoard files.
+ * divergence (`detect:` actions) and injects no faults; `gclip check` writes no TensorBoard files.
  */
 function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
   switch (scope) {
@@ -31,7 +31,7 @@ function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
     case 'single-run':
       return flag.path.join('.') !== 'log.tensorboard';
     case 'sweep':
-      return !isClipSetting(flag) && flag.path[0] !== 'log' && flag.path[0] !== 'detect';
+      return !isClipSetting(flag) && flag.path[0] !== 'log' && flag.path[0] !== 'detect' && flag.path[0] !== 'inject';
     case 'none':
       return false;
   }
@@ -42,6 +42,7 @@ const SWEEP_CLIP_HINT = 'The sweep sets the clip block of every point: choose th
 function sweepHint(flag: CliFlag): string | undefined {
   if (flag.config === undefined) return undefined;
   if (isClipSetting(flag.config)) return SWEEP_CLIP_HINT;
+  if (flag.config.path[0] === 'inject') return 'A sweep compares healthy runs; test the gate with gclip check --inject (or gclip train --inject).';
   return flag.config.path[0] === 'log' ? 'The sweep keeps its own files (see --out).' : 'The sweep halts every point on a non-finite value or a divergence.';
 }
 

@@ -24,7 +24,7 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ['events', events],
-    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep }),
+    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep, injected: s.injected }),
   ];
   if (s.outcome) rows.unshift(['status', s.outcome.reason ? `${s.outcome.status}: ${s.outcome.reason}` : s.outcome.status]);
   rows.push(...(s.outcome?.settings ?? []).map(([k, v]): [string, string] => [k, v]));
