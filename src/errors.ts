@@ -128,8 +128,8 @@ export type ErrorCode =
   | 'sink_not_open'
   | 'sink_write_failed';
 
-/** Exit codes documented in `--help` and the README. */
-export const EXIT = { ok: 0, unstable: 1, badInput: 2, internal: 3 } as const;
+/** Exit codes documented in `--help` and the README; `replayDiffers`: `gclip replay` found a quantity beyond tolerance. */
+export const EXIT = { ok: 0, unstable: 1, badInput: 2, internal: 3, replayDiffers: 4 } as const;
 
 /**
  * The error type gclip throws on purpose. `code` is one of `ErrorCode`; `exitCode` is 2

@@ -8,11 +8,11 @@ import { configFlags, type ConfigFlag } from '../../config/config-flags.js';
 import type { JsonSchema } from '../../config/schema-nodes.js';
 import { SCHEMA_PATH } from '../templates/registry.js';
 import { configCliFlag, ownCliFlag } from './help.js';
-import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPORT, STATUS, SWEEP, TRAIN, WORKER } from './own-flags.js';
+import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPLAY, REPORT, STATUS, SWEEP, TRAIN, WORKER } from './own-flags.js';
 import type { CliFlag, CommandMode, ConfigScope } from './types.js';
 
 /** A command as typed after `gclip`. */
-export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'sweep worker' | 'sweep status' | 'sweep report' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor';
+export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'sweep worker' | 'sweep status' | 'sweep report' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor' | 'replay';
 
 /** Config flags that set the clip block, but for its norm order (a sweep keeps that). */
 export function isClipSetting(flag: ConfigFlag): boolean {
@@ -83,6 +83,7 @@ export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
   'config validate': [{ label: 'gclip config validate', config: 'none', own: [] }],
   'config print': [{ label: 'gclip config print', config: 'all', own: [CONFIG, PRINT_JSON] }],
   doctor: [{ label: 'gclip doctor', config: 'none', own: [DOCTOR_JSON] }],
+  replay: [{ label: 'gclip replay', config: 'none', own: Object.values(REPLAY), hint: () => 'gclip replay trains the run\'s own config.json; only --backend may change.' }],
 };
 
 let shipped: readonly CliFlag[] | undefined;
