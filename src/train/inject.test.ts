@@ -1,11 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFault } from '../config/inject-schema.js';
 import { resolveConfig } from '../config/merge.js';
 import { runConfigSchema, type RunConfigInput } from '../config/schema.js';
 import { isGclipError } from '../errors.js';
 import { encodeRecord } from '../log/codec.js';
 import type { RunSummary, StepRecord } from '../record.js';
-import { initBackend } from '../runtime/backend.js';
+import { initBackend, TEST_BACKEND_ENV } from '../runtime/backend.js';
 import { countReadbacks } from '../../test/helpers/readbacks.js';
 import { train } from './run.js';
 
@@ -18,11 +18,11 @@ const BASE: RunConfigInput = {
   detect: { nonfinite: { action: 'skip' } },
 };
 
-async function records(inject?: string[], over: Partial<RunConfigInput> = {}): Promise<{ records: StepRecord[]; summary: RunSummary }> {
+async function records(inject?: string[], over: Partial<RunConfigInput> = {}, backend = 'wasm'): Promise<{ records: StepRecord[]; summary: RunSummary }> {
   const out: StepRecord[] = [];
   const sink = { name: 'r', open: async () => {}, write: async (r: StepRecord) => void out.push(r), close: async () => {} };
   const config = runConfigSchema.parse({ ...BASE, ...over, ...(inject ? { inject } : {}) });
-  const summary = await train(config, { backend: 'wasm', sinks: [sink], now: () => 0 });
+  const summary = await train(config, { backend, sinks: [sink], now: () => 0 });
   return { records: out, summary };
 }
 
@@ -130,5 +130,26 @@ describe('faults injected into training (wasm)', () => {
     const error = await records(inject).catch((e: unknown) => e);
     expect(isGclipError(error) && error.code).toBe('invalid_inject');
     expect((error as { issues: { message: string }[] }).issues[0]!.message).toContain(message);
+  });
+});
+
+describe('faults injected on the op path (cpu-ops: no fused kernel)', () => {
+  beforeAll(async () => {
+    process.env[TEST_BACKEND_ENV] = 'cpu-ops';
+    await initBackend('auto');
+  });
+  afterAll(async () => {
+    delete process.env[TEST_BACKEND_ENV];
+    await initBackend('wasm');
+  });
+
+  it('scales one layer and poisons a later step just as the fused path does', async () => {
+    const plain = (await records(undefined, {}, 'cpu-ops')).records;
+    const [first, second] = Object.keys(plain[3]!.layerNorms);
+    const rs = (await records([`spike@3:100:${second}`, 'nan@6'], {}, 'cpu-ops')).records;
+    expect(Math.abs(rs[3]!.layerNorms[second!]! / plain[3]!.layerNorms[second!]! / 100 - 1)).toBeLessThan(1e-6);
+    expect(rs[3]!.layerNorms[first!]).toBe(plain[3]!.layerNorms[first!]);
+    expect(rs[6]!.preClipNorm).toBeNaN();
+    expect(rs[6]!.events[0]).toEqual({ kind: 'injected', step: 6, fault: 'nan', layer: null });
   });
 });
