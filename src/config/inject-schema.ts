@@ -51,10 +51,10 @@ export function parseFault(text: string): Fault | string {
 export const injectSchema = z
   .array(z.string())
   .superRefine((specs, ctx) => {
-    for (const spec of specs) {
+    for (const [i, spec] of specs.entries()) {
       const fault = parseFault(spec);
       if (typeof fault === 'string') {
-        ctx.addIssue({ code: 'custom', message: `Invalid fault injection: ${fault}; expected ${INJECT_FORMS}`, params: { hint: 'Write e.g. --inject nan@20 or inject: [nan@20, spike@40:100]; see docs/fault-injection.md.' } });
+        ctx.addIssue({ code: 'custom', path: [i], message: `Invalid fault injection: ${fault}; expected ${INJECT_FORMS}`, params: { hint: 'Write e.g. --inject nan@20 or inject: [nan@20, spike@40:100]; see docs/fault-injection.md.' } });
       }
     }
   })

@@ -59,6 +59,7 @@ describe('--inject in the config', () => {
     expect(isGclipError(error) && error.code).toBe('invalid_flag');
     const issue = (error as { issues: { message: string; source?: string; hint?: string }[] }).issues[0]!;
     expect(issue.source).toBe('--inject');
+    expect((error as { issues: { path: string }[] }).issues[0]!.path).toBe('inject[1]');
     expect(issue.message).toContain("'nan@x' is not a fault spec");
     expect(issue.message).toContain('nan@K, inf@K, spike@K:F, spike@K:F:layer or loss-nan@K');
   });

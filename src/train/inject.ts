@@ -19,7 +19,8 @@ import type { RunPlan } from './plan.js';
 export type FaultPlan = ReadonlyMap<number, readonly Fault[]>;
 
 function injectError(spec: string, message: string, hint: string) {
-  return inputError('invalid_inject', { path: 'inject', message: `Cannot inject ${spec}: ${message}`, hint, source: '--inject' });
+  // The run does not know whether a flag or the file gave the spec: the field and the flag are both named.
+  return inputError('invalid_inject', { path: 'inject', message: `Cannot inject ${spec} (--inject / inject:): ${message}`, hint });
 }
 
 /**
