@@ -12,8 +12,9 @@ import { replayStep } from './replay.js';
 import { runSession } from './session.js';
 
 /** 12 Adam steps, a checkpoint before steps 5 and 10 (and at the end). */
-function configIn(dir: string): RunConfig {
+function configIn(dir: string, inject?: string[]): RunConfig {
   return runConfigSchema.parse({
+    ...(inject ? { inject } : {}),
     model: { kind: 'mlp', hidden: [8, 8] },
     data: { kind: 'regression', samples: 128, features: 4, batchSize: 16 },
     train: { steps: 12, optimizer: 'adam', lr: 0.01 },
@@ -24,10 +25,10 @@ function configIn(dir: string): RunConfig {
 }
 
 /** Trains a run directory on `backend`; returns its path and config. */
-async function trainRun(backend: 'wasm' | 'cpu'): Promise<{ dir: string; config: RunConfig }> {
+async function trainRun(backend: 'wasm' | 'cpu', inject?: string[]): Promise<{ dir: string; config: RunConfig }> {
   await initBackend(backend);
   const dir = join(mkdtempSync(join(tmpdir(), 'gclip-replay-')), 'run');
-  const config = configIn(dir);
+  const config = configIn(dir, inject);
   await runSession(config, { cwd: '/', startedAt: new Date(0), backend, now: () => 0 });
   return { dir, config };
 }
@@ -67,6 +68,14 @@ describe('gclip replay: recompute a logged step', () => {
     // loss, pre, post, and 3 layers (two hidden + head) pre and post.
     expect(r.quantities).toHaveLength(9);
     expect(r.quantities.every((q) => Object.is(q.logged, q.replayed))).toBe(true);
+  });
+
+  it('replays an injected step injected, from the checkpoint before it (the config keeps inject:)', async () => {
+    const run = await trainRun('wasm', ['spike@7:1000']);
+    const r = await replay(run, 7, 'wasm');
+    expect(r.agreed).toBe(true);
+    expect(r.quantities[1]!.replayed).toBe(readRecord(run.dir, 7).preClipNorm);
+    expect(readRecord(run.dir, 7).events[0]).toMatchObject({ kind: 'injected', fault: 'spike' });
   });
 
   it('replays a wasm run on cpu within the relative tolerance 1e-4', async () => {
