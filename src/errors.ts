@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'conflicting_flags'
   | 'flag_not_applicable'
   | 'invalid_option'
+  | 'invalid_inject'
   // files and run directories
   | 'file_exists'
   | 'file_not_found'
@@ -48,6 +49,9 @@ export type ErrorCode =
   | 'checkpoint_mismatch'
   | 'optimizer_state_unknown'
   | 'snapshot_mismatch'
+  // replay
+  | 'replay_step_missing'
+  | 'no_run_config'
   // data files
   | 'data_bad_csv'
   | 'data_bad_json'
@@ -124,8 +128,8 @@ export type ErrorCode =
   | 'sink_not_open'
   | 'sink_write_failed';
 
-/** Exit codes documented in `--help` and the README. */
-export const EXIT = { ok: 0, unstable: 1, badInput: 2, internal: 3 } as const;
+/** Exit codes documented in `--help` and the README; `replayDiffers`: `gclip replay` found a quantity beyond tolerance. */
+export const EXIT = { ok: 0, unstable: 1, badInput: 2, internal: 3, replayDiffers: 4 } as const;
 
 /**
  * The error type gclip throws on purpose. `code` is one of `ErrorCode`; `exitCode` is 2

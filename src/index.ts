@@ -42,3 +42,6 @@ export { saveModel } from './models/save.js';
 export { fuseRecurrentLayers, unfusableReason } from './models/fused-recurrent.js';
 export { runSession, type SessionOptions } from './train/session.js';
 export { monitor, type MonitorOptions, type MonitorRun, type MonitorStep } from './monitor/node.js';
+export { replayStep, type ReplayOptions, type ReplayResult, type ReplayStart } from './train/replay.js';
+export { compareRecords, CROSS_BACKEND_RTOL, type ReplayQuantity } from './train/replay-compare.js';
+export { parseFault, INJECT_FORMS, type Fault, type FaultKind } from './config/inject-schema.js';

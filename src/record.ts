@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly clipRate: number;
   readonly skippedSteps: number;
   readonly events: Readonly<Record<string, number>>;
+  /** Faults injected on purpose (`--inject`), in step order; absent when none was. */
+  readonly injected?: RecordSummary['injected'];
   readonly backend: string;
   readonly stepsPerSec: number;
   readonly runDir: string | null;

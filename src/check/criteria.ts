@@ -6,7 +6,7 @@
 import type { RunEvent, StepRecord } from '../record.js';
 import type { DivergenceEvent, SpikeEvent } from './stats.js';
 import { formatNumber } from '../format.js';
-import { isNonfiniteStep, summarizeRecords, type RecordSummary } from '../log/index.js';
+import { isNonfiniteStep, stepNamer, summarizeRecords, type InjectedFault, type RecordSummary } from '../log/index.js';
 import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
@@ -40,6 +40,8 @@ export interface CheckResult {
   readonly firstNonfiniteStep: number | null;
   /** First skipped step (a log does not say where a run halted). */
   readonly policyStep: number | null;
+  /** Faults injected on purpose (`--inject`): their steps are named "step K (injected …)" in the reasons. */
+  readonly injected?: readonly InjectedFault[];
 }
 
 /** The parts of a baseline `RunSummary` that regression criteria compare against. */
@@ -60,14 +62,15 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   const summary = summarizeRecords(records);
   const results: CriterionResult[] = [];
   const push = (r: CriterionResult | null): void => void (r && results.push(r));
-  push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite));
-  push(criteria.maxSpikes === null ? null : spikes(records, criteria));
-  push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped));
-  push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks));
+  const at = stepNamer(summary.injected);
+  push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite, at));
+  push(criteria.maxSpikes === null ? null : spikes(records, criteria, at));
+  push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped, at));
+  push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks, at));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
-  push(criteria.noDivergence ? divergence(records, criteria) : null);
+  push(criteria.noDivergence ? divergence(records, criteria, at) : null);
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {
     passed: results.every((r) => r.passed),
@@ -76,6 +79,7 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
     onset: summary.onset,
     firstNonfiniteStep: summary.firstNonfiniteStep,
     policyStep: summary.firstSkippedStep,
+    injected: summary.injected,
   };
 }
 
@@ -98,36 +102,39 @@ function eventsOf<E extends RunEvent>(records: readonly StepRecord[], kind: E['k
   return records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
 }
 
-function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
+/** Words a step in a reason: `step 20`, or `step 20 (injected nan@20)` (see `stepNamer`). */
+type StepText = (step: number) => string;
+
+function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number, at: StepText): CriterionResult {
   const count = summary.nonfiniteSteps;
   const first = records.find(isNonfiniteStep);
   return atMost('nonfinite', count, max, () =>
     first === undefined
       ? '0 non-finite steps'
-      : `${count} non-finite step(s), first at step ${first.step} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
+      : `${count} non-finite step(s), first at ${at(first.step)} (loss ${fmt(first.loss)}, grad norm ${fmt(first.preClipNorm)})`,
   );
 }
 
-function spikes(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
+function spikes(records: readonly StepRecord[], criteria: CheckCriteria, at: StepText): CriterionResult {
   const events = eventsOf<SpikeEvent>(records, 'spike');
   const first = events[0];
   return atMost('spikes', events.length, criteria.maxSpikes as number, () =>
     first === undefined
       ? '0 gradient-norm spikes'
-      : `${events.length} gradient-norm spike(s), first at step ${first.step} (norm ${fmt(first.preClipNorm)} vs rolling median ${fmt(first.median)})`,
+      : `${events.length} gradient-norm spike(s), first at ${at(first.step)} (norm ${fmt(first.preClipNorm)} vs rolling median ${fmt(first.median)})`,
   );
 }
 
-function skipped(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
+function skipped(records: readonly StepRecord[], summary: RecordSummary, max: number, at: StepText): CriterionResult {
   const count = summary.skippedSteps;
   return atMost('skipped', count, max, () =>
-    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at step ${records.find((r) => r.skipped)?.step}`,
+    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at ${at(records.find((r) => r.skipped)!.step)}`,
   );
 }
 
-function rollbacks(records: readonly StepRecord[], max: number): CriterionResult {
-  const at = records.flatMap((r) => r.events.filter((e) => e.kind === 'rollback').map(() => r.step));
-  return atMost('rollbacks', at.length, max, () => (at.length === 0 ? '0 rollbacks' : `${at.length} rollback(s), first at step ${at[0]}`));
+function rollbacks(records: readonly StepRecord[], max: number, at: StepText): CriterionResult {
+  const steps = records.flatMap((r) => r.events.filter((e) => e.kind === 'rollback').map(() => r.step));
+  return atMost('rollbacks', steps.length, max, () => (steps.length === 0 ? '0 rollbacks' : `${steps.length} rollback(s), first at ${at(steps[0]!)}`));
 }
 
 /**
@@ -183,14 +190,14 @@ function clipRate(summary: RecordSummary, band: { min: number; max: number }, cl
   return { name: 'clip_rate', passed: inBand || lenient, value, bound, reason: `${measured} (bound ${formatBound(band)})${warnOnly}` };
 }
 
-function divergence(records: readonly StepRecord[], criteria: CheckCriteria): CriterionResult {
+function divergence(records: readonly StepRecord[], criteria: CheckCriteria, at: StepText): CriterionResult {
   const opts = criteria.detection.divergence;
   const events = eventsOf<DivergenceEvent>(records, 'divergence');
   const first = events[0];
   return atMost('divergence', events.length, 0, () =>
     first === undefined
       ? `no divergence (loss never above ${opts.factor} × best for ${opts.patience} records)`
-      : `loss diverged from step ${first.since} (to ${fmt(first.loss)}, ${fmt(first.loss / first.bestLoss)} × best ${fmt(first.bestLoss)}) by step ${first.step}`,
+      : `loss diverged from ${at(first.since)} (to ${fmt(first.loss)}, ${fmt(first.loss / first.bestLoss)} × best ${fmt(first.bestLoss)}) by step ${first.step}`,
   );
 }
 

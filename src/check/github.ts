@@ -7,6 +7,7 @@ import { neutralize } from '../guard/neutralize.js';
 import type { CheckResult } from './criteria.js';
 import { formatNumber } from '../format.js';
 import { momentRows, onsetText } from '../log/onset.js';
+import { stepNamer } from '../log/injected.js';
 import { formatBound, VERDICT } from './format.js';
 
 /** Escapes a command's message. Matches actions/toolkit `packages/core/src/command.ts` `escapeData`. */
@@ -60,7 +61,7 @@ export function annotations(result: CheckResult, options: AnnotationOptions = {}
     .filter((c) => !c.passed)
     .map((c) => workflowCommand('error', c.reason, { title: `gclip check: ${c.name}`, file: options.file }));
   const warnings = (options.notes ?? []).map((n) => workflowCommand('warning', n, { title: 'gclip check: log', file: options.file }));
-  const onset = result.onset === null ? [] : [workflowCommand(result.passed ? 'warning' : 'error', `onset ${onsetText(result.onset)}`, { title: 'gclip check: onset', file: options.file })];
+  const onset = result.onset === null ? [] : [workflowCommand(result.passed ? 'warning' : 'error', `onset ${onsetText(result.onset, stepNamer(result.injected ?? []))}`, { title: 'gclip check: onset', file: options.file })];
   return [...errors, ...onset, ...warnings];
 }
 

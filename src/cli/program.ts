@@ -13,6 +13,7 @@ import { registerReport } from './commands/report.js';
 import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerConfig } from './commands/config.js';
+import { registerReplay } from './commands/replay.js';
 import { renderError, exitCodeOf } from './render/errors.js';
 import { neutralizeLines } from '../guard/neutralize.js';
 
@@ -21,7 +22,8 @@ Exit codes:
   0  ok: the run was stable / the check passed
   1  unstable: non-finite values, divergence or a halt / the check failed
   2  bad usage or bad input (config, flags, data, model)
-  3  internal error (please report it; --debug shows the stack)`;
+  3  internal error (please report it; --debug shows the stack)
+  4  gclip replay: the recomputed step differs from the log (beyond the tolerance)`;
 
 /** gclip's version, from the package.json two folders above this module (src/cli or dist/cli). */
 function packageVersion(): string {
@@ -47,6 +49,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerInit(program, ctx);
   registerConfig(program, ctx);
   registerDoctor(program, ctx);
+  registerReplay(program, ctx);
   return program;
 }
 

@@ -7,7 +7,7 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type CheckResult, type CriterionResult } from '../check/index.js';
-import { loadLog, type ClipKnowledge, type LogOptions } from '../log/index.js';
+import { loadLog, stepNamer, type ClipKnowledge, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError, isGclipError } from '../errors.js';
 import { READ_LIMITS } from '../guard/limits.js';
@@ -129,7 +129,7 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
 /** A run that did not end ok is worth a warning even when the criteria pass. */
 function runNotes(summary: RunSummary): string[] {
   if (summary.status === 'ok') return [];
-  const where = summary.firstBadStep === null ? '' : ` at step ${summary.firstBadStep}`;
+  const where = summary.firstBadStep === null ? '' : ` at ${stepNamer(summary.injected ?? [])(summary.firstBadStep)}`;
   return [`training ${summary.status}${where}${summary.reason ? `: ${summary.reason}` : ''}`];
 }
 

@@ -72,9 +72,9 @@ function valueIssue(
   return { path: dotted(path), message, hint, source: override?.flag ?? sourceOf(path, ctx) };
 }
 
-/** A cross-field rule's issue (schema refinements): its own message and `params.hint`. */
+/** A cross-field rule's issue (schema refinements): its own message and `params.hint`; an item of a list a flag set names that flag. */
 function customIssue(path: FieldPath, issue: z.core.$ZodIssueCustom, ctx: IssueContext): Issue {
-  const flag = ctx.overrides.find((o) => dotted(o.path) === dotted(path))?.flag;
+  const flag = ctx.overrides.find((o) => o.path.every((segment, i) => segment === path[i]))?.flag;
   const hint = typeof issue.params?.hint === 'string' ? issue.params.hint : undefined;
   return { path: dotted(path), message: issue.message, ...(hint ? { hint } : {}), source: flag ?? sourceOf(path, ctx) };
 }

@@ -34,6 +34,7 @@ export function overridesOf(flags: RawFlags, specs: readonly ConfigFlag[]): Over
   for (const spec of specs) {
     const given = flags[spec.key];
     if (given === undefined) continue;
+    // A repeated list flag arrives as its values (see cli/flags/register): joined, they read as one list.
     const raw = String(given);
     const typed = given === true ? spec.name : given === false ? `--no-${spec.name.slice(2)}` : `${spec.name} ${raw}`;
     const at = { flag: spec.name, typed };
@@ -46,7 +47,7 @@ export function overridesOf(flags: RawFlags, specs: readonly ConfigFlag[]): Over
     if (spec.selects !== undefined) {
       overrides.push({ ...at, path: [...spec.path.slice(0, -1), 'kind'], raw: spec.selects, value: spec.selects, selected: true });
     }
-    overrides.push({ ...at, path: spec.path, raw, value: typeof given === 'string' ? convert(raw, spec) : given });
+    overrides.push({ ...at, path: spec.path, raw, value: typeof given === 'string' || Array.isArray(given) ? convert(raw, spec) : given });
   }
   return overrides;
 }

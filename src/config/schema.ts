@@ -12,6 +12,7 @@ import { clipOptimizerIssue, clipSchema } from './clip-schema.js';
 import { dataSchema } from './data-schema.js';
 import { detectSchema } from './detect-schema.js';
 import { flag } from './flag-meta.js';
+import { injectSchema } from './inject-schema.js';
 import { modelSchema } from './model-schema.js';
 
 export { clipSchema, normTypeSchema, type ClipConfig, type NormType } from './clip-schema.js';
@@ -128,6 +129,8 @@ export const runConfigFields = z.strictObject({
   checkpoint: checkpointSchema.prefault({}),
   /** Stability criteria `gclip check` judges the run (or a log) against. */
   check: checkSchema.prefault({}),
+  /** Faults to inject on purpose (`nan@20`, `spike@40:100`): see `inject-schema.ts`. */
+  inject: injectSchema,
 });
 
 /** A whole run configuration: what `gclip train` runs and a config file holds. */

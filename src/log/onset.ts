@@ -23,6 +23,7 @@
 import { formatNumber } from '../format.js';
 import { median } from '../stats.js';
 import type { RunEvent, StepRecord } from './schema.js';
+import { injectedRows, stepNamer, type InjectedFault } from './injected.js';
 
 /** A loss above this multiple of the best loss before it has departed (the divergence factor's default). */
 export const LOSS_FACTOR = 10;
@@ -151,19 +152,34 @@ const SIGNAL_TEXT: Readonly<Record<OnsetSignal, string>> = {
   event: 'a detector event',
 };
 
-/** The onset in words, the same in every surface: "step 2 (loss 35.36× the best before it), layer head". */
-export function onsetText(onset: Onset | null): string {
+/**
+ * The onset in words, the same in every surface: "step 2 (loss 35.36× the best before it),
+ * layer head"; `name` words the step (`stepNamer` marks an injected one).
+ */
+export function onsetText(onset: Onset | null, name: (step: number) => string = plainStep): string {
   if (onset === null) return 'none';
   const why = onset.signal === 'loss' && onset.lossRatio !== null ? `loss ${formatNumber(onset.lossRatio)}× the best before it` : SIGNAL_TEXT[onset.signal];
-  return `step ${onset.step} (${why})${onset.layer === null ? '' : `, layer ${onset.layer}`}`;
+  return `${name(onset.step)} (${why})${onset.layer === null ? '' : `, layer ${onset.layer}`}`;
 }
 
-/** The three moments as label/value rows, in the order every surface shows them. */
-export function momentRows(m: { onset: Onset | null; firstNonfiniteStep: number | null; policyStep: number | null }): [string, string][] {
-  const step = (s: number | null): string => (s === null ? 'none' : `step ${s}`);
+const plainStep = (step: number): string => `step ${step}`;
+
+/** The run's moments and, when faults were injected, which (marked at their steps). */
+export interface Moments {
+  readonly onset: Onset | null;
+  readonly firstNonfiniteStep: number | null;
+  readonly policyStep: number | null;
+  readonly injected?: readonly InjectedFault[];
+}
+
+/** The three moments as label/value rows, in the order every surface shows them, then the injected faults if any. */
+export function momentRows(m: Moments): [string, string][] {
+  const name = stepNamer(m.injected ?? []);
+  const step = (s: number | null): string => (s === null ? 'none' : name(s));
   return [
-    ['onset', onsetText(m.onset)],
+    ['onset', onsetText(m.onset, name)],
     ['first non-finite', step(m.firstNonfiniteStep)],
     ['policy acted', step(m.policyStep)],
+    ...injectedRows(m.injected),
   ];
 }

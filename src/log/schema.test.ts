@@ -39,8 +39,17 @@ describe('the step record schema', () => {
     expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
-  it('knows the three detector event kinds and the rollback record', () => {
-    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'rollback']);
+  it('knows the three detector event kinds, the rollback record and the injected fault', () => {
+    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'rollback', 'injected']);
+  });
+
+  it('reads an injected event back to the same bytes, with and without its optional factor', () => {
+    const injected = [
+      { kind: 'injected', step: 3, fault: 'nan', layer: null },
+      { kind: 'injected', step: 3, fault: 'spike', factor: 100, layer: 'dense_1' },
+    ];
+    const line = encodeRecord({ ...stepRecordSchema.parse({ step: 3, loss: 1, preClipNorm: 2, postClipNorm: 2 }), events: injected } as never);
+    expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
   it('fills the fields an older log lacks with their defaults', () => {

@@ -67,8 +67,22 @@ const rollbackEventSchema = z.object({
   layer,
 });
 
-/** Something a detector noticed at one step, or a rollback; `kind` is the discriminant. */
-export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema]);
+/**
+ * A fault injected on purpose at `step` (`--inject`, docs/fault-injection.md), not a
+ * finding: the detectors' events at that step are its consequences, and every surface
+ * marks them injected so they are never read as a real fault. `factor` only for `spike`;
+ * `layer` when one layer was scaled.
+ */
+const injectedEventSchema = z.object({
+  kind: z.literal('injected'),
+  step: z.number().int(),
+  fault: z.enum(['nan', 'inf', 'spike', 'loss-nan']),
+  factor: num.optional(),
+  layer,
+});
+
+/** Something a detector noticed at one step, a rollback, or an injected fault; `kind` is the discriminant. */
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema, injectedEventSchema]);
 
 /** The event kinds, in the order of the schema. */
 export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);

@@ -7,6 +7,7 @@
 import { percentile } from '../stats.js';
 import type { RunEvent, StepRecord } from './schema.js';
 import { createOnsetTracker, type Onset, type OnsetTracker } from './onset.js';
+import { injectedText, type InjectedFault } from './injected.js';
 
 /** What the records of a run add up to. Norm statistics cover finite pre-clip norms only. */
 export interface RecordSummary {
@@ -48,6 +49,8 @@ export interface RecordSummary {
   readonly firstSkippedStep: number | null;
   /** Range of the finite thresholds in force, or null when no record had one. */
   readonly threshold: { readonly min: number; readonly max: number } | null;
+  /** Faults injected on purpose (`injected` events), in step order; [] for a run without. */
+  readonly injected: readonly InjectedFault[];
 }
 
 /** Folds records one at a time: `add` each in step order, then `finish` once. */
@@ -133,6 +136,7 @@ function finishSummary(c: Counters, norms: readonly number[], m: Extremes, t: On
     firstNonfiniteStep: t.firstNonfiniteStep(),
     firstSkippedStep: t.firstSkippedStep(),
     threshold: m.thresholdMin <= m.thresholdMax ? { min: m.thresholdMin, max: m.thresholdMax } : null,
+    injected: c.injected,
   };
 }
 
@@ -143,13 +147,14 @@ interface Counters {
   nonfinite: number;
   readonly events: Record<string, number>;
   firstBad: RunEvent | null;
+  readonly injected: InjectedFault[];
 }
 
 /** A fresh summariser. */
 export function createRecordSummariser(): RecordSummariser {
   const norms: number[] = [];
   const m = emptyExtremes();
-  const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null };
+  const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null, injected: [] };
   const t = createOnsetTracker();
   return {
     add(r) {
@@ -165,6 +170,7 @@ export function createRecordSummariser(): RecordSummariser {
         const e = found[i]!;
         c.events[e.kind] = (c.events[e.kind] ?? 0) + 1;
         if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
+        else if (e.kind === 'injected') c.injected.push({ step: e.step, fault: injectedText(e) });
       }
     },
     finish: () => finishSummary(c, norms, m, t),

@@ -221,10 +221,9 @@ async function modelWeights(dir: string): Promise<Tensor[]> {
   return out;
 }
 
-/** Reads the newest complete checkpoint of `runDir`, or null when the manifest lists none. */
-export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckpoint | null> {
-  const entries = await readManifest(runDir);
-  const last = entries[entries.length - 1];
+/** Reads the newest complete checkpoint of `runDir` (of a step ≤ `atOrBefore`), or null when the manifest lists none. */
+export async function loadLatestCheckpoint(runDir: string, atOrBefore = Infinity): Promise<LoadedCheckpoint | null> {
+  const last = (await readManifest(runDir)).filter((e) => e.step <= atOrBefore).at(-1);
   if (!last) return null;
   const dir = join(runDir, CHECKPOINT_FILES.folder, last.dir);
   const stateFile = join(dir, CHECKPOINT_FILES.state);

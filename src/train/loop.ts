@@ -15,6 +15,7 @@ import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type DetectedEvent, type PolicyState } from './policy.js';
 import { computeStep } from './step.js';
+import { injectedEvents, type FaultPlan } from './inject.js';
 import { observeAll, toRecord } from './step-record.js';
 import { disposeSnapshot, restoreTensors, setLearningRate, takeSnapshot, type TensorSnapshot } from './snapshot.js';
 import { createSummaryAccumulator } from './summary.js';
@@ -39,6 +40,10 @@ export interface LoopOptions {
   readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[] };
   /** Writes a checkpoint every `every` steps (0: never between steps) and when the loop ends. */
   readonly checkpoint?: { readonly every: number; write(state: LoopState): Promise<void> };
+  /** Faults to inject, by step (`--inject`, see `inject.ts`). */
+  readonly faults?: FaultPlan;
+  /** Stop after this step (`gclip replay`); default: run the plan to its end. */
+  readonly lastStep?: number;
 }
 
 /**
@@ -137,7 +142,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   let step = from?.step ?? 0;
   let yielded = started;
   try {
-    for (; step < o.plan.totalSteps && decision.action !== 'halt'; step++) {
+    const end = Math.min(o.plan.totalSteps, (o.lastStep ?? Infinity) + 1);
+    for (; step < end && decision.action !== 'halt'; step++) {
       // A step on wasm/cpu never leaves the microtask queue, so a signal's handler would
       // never run: let the event loop turn every YIELD_MS.
       if (o.signal && o.now() - yielded >= YIELD_MS) {
@@ -157,7 +163,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const t0 = o.now();
       const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
       const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
-      const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms });
+      const faults = o.faults?.get(step);
+      const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms, faults });
       try {
         const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
         const numbers = out.layout.decode(values);
@@ -186,7 +193,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
           }
         }
         dataStep++;
-        record.events = events;
+        record.events = faults ? [...injectedEvents(faults), ...events] : events;
         if (unansweredIn(record)) unanswered = true;
         record.skipped = decision.action !== 'apply';
         record.wallMs = o.now() - t0;

@@ -7,6 +7,7 @@
 import { formatNumber } from '../format.js';
 import type { Action, DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';
+import { injectedText } from '../log/injected.js';
 
 export interface PolicyState {
   readonly consecutiveSkips: number;
@@ -15,8 +16,8 @@ export interface PolicyState {
   readonly totalRollbacks?: number;
 }
 
-/** A detector event that can ask for a rollback (a rollback record is not one). */
-export type DetectedEvent = Exclude<RunEvent, { kind: 'rollback' }>;
+/** A detector event that can ask for a rollback (a rollback record or an injected fault is not one). */
+export type DetectedEvent = Exclude<RunEvent, { kind: 'rollback' | 'injected' }>;
 
 export interface Decision {
   /** 'apply' when no event asked for anything stronger than a warning. */
@@ -32,7 +33,7 @@ const SEVERITY: Record<Action, number> = { warn: 0, skip: 1, rollback: 2, halt: 
 export const initialPolicyState: PolicyState = { consecutiveSkips: 0, totalSkips: 0 };
 
 function actionFor(event: RunEvent, config: DetectConfig): Action {
-  return event.kind === 'rollback' ? 'warn' : config[event.kind].action;
+  return event.kind === 'rollback' || event.kind === 'injected' ? 'warn' : config[event.kind].action;
 }
 
 /** Decides the step's action and returns the next policy state. Pure. */
@@ -82,6 +83,8 @@ export function describe(event: RunEvent): string {
       return `gradient spike at step ${event.step}: norm ${fmt(event.preClipNorm)} vs median ${fmt(event.median)} (z ${fmt(event.z)})`;
     case 'divergence':
       return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
+    case 'injected':
+      return `injected fault ${injectedText(event)} at step ${event.step}`;
     case 'rollback':
       return `rolled back at step ${event.step} (${event.cause}) to the state before step ${event.toStep}, skipping batches ${event.skipped[0]}–${event.skipped[1]}; lr now ${fmt(event.lr)}`;
   }

@@ -12,6 +12,7 @@ import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { inputError, isGclipError } from '../errors.js';
 import { runLoop } from './loop.js';
+import { planFaults } from './inject.js';
 import { join } from 'node:path';
 import { diagnoseGradientScale } from '../data/scale.js';
 import { saveModel } from '../models/save.js';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   readonly startedAt?: string;
   /** Write checkpoints into `runDir` (needs a run directory and its steps.jsonl). */
   readonly checkpoint?: { readonly every: number; readonly keep: number; readonly stepsFile: string };
+  /** Stop after this step (`gclip replay`); default: the end of the plan. */
+  readonly lastStep?: number;
   /** Continue from this checkpoint; `history` holds the records the log keeps before it. */
   readonly resume?: { readonly checkpoint: LoadedCheckpoint; readonly history: readonly StepRecord[] };
 }
@@ -86,6 +89,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
   };
   const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
+    const faults = planFaults(config.inject, plan);
     const resume = options.resume;
     if (resume) {
       await restoreTensors(plan, resume.checkpoint.tensors);
@@ -109,6 +113,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       histogramEvery: options.histogramEvery ?? 0,
       start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
       checkpoint,
+      faults,
+      lastStep: options.lastStep,
     }));
     const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });

@@ -17,6 +17,8 @@ import { stepNorms, type StepNorms } from '../clip/step-norms.js';
 import { PackLayout } from '../runtime/pack-layout.js';
 import { packParts, type PackPart } from '../runtime/kernels/pack.js';
 import type { RunPlan } from './plan.js';
+import type { Fault } from '../config/inject-schema.js';
+import { applyFaults } from './inject.js';
 
 /** What one step needs besides the plan and the strategy. */
 export interface StepOptions {
@@ -28,6 +30,8 @@ export interface StepOptions {
   readonly evaluate: boolean;
   /** Append the flattened pre-clip gradients per layer (same readback). */
   readonly histograms?: boolean;
+  /** Faults to inject at this step (`--inject`; see `inject.ts`), applied before anything is measured. */
+  readonly faults?: readonly Fault[];
 }
 
 /** The tensors a step hands back to the loop, which owns and disposes them. */
@@ -95,8 +99,9 @@ function stepInTidy<S>(
       () => plan.loss(ys, plan.model.apply(xs, { training: true }) as Tensor),
       plan.vars as Variable[],
     );
-    const grads = plan.vars.map((v) => named[v.name]!);
-    const step = clipAndPack(plan, strategy, state, opts, { loss: value, grads }, () => validationLoss(plan));
+    const taken = { loss: value as Tensor, grads: plan.vars.map((v) => named[v.name]!) };
+    const poisoned = opts.faults ? applyFaults(opts.faults, taken, plan.groups, plan.layerNames) : taken;
+    const step = clipAndPack(plan, strategy, state, opts, poisoned, () => validationLoss(plan));
     layout = step.layout;
     return { packed: step.packed, grads: step.grads };
   });

@@ -50,6 +50,8 @@ function runSummary(s: RecordSummary, { halted, interrupted, recovered, reason, 
     clipRate: s.clipRate,
     skippedSteps: s.skippedSteps,
     events: s.events,
+    // Only a run with injected faults has the field: a clean run's summary.json is as before.
+    ...(s.injected.length > 0 ? { injected: s.injected } : {}),
     backend,
     stepsPerSec: totalMs > 0 ? (s.steps * 1000) / totalMs : 0,
     runDir,

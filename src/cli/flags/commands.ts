@@ -8,11 +8,11 @@ import { configFlags, type ConfigFlag } from '../../config/config-flags.js';
 import type { JsonSchema } from '../../config/schema-nodes.js';
 import { SCHEMA_PATH } from '../templates/registry.js';
 import { configCliFlag, ownCliFlag } from './help.js';
-import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPORT, STATUS, SWEEP, TRAIN, WORKER } from './own-flags.js';
+import { CHECK, CONFIG, DOCTOR_JSON, INIT, MERGE, OVERWRITE, PRINT_JSON, REPLAY, REPORT, STATUS, SWEEP, TRAIN, WORKER } from './own-flags.js';
 import type { CliFlag, CommandMode, ConfigScope } from './types.js';
 
 /** A command as typed after `gclip`. */
-export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'sweep worker' | 'sweep status' | 'sweep report' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor';
+export type CommandPath = 'train' | 'sweep' | 'sweep merge' | 'sweep worker' | 'sweep status' | 'sweep report' | 'check' | 'report' | 'init' | 'config validate' | 'config print' | 'doctor' | 'replay';
 
 /** Config flags that set the clip block, but for its norm order (a sweep keeps that). */
 export function isClipSetting(flag: ConfigFlag): boolean {
@@ -22,7 +22,7 @@ export function isClipSetting(flag: ConfigFlag): boolean {
 /**
  * Whether a mode applies a config flag. A sweep sets the clip block of every point
  * itself, keeps its own files (`log:`) and halts a point on a non-finite value or a
- * divergence (`detect:` actions); `gclip check` writes no TensorBoard files.
+ * divergence (`detect:` actions) and injects no faults; `gclip check` writes no TensorBoard files.
  */
 function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
   switch (scope) {
@@ -31,7 +31,7 @@ function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
     case 'single-run':
       return flag.path.join('.') !== 'log.tensorboard';
     case 'sweep':
-      return !isClipSetting(flag) && flag.path[0] !== 'log' && flag.path[0] !== 'detect';
+      return !isClipSetting(flag) && flag.path[0] !== 'log' && flag.path[0] !== 'detect' && flag.path[0] !== 'inject';
     case 'none':
       return false;
   }
@@ -42,6 +42,7 @@ const SWEEP_CLIP_HINT = 'The sweep sets the clip block of every point: choose th
 function sweepHint(flag: CliFlag): string | undefined {
   if (flag.config === undefined) return undefined;
   if (isClipSetting(flag.config)) return SWEEP_CLIP_HINT;
+  if (flag.config.path[0] === 'inject') return 'A sweep compares healthy runs; test the gate with gclip check --inject (or gclip train --inject).';
   return flag.config.path[0] === 'log' ? 'The sweep keeps its own files (see --out).' : 'The sweep halts every point on a non-finite value or a divergence.';
 }
 
@@ -82,6 +83,7 @@ export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
   'config validate': [{ label: 'gclip config validate', config: 'none', own: [] }],
   'config print': [{ label: 'gclip config print', config: 'all', own: [CONFIG, PRINT_JSON] }],
   doctor: [{ label: 'gclip doctor', config: 'none', own: [DOCTOR_JSON] }],
+  replay: [{ label: 'gclip replay', config: 'none', own: Object.values(REPLAY), hint: () => 'gclip replay trains the run\'s own config.json; only --backend may change.' }],
 };
 
 let shipped: readonly CliFlag[] | undefined;

@@ -65,6 +65,7 @@ function configSample(flag: CliFlag): string[] {
   if (c.value === 'number') {
     return [flag.name, String([0.5, 3, 7, 50].find((n) => n !== node.default && withinBounds(n, boundsOf(node))))];
   }
+  if (flag.name === '--inject') return [flag.name, 'nan@1'];
   return [flag.name, { list: 'a,b', json: '{"maxNorm": 2}' }[c.value as string] ?? 'x'];
 }
 

@@ -5,6 +5,7 @@
 import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from '../../sweep/settings.js';
 import { DEFAULT_LEASE_MS } from '../../sweep/store.js';
 import { TEMPLATES } from '../templates/registry.js';
+import { CROSS_BACKEND_RTOL } from '../../train/replay-compare.js';
 import type { OwnFlag } from './types.js';
 
 const LOG = 'to --log';
@@ -122,6 +123,14 @@ export const INIT = {
   template: { name: '--template', short: '-t', arg: 'name', about: 'which starter config', choices: Object.keys(TEMPLATES), default: 'demo' },
   out: { name: '--out', short: '-o', arg: 'file', about: 'file to write (.yaml, .yml or .json)', default: 'gclip.yaml' },
   force: { name: '--force', short: '-f', about: 'overwrite the file if it exists' },
+} satisfies Record<string, OwnFlag>;
+
+/** `gclip replay RUN_DIR`. The tolerance's default is `CROSS_BACKEND_RTOL` (train/replay-compare). */
+export const REPLAY = {
+  step: { name: '--step', arg: 'k', about: 'the logged step to recompute (required)', bounds: { integer: true, min: 0 } },
+  backend: { name: '--backend', arg: 'name', about: "backend that replays; default: the run's (then every quantity must be bit-equal)", choices: ['auto', 'node', 'wasm', 'cpu'] },
+  tolerance: { name: '--tolerance', arg: 'x', about: "relative tolerance on another backend than the run's", bounds: { min: 0 }, shownDefault: CROSS_BACKEND_RTOL },
+  json: { name: '--json', about: 'print the comparison as one JSON object on stdout, nothing else' },
 } satisfies Record<string, OwnFlag>;
 
 /** `gclip config print`. */

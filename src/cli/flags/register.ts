@@ -24,6 +24,8 @@ function addFlag(cmd: Command, flag: CliFlag, hidden: boolean): void {
     if (flag.choices) option.choices(flag.choices);
     if (flag.default !== undefined) option.default(flag.default);
   }
+  // A list flag may be repeated (`--inject nan@5 --inject spike@9:10`): every value is kept.
+  if (flag.config?.value === 'list') option.argParser((value: string, earlier: unknown) => [...(Array.isArray(earlier) ? (earlier as string[]) : []), value]);
   cmd.addOption(option);
   if (flag.negatable) cmd.addOption(new Option(`--no-${flag.name.slice(2)}`, negationHelp(flag)).hideHelp(hidden));
 }

@@ -41,11 +41,12 @@ export function renderCheckTable(raw: CheckResult, rawSubject: CheckSubject, c: 
 /**
  * The `--json` object: `passed`, `steps`, `source`, `format`, `notes` and `criteria[]`
  * (`name`, `passed`, `value`, `bound`, `reason`), and the run's moments `onset` (step,
- * signal, layer, ratios), `firstNonfiniteStep` and `policyStep`. Non-finite numbers become null, so any
+ * signal, layer, ratios), `firstNonfiniteStep` and `policyStep`, and `injected` (`[{step, fault}]`,
+ * the faults `--inject` planted; [] for a clean run). Non-finite numbers become null, so any
  * JSON reader takes it.
  */
 export function renderCheckJson(result: CheckResult, subject: CheckSubject): string {
-  const moments = { onset: result.onset, firstNonfiniteStep: result.firstNonfiniteStep, policyStep: result.policyStep };
+  const moments = { onset: result.onset, firstNonfiniteStep: result.firstNonfiniteStep, policyStep: result.policyStep, injected: result.injected ?? [] };
   const doc = { passed: result.passed, steps: result.steps, source: subject.source, format: subject.format, notes: subject.notes, criteria: result.criteria, ...moments };
   return ciSafeJson(JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)) + '\n';
 }

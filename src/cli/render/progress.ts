@@ -22,6 +22,7 @@ export interface ProgressOptions {
 }
 
 function eventLine(e: RunEvent, c: ChalkInstance): string {
+  if (e.kind === 'injected') return c.blue(`↯ ${neutralize(describe(e))} (on purpose: the events at this step are its consequences)`);
   const paint = e.kind === 'spike' ? c.yellow : c.red;
   return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${neutralize(describe(e))}`);
 }

@@ -14,7 +14,7 @@ import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
-const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺' };
+const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺', injected: '↯' };
 
 /** Widths of the summary table's two columns: 28 + 48 plus borders fit an 80-column terminal. */
 const SUMMARY_WIDTHS = [28, 48];
@@ -65,7 +65,7 @@ function breakAt(chart: string, gaps: readonly number[]): string {
 }
 
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
-  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan } as const;
+  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan, injected: c.blue } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
   return marks.size ? markerRow(chart, marks) : '';
 }
@@ -82,7 +82,8 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
   const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
-  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
+  const injected = t.eventColumns.some((e) => e.kind === 'injected') ? ` ${c.blue('↯ injected')}` : '';
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${injected}` : '';
   return [
     c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),

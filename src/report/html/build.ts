@@ -7,7 +7,7 @@ import type { Report, RunReport, SweepReportView } from '../view/index.js';
 import { formatNumber, formatPercent, summaryRows } from '../view/index.js';
 import { neutralize, neutralizeDeep } from '../../guard/neutralize.js';
 import type { ChartAssets } from './assets.js';
-import { onsetText, RECENT_STEPS } from '../../log/index.js';
+import { onsetText, RECENT_STEPS, stepNamer } from '../../log/index.js';
 import { CLIENT_JS } from './client.js';
 import { heatmapHtml } from './sweep-heatmap.js';
 
@@ -41,13 +41,15 @@ function htmlTable(head: readonly string[] | null, rows: readonly (readonly stri
 const section = (title: string, body: string, id: string): string => `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 
 const EVENT_KEY = '<p class="key"><span class="spike">▲ spike</span> <span class="divergence">◆ divergence (first step of the streak)</span> <span class="nonfinite">✖ non-finite loss or gradient</span> — dashed vertical lines</p>';
+/** Only a run with injected faults gets the key of their marker, so a clean run's report is as before. */
+const injectedKey = (r: RunReport): string => (r.summary.injected.length ? `<p class="key"><span style="color:#1f5fbf">↯ fault injected on purpose (${escapeHtml(r.summary.injected.map((f) => f.fault).join(', '))})</span>: what the detectors found there is its consequence</p>` : '');
 
 function onsetSection(r: RunReport): string {
   if (!r.chart.layers) return '';
   const o = r.summary.onset;
   const blamed = o === null
     ? '<p>No onset: the run never left its healthy regime, so no layer is blamed.</p>'
-    : `<p class="onset">Onset ${escapeHtml(onsetText(o))}${o.layerRatio === null ? '' : ` — its norm was ${escapeHtml(formatNumber(o.layerRatio, { digits: 3 }))}× its recent scale`}.</p>`;
+    : `<p class="onset">Onset ${escapeHtml(onsetText(o, stepNamer(r.summary.injected)))}${o.layerRatio === null ? '' : ` — its norm was ${escapeHtml(formatNumber(o.layerRatio, { digits: 3 }))}× its recent scale`}.</p>`;
   const omitted = r.chart.layers.omitted.length ? `<p class="note">Not drawn (smaller peak norms): ${escapeHtml(r.chart.layers.omitted.join(', '))}.</p>` : '';
   const how = `<p class="note">The layer blamed is the one whose pre-clip norm at the onset step was largest relative to its own recent scale (the median of its last ${RECENT_STEPS} finite norms); a non-finite layer norm wins outright.</p>`;
   return section('Per-layer gradient norm and the layer blamed', `<div class="chart" id="chart-layers"></div>${omitted}${blamed}${how}`, 'layers');
@@ -62,7 +64,7 @@ function runBody(r: RunReport): string {
   return [
     section('Summary', htmlTable(null, summaryRows(r.summary), 'summary'), 'summary'),
     section(`Loss${c.lossLog ? ' (log scale)' : ''}`, `<div class="chart" id="chart-loss"></div>${note}`, 'loss'),
-    section('Gradient norm before and after clipping (log scale)', `<div class="chart" id="chart-norm"></div>${EVENT_KEY}${dropped}`, 'norm'),
+    section('Gradient norm before and after clipping (log scale)', `<div class="chart" id="chart-norm"></div>${EVENT_KEY}${injectedKey(r)}${dropped}`, 'norm'),
     onsetSection(r),
   ].join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
-import { MAX_GRAD_NORM_HINT, momentRows } from '../../log/index.js';
+import { MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
 
 export { formatNumber, formatPercent };
 
@@ -13,18 +13,19 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
   const f = formatNumber;
   const events = Object.entries(s.events).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   const t = s.threshold;
+  const at = stepNamer(s.injected);
   const rows: [string, string][] = [
     ['steps', `${s.steps} (step ${s.firstStep} → ${s.lastStep})`],
     ['final loss', f(s.finalLoss)],
     ['best loss', s.bestLoss ? `${f(s.bestLoss.value)} at step ${s.bestLoss.step}` : '—'],
     ['pre-clip norm median / p90', `${f(s.preClipNorm.median)} / ${f(s.preClipNorm.p90)}`],
-    ['pre-clip norm max', s.preClipNorm.max === null ? '—' : `${f(s.preClipNorm.max)} at step ${s.preClipNorm.maxStep}`],
+    ['pre-clip norm max', s.preClipNorm.max === null ? '—' : `${f(s.preClipNorm.max)} at ${at(s.preClipNorm.maxStep!)}`],
     ['post-clip norm max', s.clipping === 'unknown' ? 'unknown' : f(s.postClipNormMax)],
     ['threshold', t ? (t.min === t.max ? f(t.min) : `${f(t.min)} – ${f(t.max)}`) : 'none'],
     ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ['events', events],
-    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep }),
+    ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep, injected: s.injected }),
   ];
   if (s.outcome) rows.unshift(['status', s.outcome.reason ? `${s.outcome.status}: ${s.outcome.reason}` : s.outcome.status]);
   rows.push(...(s.outcome?.settings ?? []).map(([k, v]): [string, string] => [k, v]));

@@ -37,7 +37,8 @@ export interface TerminalRunCharts {
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
 }
 
-const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3, rollback: 4 };
+// An injected fault marks its column above all: what happens there is its consequence.
+const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3, rollback: 4, injected: 5 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
