@@ -14,6 +14,7 @@ import { inputError, isGclipError } from '../errors.js';
 import { runLoop } from './loop.js';
 import { join } from 'node:path';
 import { diagnoseGradientScale } from '../data/scale.js';
+import { runSettings } from '../log/settings.js';
 import { saveModel } from '../models/save.js';
 import { loadPlan, type LoadedPlan } from './setup.js';
 import { wrapSinkError } from './sink-errors.js';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   readonly startedAt?: string;
   /** Write checkpoints into `runDir` (needs a run directory and its steps.jsonl). */
   readonly checkpoint?: { readonly every: number; readonly keep: number; readonly stepsFile: string };
+  /** Where each config field came from (`ResolvedConfig.provenance`): recorded in config.json and the summary's settings. */
+  readonly provenance?: Readonly<Record<string, string>>;
   /** Continue from this checkpoint; `history` holds the records the log keeps before it. */
   readonly resume?: { readonly checkpoint: LoadedCheckpoint; readonly history: readonly StepRecord[] };
 }
@@ -84,7 +87,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
     write: async (r) => void (firstNorms.length < GRADIENT_SCALE_STEPS && firstNorms.push(r.preClipNorm)),
     close: async () => {},
   };
-  const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
+  const meta = { runDir: runDir ?? '', config, provenance: options.provenance, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
     const resume = options.resume;
     if (resume) {
@@ -110,7 +113,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
       checkpoint,
     }));
-    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
+    const settings = runSettings(config, options.provenance, { lossUsed: plan.lossName, lossFromModel: plan.lossFromModel });
+    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;

@@ -47,6 +47,8 @@ export function plannedSteps(config: RunConfig, samples?: number): number {
 export interface LoadedPlan extends RunPlan {
   readonly task: Task;
   readonly lossName: LossName;
+  /** The loss is the model.json's (`train.loss: auto` and its training config names one). */
+  readonly lossFromModel: boolean;
   /** Where the model came from: a built-in kind, or the layout of the loaded model.json. */
   readonly modelSource: 'builtin' | 'keras' | 'tfjs';
   /** Training/validation rows. */
@@ -132,7 +134,7 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
     const lossName = chooseLoss(config, loaded, ds.task);
     const built = modelFor(config, loaded, split, lossName, rng);
     const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
-    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: dataNotes(ds) };
+    return { ...plan, task: ds.task, lossName, lossFromModel: config.train.loss === 'auto' && loaded?.trainingLoss === lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: dataNotes(ds) };
   } catch (e) {
     loaded?.model.dispose();
     throw e;

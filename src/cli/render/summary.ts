@@ -5,6 +5,7 @@ import type { RunSummary } from '../../record.js';
 import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
+import { settingRows } from '../../log/settings.js';
 
 function statusLine(s: RunSummary, c: ChalkInstance): string {
   if (s.status === 'ok') return c.green('✔ stable');
@@ -32,6 +33,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ['steps clipped', pct(s.clipRate)],
     ['steps skipped', String(s.skippedSteps)],
     ['events', eventsText(s.events)],
+    ...(s.settings ? settingRows(s.settings) : []),
     ['backend', s.backend],
     ['steps/s', num(s.stepsPerSec, { digits: 3 })],
   ];
