@@ -72,4 +72,15 @@ describe('gclip train --model model.json without --config', () => {
     expect(stripAnsi(chosen.stdout)).toMatch(/optimizer\s+│ sgd \(flag\)/);
     expect(stripAnsi(chosen.stdout)).toMatch(/loss\s+│ mse \(model.json\)/);
   }, 120_000);
+
+  it('says it trained a classifier when a built-in model gets a text target', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gclip-text-target-')), 'run');
+    const r = await gclipAsync(['train', '--data', 'fixtures/data/houses.csv', '--target', 'city', '--steps', '3', '--quiet', '--out', out]);
+    expect(r.code).toBe(0);
+    // houses.csv's city column holds 3 names.
+    expect(stripAnsi(r.stdout)).toContain('hint: the target `city` is text, so gclip trained a classifier over its 3 classes (categorical-crossentropy)');
+    expect(stripAnsi(r.stdout)).toMatch(/loss\s+│ categorical-crossentropy \(default\)/);
+    const tasked = await gclipAsync(['train', '--data', 'fixtures/data/houses.csv', '--target', 'city', '--task', 'classification', '--steps', '3', '--quiet', '--out', `${out}-2`]);
+    expect(tasked.stdout).not.toContain('trained a classifier');
+  }, 120_000);
 });
