@@ -82,6 +82,7 @@ export type ErrorCode =
   | 'model_shard_changed'
   | 'model_shard_size'
   | 'model_too_large'
+  | 'model_unsupported_optimizer'
   | 'model_unknown_layer'
   | 'model_unreadable'
   | 'model_unsupported'

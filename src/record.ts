@@ -4,6 +4,7 @@
  * and its events are inferred from their one schema in `log/schema`; the run summary is
  * what `train` returns.
  */
+import type { RunSettings } from './log/settings.js';
 import type { RecordSummary } from './log/summary.js';
 
 export type { EventKind, RunEvent, StepRecord } from './log/schema.js';
@@ -43,4 +44,6 @@ export interface RunSummary {
   readonly runDir: string | null;
   /** Diagnoses that are not failures: unnormalised inputs, huge first gradients. */
   readonly hints: readonly string[];
+  /** The loss, optimizer, learning rate and clipping trained with, and where each came from; null when unknown. */
+  readonly settings: RunSettings | null;
 }

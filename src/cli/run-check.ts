@@ -23,7 +23,7 @@ import { renderCheckJson, renderCheckTable, type CheckSubject } from './render/c
 /** What to judge: a log file, or a config to train first. */
 export type CheckInput =
   | { readonly kind: 'log'; readonly file: string; readonly options: LogOptions }
-  | { readonly kind: 'run'; readonly config: RunConfig; readonly source: string; readonly overwrite: boolean; readonly quiet: boolean };
+  | { readonly kind: 'run'; readonly config: RunConfig; readonly provenance?: Readonly<Record<string, string>>; readonly source: string; readonly overwrite: boolean; readonly quiet: boolean };
 
 /** A normalised `gclip check` invocation. */
 export interface CheckPlan {
@@ -114,7 +114,7 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
   const records: StepRecord[] = [];
   const progress = createProgressSink({ io: r.io, color: r.errColor, totalSteps: plannedSteps(config), every: config.log.every, quiet });
   const sinks = [collect(records), progress];
-  const common = { backend: choice.name, sinks, signal: r.io.signal };
+  const common = { backend: choice.name, sinks, signal: r.io.signal, provenance: input.provenance };
   // Keep a run directory only when asked (--out or log.out): CI wants the verdict, not files.
   const summary = config.log.out === undefined
     ? await train(config, common)

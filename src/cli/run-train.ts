@@ -3,6 +3,7 @@
  * backend → session with progress → summary (table or JSON) → exit code.
  */
 import type { ChalkInstance } from 'chalk';
+import type { ResolvedConfig } from '../config/merge.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
 import { ciSafeJson } from '../guard/neutralize.js';
@@ -40,7 +41,7 @@ export function exitCodeFor(summary: RunSummary): number {
 
 /** Trains `config` with progress on stderr and the summary on stdout; returns the exit code. */
 export async function runTrainCommand(
-  config: RunConfig,
+  { config, provenance }: { config: RunConfig; provenance?: ResolvedConfig['provenance'] },
   flags: TrainFlags,
   r: { io: CliIO; errColor: ChalkInstance; outColor: ChalkInstance },
 ): Promise<number> {
@@ -71,6 +72,7 @@ export async function runTrainCommand(
     signal: r.io.signal,
     resume: flags.resume,
     force: Boolean(flags.force),
+    provenance,
   });
   r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(summary)) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { GclipError, type Issue } from '../errors.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../did-you-mean.js';
 import { dotted, getAt } from './field-path.js';
 import type { Override } from './flag-overrides.js';
 import type { FieldPath, LoadedConfig } from './load.js';

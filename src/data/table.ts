@@ -3,7 +3,7 @@
  * feature and target columns, parses numbers, one-hot encodes a classification target.
  * Every error is bad input (exit 2) naming the file, the line and the column.
  */
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../did-you-mean.js';
 import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import { preview } from '../guard/shape.js';
 import type { HostDataset, Task } from './dataset.js';

@@ -5,6 +5,7 @@
  * are ignored, except Lightning's per-layer `grad_<p>_norm/<name>` which become layerNorms.
  */
 import { CsvError, parse } from 'csv-parse/sync';
+import { didYouMean } from '../did-you-mean.js';
 import { foreignRecord, type ForeignStep } from './foreign.js';
 import { parseNumberCell } from './number-text.js';
 import { clipKnowledge, logError, type ColumnOptions, type LogOptions, type ParsedLog } from './types.js';
@@ -66,6 +67,13 @@ interface Columns {
   readonly layers: ReadonlyMap<number, string>;
 }
 
+/** How to name the column: the closest header to a name looked for first, then the flag (`--grad-norm-column`) and the option. */
+function missingColumnHint(field: Field, wanted: readonly string[], names: readonly string[]): string {
+  const close = wanted.map((w) => didYouMean(w, names)).find((n) => n !== undefined);
+  const how = `Name the column with --${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-column (columns.${field}).`;
+  return close === undefined ? how : `Did you mean \`${close}\`? ${how}`;
+}
+
 /** Finds each field's column index: the configured name, else the first default present (exact, then case-insensitive). */
 function resolveColumns(names: readonly string[], opts: ColumnOptions, file: string): Columns {
   const find = (field: Field, required: boolean): number | undefined => {
@@ -74,7 +82,7 @@ function resolveColumns(names: readonly string[], opts: ColumnOptions, file: str
     idx ??= wanted.map((w) => names.findIndex((n) => n.toLowerCase() === w.toLowerCase())).find((i) => i >= 0);
     if (idx === undefined && field === 'lr' && !opts.lr) idx = names.findIndex((n) => n.startsWith('lr-'));
     if ((idx === undefined || idx < 0) && (required || opts[field])) {
-      throw logError('log_missing_column', { file, line: 1, path: field }, `no ${field} column: looked for ${wanted.join(', ')}; columns found: ${names.join(', ')}`, `Name the column with columns.${field}.`);
+      throw logError('log_missing_column', { file, line: 1, path: field }, `no ${field} column: looked for ${wanted.join(', ')}; columns found: ${names.join(', ')}`, missingColumnHint(field, wanted, names));
     }
     return idx !== undefined && idx >= 0 ? idx : undefined;
   };

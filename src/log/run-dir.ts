@@ -8,6 +8,7 @@ import JSON5 from 'json5';
 import { inputError, isGclipError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
 import { parseGclipJsonl } from './jsonl.js';
+import { parseRunSettingsField, runSettings, settingRows, type RunSettings } from './settings.js';
 import { RUN_FILES, type ParsedLog } from './types.js';
 
 /** File access for reading run directories (the CLI passes node:fs; tests pass a map). */
@@ -27,7 +28,7 @@ export interface RunOutcome {
   readonly policyStep: number | null;
   /** The run's hints (normalisation, first gradients, ...). */
   readonly hints: readonly string[];
-  /** Training settings from `config.json` as label/value rows (empty without one). */
+  /** Training settings and their sources as label/value rows (`settingRows`); empty when the run recorded none. */
   readonly settings: readonly (readonly [string, string])[];
 }
 
@@ -57,7 +58,7 @@ export async function readOrFail(access: FileAccess, file: string): Promise<stri
  * with file:line) when it is not JSON; unknown or missing fields are ignored.
  */
 export function parseRunOutcome(text: string, file: string): RunOutcome {
-  let doc: { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown };
+  let doc: { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown; settings?: unknown };
   try {
     doc = JSON5.parse(text, decodeNumbers) as typeof doc;
   } catch (e) {
@@ -66,42 +67,24 @@ export function parseRunOutcome(text: string, file: string): RunOutcome {
     throw inputError('summary_bad_json', { path: '', message: `summary is not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, source, hint: 'Delete or fix summary.json; the report reads steps.jsonl either way.' });
   }
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const settings = parseRunSettingsField(doc?.settings);
   const hints = Array.isArray(doc?.hints) ? doc.hints.filter((h): h is string => typeof h === 'string') : [];
   const policyStep = typeof doc?.policyStep === 'number' ? doc.policyStep : null;
-  return { status: str(doc?.status) ?? 'unknown', reason: str(doc?.reason), backend: str(doc?.backend), policyStep, hints, settings: [] };
+  return { status: str(doc?.status) ?? 'unknown', reason: str(doc?.reason), backend: str(doc?.backend), policyStep, hints, settings: settings ? settingRows(settings) : [] };
 }
 
 /**
- * The training settings of a `config.json` text as label/value rows: loss, optimizer,
- * learning rate, clipping, each followed by where it came from when the file records it
- * (`provenance`). Text that is not a JSON object gives no rows (the report still reads
- * the steps).
+ * The training settings of a `config.json` text (a run's resolved config and its
+ * `provenance`), for runs whose summary.json predates `settings`; null when the text is
+ * not a JSON object (the report still reads the steps).
  */
-export function parseRunSettings(text: string): [string, string][] {
-  let doc: unknown;
+export function parseRunSettings(text: string): RunSettings | null {
   try {
-    doc = JSON5.parse(text, decodeNumbers);
+    const doc = JSON5.parse(text, decodeNumbers) as unknown;
+    return runSettings(doc, (doc as { provenance?: unknown } | null)?.provenance);
   } catch {
-    return [];
+    return null;
   }
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), doc);
-  const provenance = get('provenance');
-  const from = (path: string): string => {
-    const p = provenance !== null && typeof provenance === 'object' ? (provenance as Record<string, unknown>)[path] : undefined;
-    return typeof p === 'string' ? ` (${p})` : '';
-  };
-  const rows: [string, string][] = [];
-  for (const [label, path] of [['loss', 'train.loss'], ['optimizer', 'train.optimizer'], ['learning rate', 'train.lr']] as const) {
-    const v = get(path);
-    if (v !== undefined) rows.push([label, `${String(v)}${from(path)}`]);
-  }
-  const clip = get('clip');
-  if (clip !== null && typeof clip === 'object') {
-    const { kind, ...rest } = clip as Record<string, unknown>;
-    const params = Object.entries(rest).filter(([k]) => k !== 'normType' || kind !== 'none').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-    rows.push(['clipping', `${String(kind)}${params.length && kind !== 'none' ? ` (${params.join(', ')})` : ''}${from('clip.kind')}`]);
-  }
-  return rows;
 }
 
 /**
@@ -115,7 +98,8 @@ export async function loadRunDir(dir: string, access: FileAccess): Promise<RunDi
   const summary = join(dir, RUN_FILES.summary);
   const read = (await access.kind(summary)) === 'file' ? parseRunOutcome(await readOrFail(access, summary), summary) : null;
   const config = join(dir, RUN_FILES.config);
-  const settings = read && (await access.kind(config)) === 'file' ? parseRunSettings(await readOrFail(access, config)) : [];
-  const outcome = read && { ...read, settings };
+  // Runs from before summary.json recorded its settings: read them from config.json.
+  const older = read !== null && read.settings.length === 0 && (await access.kind(config)) === 'file' ? parseRunSettings(await readOrFail(access, config)) : null;
+  const outcome = read && (older ? { ...read, settings: settingRows(older) } : read);
   return { source: steps, log: parseGclipJsonl(await readOrFail(access, steps), steps), outcome };
 }

@@ -16,6 +16,7 @@ import { checkLayerGraph } from './graph.js';
 import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './manifest.js';
 import { lossFromTrainingConfig, type LossName } from './loss.js';
 import { fuseRecurrentLayers } from './fused-recurrent.js';
+import { trainingConfigOf } from './training-config.js';
 
 /** A model loaded from disk and what gclip needs to know about it. */
 export interface LoadedModel {
@@ -125,12 +126,12 @@ function splitLayouts(doc: unknown, file: string): Parsed {
   }
   const top = doc.modelTopology;
   if (isRecord(top.model_config)) {
-    return { topology: top.model_config, topologyPath: 'modelTopology.model_config', layout: 'keras', trainingConfig: top.training_config ?? doc.trainingConfig };
+    return { topology: top.model_config, topologyPath: 'modelTopology.model_config', layout: 'keras', trainingConfig: trainingConfigOf(doc) };
   }
   if (typeof top.class_name !== 'string') {
     throw modelError('model_bad_topology', file, 'modelTopology', 'modelTopology has neither "model_config" (converter layout) nor "class_name" (model.save() layout)', REEXPORT);
   }
-  return { topology: top, topologyPath: 'modelTopology', layout: 'tfjs', trainingConfig: doc.trainingConfig };
+  return { topology: top, topologyPath: 'modelTopology', layout: 'tfjs', trainingConfig: trainingConfigOf(doc) };
 }
 
 /** Variables tfjs has registered, by name: a failed build leaves its half-made layers' weights here. */
@@ -204,7 +205,8 @@ function outputKind(model: LayersModel): 'logits' | 'probabilities' {
  * manifest's weight names and shapes against the model and only then sets the weights
  * (the model is disposed on any failure). Layers saved with
  * `trainable: false` stay frozen (they are absent from `model.trainableWeights`).
- * The file's training config is read for its loss only; its optimizer is ignored.
+ * The file's training config is read for its loss here; `models/training-config` reads its
+ * optimizer, learning rate and clipping into the run config.
  * Its SimpleRNN, LSTM and GRU layers run as one fused op where they can (`fuseRecurrentLayers`).
  *
  * Throws exit-2 GclipErrors naming `file` and the field: `model_not_found`,

@@ -15,6 +15,7 @@ import { runLoop } from './loop.js';
 import { planFaults } from './inject.js';
 import { join } from 'node:path';
 import { diagnoseGradientScale } from '../data/scale.js';
+import { runSettings } from '../log/settings.js';
 import { saveModel } from '../models/save.js';
 import { loadPlan, type LoadedPlan } from './setup.js';
 import { wrapSinkError } from './sink-errors.js';
@@ -37,6 +38,8 @@ export interface TrainOptions {
   readonly checkpoint?: { readonly every: number; readonly keep: number; readonly stepsFile: string };
   /** Stop after this step (`gclip replay`); default: the end of the plan. */
   readonly lastStep?: number;
+  /** Where each config field came from (`ResolvedConfig.provenance`): recorded in config.json and the summary's settings. */
+  readonly provenance?: Readonly<Record<string, string>>;
   /** Continue from this checkpoint; `history` holds the records the log keeps before it. */
   readonly resume?: { readonly checkpoint: LoadedCheckpoint; readonly history: readonly StepRecord[] };
 }
@@ -87,7 +90,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
     write: async (r) => void (firstNorms.length < GRADIENT_SCALE_STEPS && firstNorms.push(r.preClipNorm)),
     close: async () => {},
   };
-  const meta = { runDir: runDir ?? '', config, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
+  const meta = { runDir: runDir ?? '', config, provenance: options.provenance, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
   try {
     const faults = planFaults(config.inject, plan);
     const resume = options.resume;
@@ -116,7 +119,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       faults,
       lastStep: options.lastStep,
     }));
-    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
+    const settings = runSettings(config, options.provenance, { lossUsed: plan.lossName, lossFromModel: plan.lossFromModel });
+    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings };
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;

@@ -36,6 +36,8 @@ export interface SessionOptions {
   readonly resume?: string;
   /** Resume although the config or the backend differ from the checkpoint's (`--force`). */
   readonly force?: boolean;
+  /** Where each config field came from, for config.json and the summary (`ResolvedConfig.provenance`). */
+  readonly provenance?: Readonly<Record<string, string>>;
 }
 
 function stamp(d: Date): string {
@@ -136,5 +138,6 @@ export async function runSession(config: RunConfig, o: SessionOptions): Promise<
     now: o.now,
     signal: o.signal,
     startedAt: o.startedAt.toISOString(),
+    provenance: o.provenance,
   });
 }

@@ -47,6 +47,8 @@ export function plannedSteps(config: RunConfig, samples?: number): number {
 export interface LoadedPlan extends RunPlan {
   readonly task: Task;
   readonly lossName: LossName;
+  /** The loss is the model.json's (`train.loss: auto` and its training config names one). */
+  readonly lossFromModel: boolean;
   /** Where the model came from: a built-in kind, or the layout of the loaded model.json. */
   readonly modelSource: 'builtin' | 'keras' | 'tfjs';
   /** Training/validation rows. */
@@ -132,7 +134,7 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
     const lossName = chooseLoss(config, loaded, ds.task);
     const built = modelFor(config, loaded, split, lossName, rng);
     const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
-    return { ...plan, task: ds.task, lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: dataNotes(ds) };
+    return { ...plan, task: ds.task, lossName, lossFromModel: config.train.loss === 'auto' && loaded?.trainingLoss === lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: [...taskNote(config, ds, lossName), ...dataNotes(ds)] };
   } catch (e) {
     loaded?.model.dispose();
     throw e;
@@ -178,6 +180,13 @@ function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, lo
  * Kept for callers that cannot await; {@link loadPlan} handles every config. Throws an
  * internal error for `model.kind: file` or `data.kind: file`.
  */
+/** A data file whose target decided the task (`data.task: auto`, no cross-entropy asked for) says that it trained a classifier. */
+function taskNote(config: RunConfig, ds: HostDataset, loss: LossName): string[] {
+  if (config.data.kind !== 'file' || config.data.task !== 'auto' || ds.task !== 'classification' || config.train.loss !== 'auto') return [];
+  const classes = ds.classNames?.length ?? ds.outputDim;
+  return [`the target \`${config.data.target ?? 'y'}\` is text, so gclip trained a classifier over its ${classes} classes (${loss}); name a numeric --target for regression, or pass --task classification to make this explicit`];
+}
+
 function dataNotes(ds: HostDataset): string[] {
   const notes: string[] = [];
   const columns = ds.droppedColumns ?? [];

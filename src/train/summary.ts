@@ -56,5 +56,6 @@ function runSummary(s: RecordSummary, { halted, interrupted, recovered, reason, 
     stepsPerSec: totalMs > 0 ? (s.steps * 1000) / totalMs : 0,
     runDir,
     hints: [],
+    settings: null,
   };
 }

@@ -57,8 +57,8 @@ describe('passing and failing fixtures', () => {
 });
 
 /** Loads `name` and returns the GclipError it throws. */
-async function failure(name: string): Promise<GclipError> {
-  const err = await loadLog(dir + name, read).then(
+async function failure(name: string, options?: Parameters<typeof loadLog>[2]): Promise<GclipError> {
+  const err = await loadLog(dir + name, read, options).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -98,13 +98,18 @@ describe('malformed logs are exit-2 errors that name the file and line', () => {
     expect(e.issues).toMatchInlineSnapshot(`
       [
         {
-          "hint": "Name the column with columns.gradNorm.",
+          "hint": "Name the column with --grad-norm-column (columns.gradNorm).",
           "message": "no gradNorm column: looked for grad_norm, grad_2.0_norm_total, grad_norm_total, train/grad_norm, gradient_norm; columns found: epoch, step, train_loss, train_acc",
           "path": "gradNorm",
           "source": "fixtures/logs/malformed-missing-column.csv:1",
         },
       ]
     `);
+  });
+
+  it('a misspelt column name gets the closest header as a did-you-mean and the flag to pass', async () => {
+    const e = await failure('metrics-pass.csv', { columns: { loss: 'trian_loss' } });
+    expect(e.issues[0]?.hint).toBe('Did you mean `train_loss`? Name the column with --loss-column (columns.loss).');
   });
 
   it('a non-numeric CSV cell names its line and column', async () => {

@@ -3,7 +3,7 @@
  * same ones. Exploding setups must report an onset no later than the first step whose loss
  * exceeds 10× the best so far; stable ones must report no onset and no event.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,14 +11,15 @@ import { decodeRecord } from '../../src/log/codec.js';
 import type { StepRecord } from '../../src/log/index.js';
 import { gclipAsync as gclip, stripAnsi } from '../helpers/cli.js';
 
+/** Every shipped config that explodes (configs/, fixtures/), plus the test's own exploding setups. */
 const EXPLODING = ['configs/exploding-rnn.yaml', 'test/diagnose/deep-tanh-mlp.yaml', 'test/diagnose/lstm-high-lr.yaml'];
 
+/** Every shipped config (configs/, its templates, fixtures/) that is not built to explode: each must end ok without an event. */
+const SHIPPED = [...['configs', 'configs/templates'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => `${d}/${f}`)), 'fixtures/plugins/scale-clip.yaml'];
+
 const STABLE: readonly (readonly string[])[] = [
-  ['--config', 'configs/demo.yaml'],
-  ['--config', 'configs/stable-mlp.yaml'],
+  ...SHIPPED.filter((c) => !EXPLODING.includes(c)).map((c) => ['--config', c]),
   ['--config', 'configs/exploding-rnn.yaml', '--clip-norm', '1'],
-  ['--config', 'configs/ci-check.yaml'],
-  ['--config', 'configs/model-json.yaml'],
   ['--config', 'test/diagnose/stable-small-init.yaml'],
   ['--config', 'test/diagnose/stable-gru.yaml'],
 ];
@@ -64,24 +65,38 @@ describe.each(EXPLODING)('exploding setup %s', (config) => {
     const json = await gclip(['train', '--config', config, '--json', '--quiet', '--out', join(dir, 'json')]);
     expect((JSON.parse(json.stdout) as { onset: { step: number; layer: string } }).onset).toMatchObject({ step: summary.onset.step, layer });
 
-    const html = join(dir, 'report.html');
-    const report = await gclip(['report', run, '--html', html]);
-    expect(report.code).toBe(0);
-    const check = await gclip(['check', '--log', join(run, 'steps.jsonl'), '--json']);
-    const junitFile = join(dir, 'junit.xml');
-    await gclip(['check', '--log', join(run, 'steps.jsonl'), '--junit', junitFile]);
-    const checkText = await gclip(['check', '--log', join(run, 'steps.jsonl')]);
+    const surfaces = { train: onsetLayerIn(train.stdout + train.stderr), ...(await readSurfaces(run, dir)) };
+    expect(surfaces).toEqual({ train: layer, report: layer, html: layer, check: layer, checkText: layer, junit: layer, checkStep: summary.onset.step });
+  }, 300_000);
+});
 
-    const surfaces = {
-      train: onsetLayerIn(train.stdout + train.stderr),
-      report: onsetLayerIn(report.stdout),
-      html: /Onset step \d+ \([^)]*\), layer ([\w.-]+)/.exec(readFileSync(html, 'utf8'))?.[1],
-      check: (JSON.parse(check.stdout) as { onset: { layer: string } }).onset.layer,
-      checkText: onsetLayerIn(checkText.stdout),
-      junit: /<property name="onset_layer" value="([^"]+)"/.exec(readFileSync(junitFile, 'utf8'))?.[1],
-    };
-    expect(surfaces).toEqual({ train: layer, report: layer, html: layer, check: layer, checkText: layer, junit: layer });
-    expect((JSON.parse(check.stdout) as { onset: { step: number } }).onset.step).toBe(summary.onset.step);
+/** The onset layer as `gclip report` (terminal, HTML) and `gclip check` (table, --json, JUnit) show it for the run directory `run`, and check's onset step. */
+async function readSurfaces(run: string, scratch: string) {
+  const html = join(scratch, 'report.html');
+  const report = await gclip(['report', run, '--html', html]);
+  expect(report.code).toBe(0);
+  const steps = join(run, 'steps.jsonl');
+  const check = JSON.parse((await gclip(['check', '--log', steps, '--json'])).stdout) as { onset: { step: number; layer: string } };
+  const junitFile = join(scratch, 'junit.xml');
+  await gclip(['check', '--log', steps, '--junit', junitFile]);
+  return {
+    report: onsetLayerIn(report.stdout),
+    html: /Onset step \d+ \([^)]*\), layer ([\w.-]+)/.exec(readFileSync(html, 'utf8'))?.[1],
+    check: check.onset.layer,
+    checkText: onsetLayerIn((await gclip(['check', '--log', steps])).stdout),
+    junit: /<property name="onset_layer" value="([^"]+)"/.exec(readFileSync(junitFile, 'utf8'))?.[1],
+    checkStep: check.onset.step,
+  };
+}
+
+describe('the recorded exploding run fixtures/runs/exploding-rnn', () => {
+  it('gets its onset early and the layer its summary.json names on every surface that reads a log', async () => {
+    const run = 'fixtures/runs/exploding-rnn';
+    const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { firstBadStep: number; firstBadLayer: string };
+    expect(summary.firstBadStep).toBeLessThanOrEqual(firstTenfoldStep(records(run))!);
+    const layer = summary.firstBadLayer;
+    const scratch = mkdtempSync(join(tmpdir(), 'gclip-onset-fixture-'));
+    expect(await readSurfaces(run, scratch)).toEqual({ report: layer, html: layer, check: layer, checkText: layer, junit: layer, checkStep: summary.firstBadStep });
   }, 300_000);
 });
 

@@ -28,6 +28,7 @@ export const summary: RunSummary = {
   stepsPerSec: 0,
   finalValLoss: null,
   hints: [],
+  settings: null,
   runDir: null,
 };
 

@@ -40,8 +40,8 @@ async function planOf(flags: CheckFlags, cmd: Command, ctx: CommandContext): Pro
     const options = { ...(flags.format ? { format: flags.format } : {}), ...(clipNorm ? { clipNorm } : {}), columns: columnsOf(flags) };
     return { ...common, criteria, input: { kind: 'log', file: flags.log, options } };
   }
-  const { config } = await loadRunConfig(flags.config, appliedConfigFlags(cmd, 'check'), ctx.io);
-  const input = { kind: 'run', config, source: flags.config ?? 'configs/demo.yaml (built-in demo)', overwrite: Boolean(flags.overwrite), quiet: Boolean(flags.quiet) } as const;
+  const { config, provenance } = await loadRunConfig(flags.config, appliedConfigFlags(cmd, 'check'), ctx.io);
+  const input = { kind: 'run', config, provenance, source: flags.config ?? 'configs/demo.yaml (built-in demo)', overwrite: Boolean(flags.overwrite), quiet: Boolean(flags.quiet) } as const;
   return { ...common, criteria: config.check, input };
 }
 

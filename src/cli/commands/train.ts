@@ -14,9 +14,9 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .action(async (flags: TrainFlags & { config?: string }, cmd: Command) => {
       // A resumed run trains its own config unless another is named.
       const file = flags.config ?? (flags.resume !== undefined ? join(flags.resume, RUN_FILES.config) : undefined);
-      const { config } = await loadRunConfig(file, appliedConfigFlags(cmd, 'train'), ctx.io);
+      const { config, provenance } = await loadRunConfig(file, appliedConfigFlags(cmd, 'train'), ctx.io);
       const { runTrainCommand } = await import('../run-train.js');
       const color = await colorsOf(program, ctx);
-      ctx.setExit(await runTrainCommand(config, flags, { io: ctx.io, errColor: color.err, outColor: color.out }));
+      ctx.setExit(await runTrainCommand({ config, provenance }, flags, { io: ctx.io, errColor: color.err, outColor: color.out }));
     });
 }

@@ -5,6 +5,10 @@ import type { RunSummary } from '../../record.js';
 import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
+import { settingRows } from '../../log/settings.js';
+
+/** Widths of the two columns: the longest label (32) + padding, and what keeps the table within 80 columns. */
+const SUMMARY_WIDTHS = [34, 42];
 
 function statusLine(s: RunSummary, c: ChalkInstance): string {
   if (s.status === 'ok') return c.green('✔ stable');
@@ -22,7 +26,7 @@ function eventsText(events: RunSummary['events']): string {
 export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string {
   const s = neutralizeDeep(summary);
   // No rule between rows: a key/value summary reads better dense.
-  const table = new Table({ style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  const table = new Table({ style: { head: [], border: [] }, colWidths: SUMMARY_WIDTHS, wordWrap: true, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   const rows: [string, string][] = [
     ['steps', String(s.steps)],
     ['final loss', num(s.finalLoss)],
@@ -32,6 +36,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ['steps clipped', pct(s.clipRate)],
     ['steps skipped', String(s.skippedSteps)],
     ['events', eventsText(s.events)],
+    ...(s.settings ? settingRows(s.settings) : []),
     ['backend', s.backend],
     ['steps/s', num(s.stepsPerSec, { digits: 3 })],
   ];

@@ -1,5 +1,5 @@
 /**
- * The run directory sink: `config.json` (the resolved config) at open, `steps.jsonl` (one
+ * The run directory sink: `config.json` (the resolved config and its provenance) at open, `steps.jsonl` (one
  * record per line, appended as the run goes, non-finite numbers as "NaN"/"Infinity"
  * strings — see `log/codec`) and `summary.json` at close. JSON files are written
  * atomically. Each line is handed to the OS with one synchronous write as its step ends,
@@ -28,7 +28,9 @@ export function createJsonlSink(dir: string, options: JsonlSinkOptions = {}): Si
     name: 'jsonl',
     async open(meta: RunMeta) {
       await mkdir(dir, { recursive: true });
-      if (!options.append) await writeFileAtomic(join(dir, RUN_FILES.config), stringifyWithNonFinite(meta.config, 2) + '\n');
+      // config.json is the resolved config plus, when known, where each field came from; `resolveConfig` ignores `provenance` when the file is read back as a config.
+      const config = meta.provenance ? { ...(meta.config as object), provenance: meta.provenance } : meta.config;
+      if (!options.append) await writeFileAtomic(join(dir, RUN_FILES.config), stringifyWithNonFinite(config, 2) + '\n');
       fd = openSync(join(dir, RUN_FILES.steps), options.append ? 'a' : 'w');
     },
     async write(record: StepRecord) {

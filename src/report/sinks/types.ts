@@ -10,6 +10,8 @@ export interface RunMeta {
   readonly runDir: string;
   /** The frozen, validated run config, for sinks that record it. */
   readonly config: unknown;
+  /** Where each config field came from (dotted path → flag, file, model.json, default), when known. */
+  readonly provenance?: Readonly<Record<string, string>>;
   /** Backend actually in use (`tensorflow`, `wasm`, `cpu`). */
   readonly backend: string;
   /** Run start as an ISO-8601 timestamp. */
