@@ -67,6 +67,24 @@ const rollbackEventSchema = z.object({
   layer,
 });
 
+/**
+ * The batch of one step, named on the records of steps with events (the batch the event
+ * was measured on) and, on the record that fixes the onset, the onset step's batch too
+ * (see `log/onset`). Host-side facts from the batch schedule: no readback.
+ */
+export const blamedBatchSchema = z.object({
+  /** The step whose batch this is. */
+  step: z.number().int(),
+  /** Sample indices in the training split, in batch order. */
+  indices: z.array(z.number().int()),
+  /** The data file (as the config names it); absent for synthetic tasks. */
+  file: z.string().optional(),
+  /** CSV: the line each sample starts on (1-based, the header is line 1), in `indices` order. */
+  lines: z.array(z.number().int()).optional(),
+  /** JSON: each sample's 0-based record index (the i of `[i]` or `x[i]`), in `indices` order. */
+  records: z.array(z.number().int()).optional(),
+});
+
 /** Something a detector noticed at one step, or a rollback; `kind` is the discriminant. */
 export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema]);
 
@@ -100,6 +118,12 @@ const stepRecordObject = z.object({
   events: z.array(runEventSchema).default([]),
   /** True when the update was not applied (policy `skip`). */
   skipped: z.boolean().default(false),
+  /**
+   * Written only on records with events, and on the record that fixes the onset: the
+   * batches of this step and of the onset step (see `blamedBatchSchema`). Absent elsewhere
+   * and in logs before the field.
+   */
+  batches: z.array(blamedBatchSchema).optional(),
 });
 
 /** postClipNorm defaults to preClipNorm: it cannot be a plain zod default, which sees one field. */
@@ -127,6 +151,9 @@ export type StepRecord = Frozen<z.output<typeof stepRecordSchema>>;
 
 /** Something a detector noticed at one step (see `runEventSchema`). */
 export type RunEvent = Frozen<z.output<typeof runEventSchema>>;
+
+/** The batch of one step: training-split indices and, for data files, source lines or records. */
+export type BlamedBatch = Frozen<z.output<typeof blamedBatchSchema>>;
 
 /** `nonfinite`, `spike` or `divergence`. */
 export type EventKind = RunEvent['kind'];

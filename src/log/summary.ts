@@ -53,6 +53,8 @@ export interface RecordSummary {
 /** Folds records one at a time: `add` each in step order, then `finish` once. */
 export interface RecordSummariser {
   add(record: StepRecord): void;
+  /** The onset `record` would fix if added next, or null (see `OnsetTracker.onsetIf`). */
+  onsetIf(record: StepRecord): Onset | null;
   finish(): RecordSummary;
 }
 
@@ -167,6 +169,7 @@ export function createRecordSummariser(): RecordSummariser {
         if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
       }
     },
+    onsetIf: t.onsetIf,
     finish: () => finishSummary(c, norms, m, t),
   };
 }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { diagnoseGradientScale } from '../data/scale.js';
 import { saveModel } from '../models/save.js';
 import { loadPlan, type LoadedPlan } from './setup.js';
+import { writeBadRows } from './bad-rows.js';
 import { wrapSinkError } from './sink-errors.js';
 
 export interface TrainOptions {
@@ -110,7 +111,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
       checkpoint,
     }));
-    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
+    const hinted = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip) };
+    const summary = runDir !== null ? await writeBadRows(runDir, hinted, plan.origin) : hinted;
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;
