@@ -60,6 +60,7 @@ describe('--skip-rows', () => {
     `);
     expect(await renderedError(skip('4\n'))).toContain('line 4 is not a data row');
     expect(await renderedError(skip('99\n'))).toContain('bad-rows.txt:1');
+    expect(await renderedError(skip('2\n3\n5\n6\n'))).toContain('bad-rows.txt lists every data row of d.csv');
   });
 
   it('refuses a line that is not a number, at its line', async () => {

@@ -60,7 +60,8 @@ export function rowPosition(row: PlacedRow): number {
  * `rows` without those `skip` names. Every number must name a data row of `dataFile`
  * (a CSV line a record starts on, or an existing JSON record index), else
  * `skip_rows_unknown` (exit 2) at the skip file's line: a skip file made for another file
- * or an edited file must not silently train on the wrong rows.
+ * or an edited file must not silently train on the wrong rows. Skipping every row is
+ * `data_empty` (exit 2).
  */
 export function dropSkipped<R extends PlacedRow>(rows: readonly R[], skip: SkipRows, dataFile: string): R[] {
   const positions = new Set(rows.map(rowPosition));
@@ -71,5 +72,9 @@ export function dropSkipped<R extends PlacedRow>(rows: readonly R[], skip: SkipR
     throw skipError('skip_rows_unknown', `${skip.file}:${e.line}`, `${unit} ${e.at} is not a data row of ${dataFile}${span}`, `Remove it from ${skip.file}, or pass the skip file written for this data file.`);
   }
   const dropped = new Set(skip.entries.map((e) => e.at));
-  return rows.filter((r) => !dropped.has(rowPosition(r)));
+  const kept = rows.filter((r) => !dropped.has(rowPosition(r)));
+  if (kept.length === 0 && rows.length > 0) {
+    throw inputError('data_empty', { path: 'data.skipRows', message: `${skip.file} lists every data row of ${dataFile}`, hint: 'Skip fewer rows: a run needs at least one.', source: skip.file });
+  }
+  return kept;
 }
