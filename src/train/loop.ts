@@ -187,6 +187,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
           }
         }
         record.events = events;
+        // Data position of an earlier step s: dataStep and step advance together, so s + (dataStep − step).
         if (events.length > 0 && o.plan.nameBatch) record.batches = batchesOf(record, summary.onsetIf(record), (s) => o.plan.nameBatch!(s, s + dataStep - step));
         dataStep++;
         if (unansweredIn(record)) unanswered = true;
