@@ -68,9 +68,10 @@ const rollbackEventSchema = z.object({
 });
 
 /**
- * The batch of one step, named on the records of steps with events (the batch the event
- * was measured on) and, on the record that fixes the onset, the onset step's batch too
- * (see `log/onset`). Host-side facts from the batch schedule: no readback.
+ * The batch of one step, named on the records of steps with events: the batch the events
+ * were measured on, a divergence's first diverged step (`since`) and, on the record that
+ * fixes the onset, the onset step's (see `log/onset`). Host-side facts from the batch
+ * schedule: no readback.
  */
 export const blamedBatchSchema = z.object({
   /** The step whose batch this is. */
@@ -119,9 +120,9 @@ const stepRecordObject = z.object({
   /** True when the update was not applied (policy `skip`). */
   skipped: z.boolean().default(false),
   /**
-   * Written only on records with events, and on the record that fixes the onset: the
-   * batches of this step and of the onset step (see `blamedBatchSchema`). Absent elsewhere
-   * and in logs before the field.
+   * Written only on records with events: the batches of this step, of a divergence's
+   * `since` and of the onset step when this record fixes the onset, each step once (see
+   * `blamedBatchSchema`). Absent elsewhere and in logs before the field.
    */
   batches: z.array(blamedBatchSchema).optional(),
 });

@@ -9,7 +9,8 @@ import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { createRng } from '../runtime/rng.js';
 import { tf } from '../runtime/tf.js';
-import { createBatchNamer } from './blame.js';
+import { batchesOf, createBatchNamer } from './blame.js';
+import { foreignRecord } from '../log/foreign.js';
 import { train } from './run.js';
 
 function recorder(): Sink & { records: StepRecord[] } {
@@ -53,6 +54,20 @@ describe('createBatchNamer', () => {
     expect(createBatchNamer(schedule, { file: 'd.csv', unit: 'line', at })(5, 2)).toEqual({ step: 5, indices: [2, 0], file: 'd.csv', lines: [2, 9] });
     expect(createBatchNamer(schedule, { file: 'd.json', unit: 'record', at })(0, 3)).toEqual({ step: 0, indices: [3, 0], file: 'd.json', records: [7, 9] });
     expect(createBatchNamer(schedule, undefined)(1, 1)).toEqual({ step: 1, indices: [1, 0] });
+  });
+});
+
+describe('batchesOf', () => {
+  const name = (step: number) => ({ step, indices: [step] });
+  const base = { ...foreignRecord({ step: 12, loss: 50, gradNorm: 1 }) };
+
+  it('names the record\'s own step, a divergence\'s first diverged step and the onset, each once, in that order', () => {
+    const divergence = { kind: 'divergence', step: 12, since: 8, loss: 50, bestLoss: 1, factor: 50, layer: null } as const;
+    const spike = { kind: 'spike', step: 12, preClipNorm: 9, median: 1, z: 20, layer: null } as const;
+    const onset = { step: 6, signal: 'grad_norm', layer: null, layerRatio: null, lossRatio: null } as const;
+    expect(batchesOf({ ...base, events: [spike] }, null, name).map((b) => b.step)).toEqual([12]);
+    expect(batchesOf({ ...base, events: [divergence] }, onset, name).map((b) => b.step)).toEqual([12, 8, 6]);
+    expect(batchesOf({ ...base, events: [divergence] }, { ...onset, step: 8 }, name).map((b) => b.step)).toEqual([12, 8]);
   });
 });
 

@@ -30,10 +30,13 @@ export function createBatchNamer(schedule: Pick<BatchSchedule, 'at'>, origin: Sa
 }
 
 /**
- * The batches a record with events names: its own step's, then the onset step's when
- * `onset` (the onset this record fixes, from `onsetIf`) lies at an earlier step.
+ * The batches a record with events names, each step once: its own step's (what every
+ * event on it was measured on), a divergence's first diverged step (`since`), then the
+ * onset step's when `onset` (the onset this record fixes, from `onsetIf`) is set.
  */
 export function batchesOf(record: StepRecord, onset: Onset | null, name: (step: number) => BlamedBatch): BlamedBatch[] {
-  const own = name(record.step);
-  return onset === null || onset.step === record.step ? [own] : [own, name(onset.step)];
+  const steps = new Set([record.step]);
+  for (const e of record.events) if (e.kind === 'divergence') steps.add(e.since);
+  if (onset !== null) steps.add(onset.step);
+  return [...steps].map(name);
 }
