@@ -65,6 +65,9 @@ export type ErrorCode =
   | 'data_one_class'
   | 'data_duplicate_column'
   | 'data_target_in_features'
+  | 'skip_rows_not_found'
+  | 'skip_rows_bad'
+  | 'skip_rows_unknown'
   // models
   | 'model_bad_json'
   | 'model_bad_manifest'

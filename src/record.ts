@@ -7,7 +7,7 @@
 import type { RunSettings } from './log/settings.js';
 import type { RecordSummary } from './log/summary.js';
 
-export type { EventKind, RunEvent, StepRecord } from './log/schema.js';
+export type { BlamedBatch, EventKind, RunEvent, StepRecord } from './log/schema.js';
 
 /** `interrupted`: stopped by SIGINT/SIGTERM before the planned end; never a pass. */
 export type RunStatus = 'ok' | 'unstable' | 'halted' | 'interrupted';

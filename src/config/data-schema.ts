@@ -73,6 +73,12 @@ export const fileDataSchema = z.strictObject({
     .default('auto')
     .meta(flag('--task', 'task of a data file; auto: classification when the loss is a cross-entropy or the target is not numeric', { arg: 'task' })),
   normalize: z.boolean().default(false).meta(flag('--normalize', 'standardise features (and a regression target) with training-split mean and std')),
+  /** A file of rows to leave out (CSV line numbers or JSON record indices), such as a run's bad-rows.txt. */
+  skipRows: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(flag('--skip-rows', "leave out the data file's rows listed in this file: CSV line numbers or JSON record indices, one per line (a run's bad-rows.txt)", { arg: 'file' })),
 });
 
 /** The `data:` block, one variant per `kind`; `--data` takes a kind or a data file path. */

@@ -25,12 +25,31 @@ export function parseCsvData(text: string, file: string, options: TableOptions):
 
 function readRecords(text: string, file: string): TableRow[] {
   try {
-    const out = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
-    return out.map((o) => ({ cells: o.record, line: o.info.lines }));
+    const out = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { bytes: number } }[];
+    const lines = startLines(Buffer.from(text, 'utf8'), out.map((o) => o.info.bytes));
+    return out.map((o, k) => ({ cells: o.record, line: lines[k]! }));
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
     const line = (e as CsvError & { lines?: number }).lines;
     const row = line !== undefined ? { cells: [], line } : undefined;
     throw dataError('data_bad_csv', file, row, '', `not valid CSV: ${e.message}`, 'Check the quoting and that every row has as many fields as the header.');
   }
+}
+
+/**
+ * The line each record starts on, as an editor numbers it (1-based, counting LF): after the
+ * previous record's end (`ends`: csv-parse's `info.bytes`, UTF-8 bytes with the BOM) and
+ * the empty lines skipped before it. csv-parse's own `info.lines` is a record's *last*
+ * line, and counts a CRLF inside quotes as two.
+ */
+function startLines(bytes: Uint8Array, ends: readonly number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let pos = 0;
+  for (const end of ends) {
+    for (; pos < end && (bytes[pos] === 0x0a || bytes[pos] === 0x0d); pos++) if (bytes[pos] === 0x0a) line++;
+    lines.push(line);
+    for (; pos < end; pos++) if (bytes[pos] === 0x0a) line++;
+  }
+  return lines;
 }

@@ -9,6 +9,22 @@ import { tf, type Tensor } from '../runtime/tf.js';
 export type Task = 'regression' | 'classification';
 
 /**
+ * Where each sample of a data file came from, kept through skipping, splitting and
+ * fitting so a bad batch can name its rows. `unit` says what the numbers in `at` are:
+ * `line`, the CSV line a record starts on (1-based, the header is line 1, as an editor
+ * numbers them); `record`, the 0-based index of a JSON record (the i of `[i]` or `x[i]`).
+ */
+export interface SampleOrigin {
+  /** The data file, as the config names it. */
+  readonly file: string;
+  readonly unit: 'line' | 'record';
+  /** One entry per sample, in sample order. */
+  readonly at: Int32Array;
+  /** Positions (same unit) left out by `--skip-rows`, ascending; absent when none were. */
+  readonly skipped?: readonly number[];
+}
+
+/**
  * A dataset held in host memory, row-major by sample.
  *
  * `x` has `samples × prod(inputShape)` values and `y` has `samples × outputDim` values.
@@ -31,6 +47,8 @@ export interface HostDataset {
   readonly droppedColumns?: readonly string[];
   /** Rows left out because a used column was empty (`NA`, `null`, ...): their count and the columns at fault. */
   readonly droppedRows?: { readonly rows: number; readonly byColumn: Readonly<Record<string, number>> };
+  /** Data files only: where each sample came from (see `SampleOrigin`); absent for synthetic data. */
+  readonly origin?: SampleOrigin;
 }
 
 /** Number of values in one sample: the product of `inputShape` (1 for `[]`). */
@@ -66,8 +84,8 @@ export function gatherRows(ds: HostDataset, indices: ArrayLike<number>): HostBat
 }
 
 /**
- * A dataset made of the rows `indices` of `ds` (a copy), keeping task, shapes and names.
- * Used by the train/validation split.
+ * A dataset made of the rows `indices` of `ds` (a copy), keeping task, shapes, names and
+ * each row's origin. Used by the train/validation split.
  */
 export function subsetRows(ds: HostDataset, indices: ArrayLike<number>): HostDataset {
   const { x, y } = gatherRows(ds, indices);
@@ -76,6 +94,7 @@ export function subsetRows(ds: HostDataset, indices: ArrayLike<number>): HostDat
     ...base,
     ...(ds.featureNames ? { featureNames: ds.featureNames } : {}),
     ...(ds.classNames ? { classNames: ds.classNames } : {}),
+    ...(ds.origin ? { origin: { ...ds.origin, at: Int32Array.from(indices, (i) => ds.origin!.at[i]!) } } : {}),
   };
 }
 

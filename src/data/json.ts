@@ -51,7 +51,7 @@ function fromObjects(items: unknown[], file: string, options: JsonDataOptions): 
   const header = isRecord(first) ? Object.keys(first) : [];
   const rows: TableRow[] = items.map((item, i) => {
     if (!isRecord(item)) throw dataError('data_bad_shape', file, { cells: [], at: `[${i}]` }, '', `expected an object, received ${describe(item)}`, SHAPE_HINT);
-    return { cells: header.map((h) => item[h]), at: `[${i}]` };
+    return { cells: header.map((h) => item[h]), at: `[${i}]`, record: i };
   });
   return tableToDataset(header, rows, file, { ...options, target: options.target });
 }
@@ -66,7 +66,7 @@ function fromXY(xs: unknown[], ys: unknown[], file: string, options: JsonDataOpt
     if (!Array.isArray(row) || row.length !== width) {
       throw dataError('data_bad_shape', file, { cells: [], at: `x[${i}]` }, '', `expected an array of ${width} numbers, received ${Array.isArray(row) ? `${row.length} values` : describe(row)}`, 'Every row of x needs the same number of features.');
     }
-    return { cells: [...row, ys[i]], at: `x[${i}]` };
+    return { cells: [...row, ys[i]], at: `x[${i}]`, record: i };
   });
-  return tableToDataset(header, rows, file, { task: options.task, target: 'y', features: header.slice(0, width) });
+  return tableToDataset(header, rows, file, { task: options.task, target: 'y', features: header.slice(0, width), ...(options.skip ? { skip: options.skip } : {}) });
 }

@@ -6,7 +6,8 @@
 import { didYouMean } from '../did-you-mean.js';
 import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import { preview } from '../guard/shape.js';
-import type { HostDataset, Task } from './dataset.js';
+import type { HostDataset, SampleOrigin, Task } from './dataset.js';
+import { dropSkipped, rowPosition, type SkipRows } from './skip-rows.js';
 
 /** Which columns to use and how to read the target. */
 export interface TableOptions {
@@ -19,15 +20,19 @@ export interface TableOptions {
    * A mostly numeric column keeps strict parsing, so a typo in one cell is still an error.
    */
   readonly features?: readonly string[];
+  /** Rows to leave out, by CSV line or JSON record index (`--skip-rows`); checked against the file's rows. */
+  readonly skip?: SkipRows;
 }
 
 /** One data row: its cells in header order and where it came from. */
 export interface TableRow {
   readonly cells: readonly unknown[];
-  /** 1-based line in the file (CSV), when known. */
+  /** 1-based line in the file (CSV) the row starts on, when known. */
   readonly line?: number;
   /** Path of the row in the document (JSON: `[3]`), when there are no lines. */
   readonly at?: string;
+  /** 0-based index of the record in the document (JSON), when there are no lines. */
+  readonly record?: number;
 }
 
 /**
@@ -85,7 +90,7 @@ export function numericCell(value: unknown, file: string, row: TableRow, column:
  * `data_non_numeric`, `data_one_class` (a classification target with a single value).
  */
 export function tableToDataset(header: readonly string[], allRows: readonly TableRow[], file: string, options: TableOptions): HostDataset {
-  let rows = allRows;
+  let rows = options.skip ? dropSkipped(allRows, options.skip, file) : allRows;
   checkColumns(header, file, options);
   if (rows.length === 0) throw dataError('data_empty', file, undefined, '', 'the file has no data rows', 'Add a header row and at least one data row.');
   const targetCol = columnIndex(header, options.target, file, 'target');
@@ -113,6 +118,7 @@ export function tableToDataset(header: readonly string[], allRows: readonly Tabl
     featureNames,
     ...(dropped.length ? { droppedColumns: dropped } : {}),
     ...(missing.rows > 0 ? { droppedRows: missing } : {}),
+    origin: originOf(rows, file, options.skip),
   };
   if (options.task === 'regression') {
     const y = Float32Array.from(rows, (row) => numericCell(row.cells[targetCol], file, row, options.target));
@@ -120,6 +126,12 @@ export function tableToDataset(header: readonly string[], allRows: readonly Tabl
   }
   const { y, classNames } = oneHot(rows, targetCol, file, options.target);
   return { task: 'classification', y, outputDim: classNames.length, classNames, ...base };
+}
+
+/** Where each kept row came from: its CSV line, or its JSON record index. */
+function originOf(rows: readonly TableRow[], file: string, skip: SkipRows | undefined): SampleOrigin {
+  const origin = { file, unit: rows[0]?.line !== undefined ? 'line' : 'record', at: Int32Array.from(rows, rowPosition) } as const;
+  return skip?.entries.length ? { ...origin, skipped: [...new Set(skip.entries.map((e) => e.at))].sort((a, b) => a - b) } : origin;
 }
 
 /**

@@ -21,8 +21,9 @@
  * its raw norm only when no layer has a history.
  */
 import { formatNumber } from '../format.js';
+import { batchText } from './batch-text.js';
 import { median } from '../stats.js';
-import type { RunEvent, StepRecord } from './schema.js';
+import type { BlamedBatch, RunEvent, StepRecord } from './schema.js';
 import { injectedRows, stepNamer, type InjectedFault } from './injected.js';
 
 /** A loss above this multiple of the best loss before it has departed (the divergence factor's default). */
@@ -47,11 +48,22 @@ export interface Onset {
   readonly layerRatio: number | null;
   /** The loss at the onset ÷ the best loss before it, or null when there was no best yet. */
   readonly lossRatio: number | null;
+  /**
+   * The onset step's batch, from the `batches` of the record that fixed the onset (gclip
+   * writes it there); absent for logs without it (foreign logs, older gclip versions).
+   */
+  readonly batch?: BlamedBatch;
 }
 
 /** Folds records in step order; `onset` is fixed at the first unstable event. */
 export interface OnsetTracker {
   add(record: StepRecord): void;
+  /**
+   * The onset `record` would fix if it were added next, or null (the onset is fixed
+   * already, or `record` has no unstable event). Pure: the tracker does not change. The
+   * loop asks it to know which batch to name on the record before writing it.
+   */
+  onsetIf(record: StepRecord): Onset | null;
   readonly onset: () => Onset | null;
   readonly firstNonfiniteStep: () => number | null;
   readonly firstSkippedStep: () => number | null;
@@ -120,23 +132,36 @@ export function createOnsetTracker(): OnsetTracker {
     ...(({ layer, ratio }) => ({ layer, layerRatio: ratio }))(blameLayer(r.layerNorms, recent)),
     lossRatio: best !== null && best > 0 ? r.loss / best : null,
   });
+  /** The streak after `r` and the onset `r` closes (null when it has no unstable event). */
+  const next = (r: StepRecord): { streak: Onset | null; onset: Onset | null } => {
+    const signal = departure(r, best, first, median(early));
+    const extended = signal === null ? null : streak ?? startAt(r, signal);
+    const event = r.events.find(isUnstable);
+    return { streak: extended, onset: event ? onsetOf(event, extended ?? startAt(r, 'event')) : null };
+  };
   return {
     add(r) {
       const nonfinite = !Number.isFinite(r.loss) || !Number.isFinite(r.preClipNorm) || r.events.some((e) => e.kind === 'nonfinite');
       if (nonfinite) firstNonfinite ??= r.step;
       if (r.skipped) firstSkipped ??= r.step;
       if (onset === null) {
-        const signal = departure(r, best, first, median(early));
-        streak = signal === null ? null : streak ?? startAt(r, signal);
-        const event = r.events.find(isUnstable);
-        if (event) onset = onsetOf(event, streak ?? startAt(r, 'event'));
+        const after = next(r);
+        streak = after.streak;
+        if (after.onset) onset = withBatch(after.onset, r);
       }
       remember(r);
     },
+    onsetIf: (r) => (onset === null && r.events.some(isUnstable) ? next(r).onset : null),
     onset: () => onset,
     firstNonfiniteStep: () => firstNonfinite,
     firstSkippedStep: () => firstSkipped,
   };
+}
+
+/** `onset` with its step's batch when the record that fixed it names that batch. */
+function withBatch(onset: Onset, fixing: StepRecord): Onset {
+  const batch = fixing.batches?.find((b) => b.step === onset.step);
+  return batch ? { ...onset, batch } : onset;
 }
 
 /** The onset an unstable event closes: its departed streak's start, never after the event's own anchor. */
@@ -178,6 +203,7 @@ export function momentRows(m: Moments): [string, string][] {
   const step = (s: number | null): string => (s === null ? 'none' : name(s));
   return [
     ['onset', onsetText(m.onset, name)],
+    ...(m.onset?.batch ? [['bad batch', batchText(m.onset.batch)] as [string, string]] : []),
     ['first non-finite', step(m.firstNonfiniteStep)],
     ['policy acted', step(m.policyStep)],
     ...injectedRows(m.injected),

@@ -81,6 +81,25 @@ const injectedEventSchema = z.object({
   layer,
 });
 
+/**
+ * The batch of one step, named on the records of steps with events: the batch the events
+ * were measured on, a divergence's first diverged step (`since`) and, on the record that
+ * fixes the onset, the onset step's (see `log/onset`). Host-side facts from the batch
+ * schedule: no readback.
+ */
+export const blamedBatchSchema = z.object({
+  /** The step whose batch this is. */
+  step: z.number().int(),
+  /** Sample indices in the training split, in batch order. */
+  indices: z.array(z.number().int()),
+  /** The data file (as the config names it); absent for synthetic tasks. */
+  file: z.string().optional(),
+  /** CSV: the line each sample starts on (1-based, the header is line 1), in `indices` order. */
+  lines: z.array(z.number().int()).optional(),
+  /** JSON: each sample's 0-based record index (the i of `[i]` or `x[i]`), in `indices` order. */
+  records: z.array(z.number().int()).optional(),
+});
+
 /** Something a detector noticed at one step, a rollback, or an injected fault; `kind` is the discriminant. */
 export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema, injectedEventSchema]);
 
@@ -114,6 +133,12 @@ const stepRecordObject = z.object({
   events: z.array(runEventSchema).default([]),
   /** True when the update was not applied (policy `skip`). */
   skipped: z.boolean().default(false),
+  /**
+   * Written only on records with events: the batches of this step, of a divergence's
+   * `since` and of the onset step when this record fixes the onset, each step once (see
+   * `blamedBatchSchema`). Absent elsewhere and in logs before the field.
+   */
+  batches: z.array(blamedBatchSchema).optional(),
 });
 
 /** postClipNorm defaults to preClipNorm: it cannot be a plain zod default, which sees one field. */
@@ -141,6 +166,9 @@ export type StepRecord = Frozen<z.output<typeof stepRecordSchema>>;
 
 /** Something a detector noticed at one step (see `runEventSchema`). */
 export type RunEvent = Frozen<z.output<typeof runEventSchema>>;
+
+/** The batch of one step: training-split indices and, for data files, source lines or records. */
+export type BlamedBatch = Frozen<z.output<typeof blamedBatchSchema>>;
 
 /** `nonfinite`, `spike` or `divergence`. */
 export type EventKind = RunEvent['kind'];

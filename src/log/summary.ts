@@ -56,6 +56,8 @@ export interface RecordSummary {
 /** Folds records one at a time: `add` each in step order, then `finish` once. */
 export interface RecordSummariser {
   add(record: StepRecord): void;
+  /** The onset `record` would fix if added next, or null (see `OnsetTracker.onsetIf`). */
+  onsetIf(record: StepRecord): Onset | null;
   finish(): RecordSummary;
 }
 
@@ -173,6 +175,7 @@ export function createRecordSummariser(): RecordSummariser {
         else if (e.kind === 'injected') c.injected.push({ step: e.step, fault: injectedText(e) });
       }
     },
+    onsetIf: t.onsetIf,
     finish: () => finishSummary(c, norms, m, t),
   };
 }

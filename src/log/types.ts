@@ -7,7 +7,7 @@ import { inputError, type ErrorCode, type GclipError } from '../errors.js';
 import type { StepRecord } from './schema.js';
 
 /** File names inside a run directory (a contract: the JSONL sink writes them; `check --log` and `report` read them). */
-export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json' } as const;
+export const RUN_FILES = { steps: 'steps.jsonl', config: 'config.json', summary: 'summary.json', badRows: 'bad-rows.txt' } as const;
 
 /** Log formats `gclip check --log` reads. */
 export type LogFormat = 'gclip' | 'csv' | 'hf';

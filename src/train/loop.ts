@@ -16,6 +16,7 @@ import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type DetectedEvent, type PolicyState } from './policy.js';
 import { computeStep } from './step.js';
 import { injectedEvents, type FaultPlan } from './inject.js';
+import { batchesOf } from './blame.js';
 import { observeAll, toRecord } from './step-record.js';
 import { disposeSnapshot, restoreTensors, setLearningRate, takeSnapshot, type TensorSnapshot } from './snapshot.js';
 import { createSummaryAccumulator } from './summary.js';
@@ -192,8 +193,10 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
             events.push({ kind: 'rollback', step, cause: cause.kind, toStep: entry.state.step, skipped, lr, layer: cause.layer });
           }
         }
-        dataStep++;
         record.events = faults ? [...injectedEvents(faults), ...events] : events;
+        // Data position of an earlier step s: dataStep and step advance together, so s + (dataStep − step).
+        if (record.events.length > 0 && o.plan.nameBatch) record.batches = batchesOf(record, summary.onsetIf(record), (s) => o.plan.nameBatch!(s, s + dataStep - step));
+        dataStep++;
         if (unansweredIn(record)) unanswered = true;
         record.skipped = decision.action !== 'apply';
         record.wallMs = o.now() - t0;

@@ -4,6 +4,7 @@
  * depends on this shape only, so tests can hand it any model and data.
  */
 import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from '../runtime/tf.js';
+import type { BatchNamer } from './blame.js';
 
 export interface RunPlan {
   readonly model: LayersModel;
@@ -20,6 +21,8 @@ export interface RunPlan {
   readonly loss: (ys: Tensor, preds: Tensor) => Scalar;
   /** Creates the batch tensors of `step` (inside the caller's tidy). Pure in `step`. */
   readonly batch: (step: number) => { xs: Tensor; ys: Tensor };
+  /** Names the rows of a step's batch for records with events (host-side, see `train/blame`); absent: batches are not named. */
+  readonly nameBatch?: BatchNamer;
   /** Validation tensors, kept for the whole run, or null without a validation split. */
   readonly val: { readonly xs: Tensor; readonly ys: Tensor } | null;
   readonly totalSteps: number;

@@ -18,6 +18,7 @@ import { diagnoseGradientScale } from '../data/scale.js';
 import { runSettings } from '../log/settings.js';
 import { saveModel } from '../models/save.js';
 import { loadPlan, type LoadedPlan } from './setup.js';
+import { writeBadRows } from './bad-rows.js';
 import { wrapSinkError } from './sink-errors.js';
 
 export interface TrainOptions {
@@ -120,7 +121,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       lastStep: options.lastStep,
     }));
     const settings = runSettings(config, options.provenance, { lossUsed: plan.lossName, lossFromModel: plan.lossFromModel });
-    const summary = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings };
+    const hinted = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings };
+    const summary = runDir !== null ? await writeBadRows(runDir, hinted, plan.origin) : hinted;
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;

@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
-import { batchTensors, type HostDataset, type Task } from '../data/dataset.js';
+import { batchTensors, type HostDataset, type SampleOrigin, type Task } from '../data/dataset.js';
 import { createBatchSchedule, epochStepCount, type BatchPlan } from '../data/batches.js';
 import { loadFileData } from '../data/file-data.js';
 import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.js';
@@ -25,6 +25,7 @@ import { createRng, type Rng } from '../runtime/rng.js';
 import type { LayersModel, Variable } from '../runtime/tf.js';
 import type { RunPlan } from './plan.js';
 import { createOptimizer } from './optimizer.js';
+import { createBatchNamer } from './blame.js';
 
 /** Total optimizer steps: `epochs × batches per epoch` when epochs is set, else `steps`. */
 export function totalSteps(train: RunConfig['train'], batches: BatchPlan): number {
@@ -59,6 +60,8 @@ export interface LoadedPlan extends RunPlan {
   readonly scaleHints: readonly ScaleHint[];
   /** Facts about the data worth a line in the summary (columns left out, ...). */
   readonly dataNotes: readonly string[];
+  /** Where the training split's samples came from (data files only; see `SampleOrigin`). */
+  readonly origin?: SampleOrigin;
 }
 
 /** Where files come from: the reader (default the local file system) and the directory relative paths start from. */
@@ -134,7 +137,19 @@ export async function loadPlan(config: RunConfig, io: PlanIO = {}): Promise<Load
     const lossName = chooseLoss(config, loaded, ds.task);
     const built = modelFor(config, loaded, split, lossName, rng);
     const plan = assemble(config, built.model, built.split, lossByName(lossName, built.output), rng);
-    return { ...plan, task: ds.task, lossName, lossFromModel: config.train.loss === 'auto' && loaded?.trainingLoss === lossName, modelSource: loaded?.layout ?? 'builtin', samples: { train: built.split.train.samples, val: built.split.val.samples }, normalization, scaleHints, dataNotes: [...taskNote(config, ds, lossName), ...dataNotes(ds)] };
+    const { origin } = built.split.train;
+    return {
+      ...plan,
+      task: ds.task,
+      lossName,
+      lossFromModel: config.train.loss === 'auto' && loaded?.trainingLoss === lossName,
+      modelSource: loaded?.layout ?? 'builtin',
+      samples: { train: built.split.train.samples, val: built.split.val.samples },
+      normalization,
+      scaleHints,
+      dataNotes: [...taskNote(config, ds, lossName), ...dataNotes(ds)],
+      ...(origin ? { origin } : {}),
+    };
   } catch (e) {
     loaded?.model.dispose();
     throw e;
@@ -163,6 +178,7 @@ function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, lo
     optimizer,
     loss,
     batch: (step) => batchTensors(train, schedule.at(step)),
+    nameBatch: createBatchNamer(schedule, train.origin),
     val: valTensors,
     totalSteps: totalSteps(config.train, batches),
     lr: config.train.lr,

@@ -2,6 +2,7 @@
  * Folds step records into a RunSummary: the log's record summariser (the one `report` and
  * `check` use) plus what only the run knows (halted, backend, run directory, time).
  */
+import type { Onset } from '../log/onset.js';
 import { createRecordSummariser, type RecordSummary } from '../log/summary.js';
 import type { RunStatus, RunSummary, StepRecord } from '../record.js';
 
@@ -21,13 +22,15 @@ export interface RunEnd {
 /** Takes the records of a run as they are made, then gives its RunSummary. */
 export interface SummaryAccumulator {
   add(record: StepRecord): void;
+  /** The onset `record` would fix if added next, or null (see `OnsetTracker.onsetIf`). */
+  onsetIf(record: StepRecord): Onset | null;
   finish(end: RunEnd): RunSummary;
 }
 
 /** A fresh accumulator. `add` every record in order, then `finish` once. */
 export function createSummaryAccumulator(): SummaryAccumulator {
   const records = createRecordSummariser();
-  return { add: records.add, finish: (end) => runSummary(records.finish(), end) };
+  return { add: records.add, onsetIf: records.onsetIf, finish: (end) => runSummary(records.finish(), end) };
 }
 
 /** The RunSummary of the records' summary `s`; its key order is summary.json's byte layout. */

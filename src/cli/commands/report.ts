@@ -11,6 +11,7 @@ export interface ReportFlags {
   html?: string;
   width?: string;
   maxGradNorm?: string;
+  json?: boolean;
 }
 
 function chartWidth(text: string | undefined): number {
@@ -49,7 +50,8 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
       const c = (await colorsOf(program, ctx)).out;
-      ctx.io.out(input.kind === 'run' && report.kind === 'run'
+      if (flags.json) ctx.io.out(render.renderReportJson(report));
+      else ctx.io.out(input.kind === 'run' && report.kind === 'run'
         ? render.renderRunReport(report, view.buildTerminalCharts(report.records, width), c)
         : report.kind === 'sweep' ? render.renderSweepView(report, view.buildTerminalSweep(report.chart, width), c) : '');
       if (flags.html) await writeHtml(resolve(ctx.io.cwd, flags.html), report, ctx);

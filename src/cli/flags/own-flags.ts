@@ -116,6 +116,7 @@ export const REPORT = {
   html: { name: '--html', arg: 'file', about: 'also write a self-contained HTML report (charts, summary table) to this file' },
   width: { name: '--width', arg: 'cols', about: 'terminal chart width in columns', bounds: { integer: true, min: 20, max: 1000 }, shownDefault: 72 },
   maxGradNorm: { ...MAX_GRAD_NORM, about: `${MAX_GRAD_NORM.about} (foreign logs only)` },
+  json: { name: '--json', about: "print the summary as one JSON object on stdout instead of the charts (a run: the summary table's facts with the onset and its batch; a sweep: its points)" },
 } satisfies Record<string, OwnFlag>;
 
 /** `gclip init`. */

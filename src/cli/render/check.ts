@@ -41,8 +41,9 @@ export function renderCheckTable(raw: CheckResult, rawSubject: CheckSubject, c: 
 /**
  * The `--json` object: `passed`, `steps`, `source`, `format`, `notes` and `criteria[]`
  * (`name`, `passed`, `value`, `bound`, `reason`), and the run's moments `onset` (step,
- * signal, layer, ratios), `firstNonfiniteStep` and `policyStep`, and `injected` (`[{step, fault}]`,
- * the faults `--inject` planted; [] for a clean run). Non-finite numbers become null, so any
+ * signal, layer, ratios, and `batch` when the log names it), `firstNonfiniteStep` and
+ * `policyStep`, and `injected` (`[{step, fault}]`, the faults `--inject` planted; [] for a
+ * clean run). Non-finite numbers become null, so any
  * JSON reader takes it.
  */
 export function renderCheckJson(result: CheckResult, subject: CheckSubject): string {

@@ -9,8 +9,9 @@ import asciichart from 'asciichart';
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { EventKind } from '../../record.js';
-import { summaryRows, type RunReport, type SweepReportView, type TerminalRunCharts, type TerminalSweepChart } from '../../report/view/index.js';
-import { neutralizeDeep } from '../../guard/neutralize.js';
+import { summaryRows, type Report, type RunReport, type SweepReportView, type TerminalRunCharts, type TerminalSweepChart } from '../../report/view/index.js';
+import { ciSafeJson, neutralizeDeep } from '../../guard/neutralize.js';
+import { stringifyWithNonFinite } from '../../log/codec.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
@@ -126,4 +127,15 @@ export function renderSweepView(report: SweepReportView, chart: TerminalSweepCha
   const rec = r.sweep.recommendation;
   const line = rec?.maxNorm != null ? c.green(`★ recommended max norm ${num(rec.maxNorm)}`) + (rec.reason ? ` — ${rec.reason}` : '') : c.yellow(`no recommendation${rec?.reason ? ` — ${rec.reason}` : ''}`);
   return [c.bold(`Sweep report: ${r.source}`), sweepTable(r, c), sweepChart(t, c), line].filter(Boolean).join('\n\n') + '\n';
+}
+
+/**
+ * `gclip report --json`: one JSON object, `kind`, `source` and, for a run, `summary` (the
+ * facts of the summary table: the record summary with the onset and its batch, and
+ * summary.json's outcome), for a sweep, `sweep` (its points and recommendation).
+ * Non-finite numbers are the strings "NaN", "Infinity", "-Infinity", as in `train --json`.
+ */
+export function renderReportJson(report: Report): string {
+  const doc = report.kind === 'run' ? { kind: 'run', source: report.source, summary: report.summary } : { kind: 'sweep', source: report.source, sweep: report.sweep };
+  return ciSafeJson(stringifyWithNonFinite(doc)) + '\n';
 }
