@@ -1,6 +1,6 @@
 /**
- * The training losses, as functions of targets and model outputs, and the mapping from
- * a Keras/tfjs training config's loss to gclip's names.
+ * The training losses, as functions of targets and model outputs. The names and the
+ * mapping from a Keras/tfjs training config's loss are in `loss-names` (no tfjs there).
  */
 import type { Task } from '../data/dataset.js';
 import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
@@ -8,8 +8,9 @@ import { tf, type Scalar, type Tensor } from '../runtime/tf.js';
 /** Maps (targets, predictions) of one batch to the scalar batch loss. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
-/** gclip's loss names (config `train.loss`, minus `auto`). */
-export type LossName = 'mse' | 'mae' | 'huber' | 'binary-crossentropy' | 'categorical-crossentropy';
+import type { LossName } from './loss-names.js';
+
+export { lossFromTrainingConfig, type LossName } from './loss-names.js';
 
 /** Whether a model emits raw scores or already-squashed probabilities (final softmax/sigmoid). */
 export type OutputKind = 'logits' | 'probabilities';
@@ -88,35 +89,4 @@ export function defaultLoss(task: Task): LossName {
  */
 export function lossFor(task: Task): LossFn {
   return lossByName(defaultLoss(task));
-}
-
-const ALIASES: Readonly<Record<string, LossName>> = {
-  mse: 'mse',
-  meansquarederror: 'mse',
-  mae: 'mae',
-  meanabsoluteerror: 'mae',
-  huber: 'huber',
-  huberloss: 'huber',
-  binarycrossentropy: 'binary-crossentropy',
-  categoricalcrossentropy: 'categorical-crossentropy',
-  sparsecategoricalcrossentropy: 'categorical-crossentropy',
-};
-
-/**
- * gclip's name for the loss of a Keras/tfjs training config (`training_config.loss` or
- * `trainingConfig.loss`): a string (`mean_squared_error`, `meanSquaredError`, `mse`), a
- * serialised object (`{class_name: 'Huber', config}`), or a one-entry list/map of those.
- * Sparse categorical cross-entropy maps to categorical (gclip one-hot encodes targets).
- * Returns null when absent or unknown.
- */
-export function lossFromTrainingConfig(trainingConfig: unknown): LossName | null {
-  let loss = (trainingConfig as { loss?: unknown } | null | undefined)?.loss;
-  if (Array.isArray(loss)) loss = loss.length === 1 ? loss[0] : undefined;
-  if (loss && typeof loss === 'object' && !('class_name' in loss)) {
-    const values = Object.values(loss);
-    loss = values.length === 1 ? values[0] : undefined;
-  }
-  if (loss && typeof loss === 'object') loss = (loss as { class_name?: unknown }).class_name;
-  if (typeof loss !== 'string') return null;
-  return ALIASES[loss.toLowerCase().replace(/[^a-z]/g, '')] ?? null;
 }

@@ -7,7 +7,7 @@
 import type { ModelLayer } from '../config/model-layer.js';
 import { READ_LIMITS } from '../guard/limits.js';
 import type { FileReader } from './files.js';
-import { lossFromTrainingConfig } from './loss.js';
+import { lossFromTrainingConfig } from './loss-names.js';
 
 type Json = Record<string, unknown>;
 
