@@ -6,7 +6,7 @@
 import type { RunEvent, StepRecord } from '../record.js';
 import type { DivergenceEvent, SpikeEvent } from './stats.js';
 import { formatNumber } from '../format.js';
-import { isNonfiniteStep, summarizeRecords, type RecordSummary } from '../log/index.js';
+import { isNonfiniteStep, isRollbackStep, summarizeRecords, type RecordSummary } from '../log/index.js';
 import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
@@ -60,14 +60,16 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   const summary = summarizeRecords(records);
   const results: CriterionResult[] = [];
   const push = (r: CriterionResult | null): void => void (r && results.push(r));
-  push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite));
+  // With maxRollbacks set, a step the rollback action answered is judged by it alone.
+  const judged = criteria.maxRollbacks === null ? records : records.filter((r) => !isRollbackStep(r));
+  push(criteria.maxNonfinite === null ? null : nonfinite(judged, criteria.maxNonfinite));
   push(criteria.maxSpikes === null ? null : spikes(records, criteria));
   push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped));
-  push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks));
+  push(criteria.maxRollbacks === null ? null : rollbacks(records, summary, criteria.maxRollbacks));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
-  push(criteria.noDivergence ? divergence(records, criteria) : null);
+  push(criteria.noDivergence ? divergence(judged, criteria) : null);
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {
     passed: results.every((r) => r.passed),
@@ -98,9 +100,10 @@ function eventsOf<E extends RunEvent>(records: readonly StepRecord[], kind: E['k
   return records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
 }
 
-function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
-  const count = summary.nonfiniteSteps;
-  const first = records.find(isNonfiniteStep);
+function nonfinite(records: readonly StepRecord[], max: number): CriterionResult {
+  const bad = records.filter(isNonfiniteStep);
+  const count = bad.length;
+  const first = bad[0];
   return atMost('nonfinite', count, max, () =>
     first === undefined
       ? '0 non-finite steps'
@@ -121,13 +124,19 @@ function spikes(records: readonly StepRecord[], criteria: CheckCriteria): Criter
 function skipped(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
   const count = summary.skippedSteps;
   return atMost('skipped', count, max, () =>
-    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at step ${records.find((r) => r.skipped)?.step}`,
+    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at step ${records.find((r) => r.skipped && !isRollbackStep(r))?.step}`,
   );
 }
 
-function rollbacks(records: readonly StepRecord[], max: number): CriterionResult {
-  const at = records.flatMap((r) => r.events.filter((e) => e.kind === 'rollback').map(() => r.step));
-  return atMost('rollbacks', at.length, max, () => (at.length === 0 ? '0 rollbacks' : `${at.length} rollback(s), first at step ${at[0]}`));
+/** Rollbacks, with the events they answered (which the nonfinite and divergence criteria then leave out). */
+function rollbacks(records: readonly StepRecord[], summary: RecordSummary, max: number): CriterionResult {
+  const events = eventsOf<Extract<RunEvent, { kind: 'rollback' }>>(records, 'rollback');
+  const first = events[0];
+  return atMost('rollbacks', summary.rollbacks, max, () =>
+    first === undefined
+      ? '0 rollbacks'
+      : `${events.length} rollback(s) (${events.slice(0, 3).map((e) => `${e.cause} at step ${e.step}`).join(', ')}${events.length > 3 ? ', …' : ''}), first to the state before step ${first.toStep}`,
+  );
 }
 
 /**

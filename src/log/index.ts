@@ -13,5 +13,5 @@ export { foreignRecord, type ForeignStep } from './foreign.js';
 export { DEFAULT_COLUMNS } from './csv.js';
 export { detectLogFormat, loadLog, parseLog, type TextReader } from './read.js';
 export { loadRunDir, parseRunOutcome, parseRunSettings, readOrFail, type FileAccess, type RunDirLog, type RunOutcome } from './run-dir.js';
-export { createRecordSummariser, isNonfiniteStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';
+export { createRecordSummariser, isNonfiniteStep, isRollbackStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';
 export { blameLayer, createOnsetTracker, EARLY_STEPS, LOSS_FACTOR, NORM_FACTOR, RECENT_STEPS, type Onset, type OnsetSignal, type OnsetTracker, momentRows, onsetText } from './onset.js';

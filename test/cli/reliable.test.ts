@@ -144,6 +144,25 @@ describe('rollback', () => {
     expect(rollbacks.length).toBe(summary.events.rollback);
     expect(rollbacks.map((e) => (e.kind === 'rollback' ? e.lr : 0))).toEqual(rollbacks.map((_, i) => 0.1 * 0.5 ** (i + 1)));
     expect(Number.isFinite(summary.finalLoss)).toBe(true);
+    // Rollbacks are counted on their own, never as skipped steps.
+    expect(summary).toMatchObject({ skippedSteps: 0, rollbacks: rollbacks.length });
+    // check judges them by maxRollbacks: the answered divergences are left to that bound.
+    writeFileSync(join(root, 'ck.yaml'), `check:\n  maxRollbacks: ${rollbacks.length}\n`);
+    const pass = gclip(['check', '--log', 'run/steps.jsonl', '--config', 'ck.yaml', '--json'], { cwd: root });
+    expect(pass.code, pass.stdout).toBe(0);
+    const verdict = JSON.parse(pass.stdout);
+    expect(verdict.criteria.find((c: { name: string }) => c.name === 'skipped')).toMatchObject({ passed: true, value: 0 });
+    expect(verdict.criteria.find((c: { name: string }) => c.name === 'rollbacks')).toMatchObject({ passed: true, value: rollbacks.length });
+    writeFileSync(join(root, 'ck.yaml'), `check:\n  maxRollbacks: ${rollbacks.length - 1}\n`);
+    expect(gclip(['check', '--log', 'run/steps.jsonl', '--config', 'ck.yaml'], { cwd: root }).code).toBe(1);
+    // Drawn on both charts with their key.
+    const report = gclip(['report', 'run', '--html', 'r.html'], { cwd: root });
+    expect(report.stdout).toMatch(/↺/);
+    expect(report.stdout).toContain('↺ rollback');
+    expect(report.stdout).toMatch(/rollbacks +│ 2/);
+    const html = readFileSync(join(root, 'r.html'), 'utf8');
+    expect(html).toContain('↺ rollback (state restored, batches skipped)');
+    expect(html).toMatch(/"kind":"rollback"/);
   }, 300_000);
 });
 

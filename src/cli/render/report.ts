@@ -82,7 +82,8 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
   const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
-  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
+  const rollback = t.eventColumns.some((e) => e.kind === 'rollback') ? ` ${c.cyan('↺ rollback')}` : '';
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${rollback}` : '';
   return [
     c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),
