@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
-import { ciSafeJson } from '../guard/neutralize.js';
+import { ciSafeJson, neutralize } from '../guard/neutralize.js';
 import type { RunSummary } from '../record.js';
 import { stringifyWithNonFinite } from '../log/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
@@ -71,6 +71,7 @@ export async function runTrainCommand(
     signal: r.io.signal,
     resume: flags.resume,
     force: Boolean(flags.force),
+    onNote: (note) => r.io.err(r.errColor.yellow(`! ${neutralize(note)}`) + '\n'),
   });
   r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(summary)) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);

@@ -175,4 +175,30 @@ describe('torn tails', () => {
     expect(() => parseLog('{"step":2,"lo\n' + whole, 'steps.jsonl')).toThrow(/line 1/);
     expect(parseLog(whole, 'steps.jsonl').notes).toEqual([]);
   });
+
+  it('report (run dir and file), check --log and --resume each warn once, naming the file and the line', () => {
+    const root = tmp();
+    expect(gclip(['train', '--steps', '20', '--backend', 'wasm', '--checkpoint-every', '10', '--quiet', '--out', 'run'], { cwd: root }).code).toBe(0);
+    const steps = join(root, 'run', 'steps.jsonl');
+    writeFileSync(steps, readFileSync(steps, 'utf8') + '{"step":20,"lo');
+    const note = (file: string) => `! ${file}: ignored line 21, cut mid-write (a torn last line)`;
+    const once = (text: string, file: string) => expect(text.split(note(file)).length - 1, text).toBe(1);
+    for (const target of ['run', 'run/steps.jsonl']) {
+      const r = gclip(['report', target], { cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      once(r.stderr, 'run/steps.jsonl');
+    }
+    const check = gclip(['check', '--log', 'run/steps.jsonl'], { cwd: root });
+    expect(check.code, check.stderr).toBe(0);
+    once(check.stdout, 'run/steps.jsonl');
+    rmSync(join(root, 'run', 'summary.json'));
+    const resumed = gclip(['train', '--resume', 'run', '--backend', 'wasm', '--quiet'], { cwd: root });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    once(resumed.stderr, steps);
+    expect(readFileSync(steps, 'utf8').endsWith('}\n')).toBe(true);
+    // Any other malformed line stays an exit-2 error.
+    writeFileSync(steps, '{"step":0,"lo\n' + readFileSync(steps, 'utf8'));
+    expect(gclip(['report', 'run'], { cwd: root }).code).toBe(2);
+    expect(gclip(['check', '--log', 'run/steps.jsonl'], { cwd: root }).code).toBe(2);
+  }, 300_000);
 });
