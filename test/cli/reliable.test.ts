@@ -4,7 +4,7 @@
  * Spawns bin/gclip.js (run `npm run build` first).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLog } from '../../src/log/read.js';
 import { gclip, ROOT } from '../helpers/cli.js';
 import { withoutWallClock } from '../helpers/wall-clock.js';
+import { TINY } from '../sweep/helpers/sweep-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gclip.js', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'gclip-reliable-'));
@@ -200,5 +201,19 @@ describe('torn tails', () => {
     writeFileSync(steps, '{"step":0,"lo\n' + readFileSync(steps, 'utf8'));
     expect(gclip(['report', 'run'], { cwd: root }).code).toBe(2);
     expect(gclip(['check', '--log', 'run/steps.jsonl'], { cwd: root }).code).toBe(2);
+  }, 300_000);
+
+  it('sweep merge names a cache file cut mid-write (one JSON file per run, no lines) and counts its run missing, exit 2', () => {
+    const root = tmp();
+    writeFileSync(join(root, 'tiny.yaml'), TINY);
+    expect(gclip(['sweep', '-c', 'tiny.yaml', '--thresholds', '1', '--seeds', '1', '--jobs', '1', '--quiet', '--out', 'a'], { cwd: root }).code).toBe(0);
+    const [first] = readdirSync(join(root, 'a', 'cache'));
+    const file = join(root, 'a', 'cache', first!);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length >> 1));
+    const r = gclip(['sweep', 'merge', 'a', '--out', 'm'], { cwd: root });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('1 of 2 runs have no result');
+    expect(r.stderr).toContain(`ignored as cut mid-write or damaged: ${file}`);
   }, 300_000);
 });
