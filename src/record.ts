@@ -35,7 +35,10 @@ export interface RunSummary {
   /** The records' norm statistics (see `RecordSummary`), without the step of the max. */
   readonly preClipNorm: Omit<RecordSummary['preClipNorm'], 'maxStep'>;
   readonly clipRate: number;
+  /** Steps the `skip` policy left out (rollback steps are counted in `rollbacks`). */
   readonly skippedSteps: number;
+  /** Rollbacks done (`detect.<event>.action: rollback`). */
+  readonly rollbacks: number;
   readonly events: Readonly<Record<string, number>>;
   /** Faults injected on purpose (`--inject`), in step order; absent when none was. */
   readonly injected?: RecordSummary['injected'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRecord } from '../record.js';
+import type { RunEvent, StepRecord } from '../record.js';
 import { evaluate } from './criteria.js';
 import { foreignRecord } from '../log/index.js';
 import { checkSchema, type CheckCriteriaInput } from './schema.js';
@@ -56,6 +56,24 @@ describe('evaluate', () => {
     expect(byName(spiky, 'spikes', { maxSpikes: 0 })).toMatchObject({ passed: false, value: 1, reason: '1 gradient-norm spike(s), first at step 31 (norm 9 vs rolling median 1) (bound ≤ 0)' });
     const diverged = healthy.map((r, i): StepRecord => (i === 35 ? { ...r, events: [{ kind: 'divergence' as const, step: r.step, since: r.step - 4, loss: 9, bestLoss: 0.5, factor: 18, layer: null }] } : r));
     expect(byName(diverged, 'divergence')).toMatchObject({ passed: false, value: 1, reason: 'loss diverged from step 32 (to 9, 18 × best 0.5) by step 36 (bound ≤ 0)' });
+  });
+
+  it('counts a rollback step as a rollback, not a skip, and with maxRollbacks set judges its events by that bound alone', () => {
+    const nonfinite: RunEvent = { kind: 'nonfinite', step: 20, what: ['loss'], layer: null };
+    const rollback: RunEvent = { kind: 'rollback', step: 20, cause: 'nonfinite', toStep: 10, skipped: [10, 20], lr: 0.05, layer: null };
+    const records = healthy.map((r) => (r.step === 20 ? { ...r, loss: Number.NaN, events: [nonfinite, rollback], skipped: true } : r));
+    expect(byName(records, 'skipped')).toMatchObject({ passed: true, value: 0 });
+    expect(byName(records, 'nonfinite')).toMatchObject({ passed: false, value: 1 });
+    expect(byName(records, 'rollbacks')).toBeUndefined();
+    expect(byName(records, 'nonfinite', { maxRollbacks: 1 })).toMatchObject({ passed: true, value: 0 });
+    expect(byName(records, 'rollbacks', { maxRollbacks: 1 })).toMatchObject({
+      passed: true,
+      value: 1,
+      reason: '1 rollback(s) (nonfinite at step 20), first to the state before step 10 (bound ≤ 1)',
+    });
+    expect(byName(records, 'rollbacks', { maxRollbacks: 0 })).toMatchObject({ passed: false, value: 1 });
+    const skippedToo = records.map((r) => (r.step === 30 ? { ...r, skipped: true } : r));
+    expect(byName(skippedToo, 'skipped')).toMatchObject({ passed: false, value: 1, reason: '1 skipped step(s), first at step 30 (bound ≤ 0)' });
   });
 
   it('fails the clip-rate band from below as well as above', () => {

@@ -6,7 +6,7 @@
 import type { RunEvent, StepRecord } from '../record.js';
 import type { DivergenceEvent, SpikeEvent } from './stats.js';
 import { formatNumber } from '../format.js';
-import { isNonfiniteStep, stepNamer, summarizeRecords, type InjectedFault, type RecordSummary } from '../log/index.js';
+import { isNonfiniteStep, isRollbackStep, stepNamer, summarizeRecords, type InjectedFault, type RecordSummary } from '../log/index.js';
 import { formatBound, VERDICT, type Bound } from './format.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
@@ -63,14 +63,16 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   const results: CriterionResult[] = [];
   const push = (r: CriterionResult | null): void => void (r && results.push(r));
   const at = stepNamer(summary.injected);
-  push(criteria.maxNonfinite === null ? null : nonfinite(records, summary, criteria.maxNonfinite, at));
+  // With maxRollbacks set, a step the rollback action answered is judged by it alone.
+  const judged = criteria.maxRollbacks === null ? records : records.filter((r) => !isRollbackStep(r));
+  push(criteria.maxNonfinite === null ? null : nonfinite(judged, criteria.maxNonfinite, at));
   push(criteria.maxSpikes === null ? null : spikes(records, criteria, at));
   push(criteria.maxSkipped === null ? null : skipped(records, summary, criteria.maxSkipped, at));
-  push(criteria.maxRollbacks === null ? null : rollbacks(records, criteria.maxRollbacks, at));
+  push(criteria.maxRollbacks === null ? null : rollbacks(records, summary, criteria.maxRollbacks, at));
   push(criteria.lossRatio === null ? null : lossRatio(records, criteria.lossRatio, criteria.lossWindow));
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
-  push(criteria.noDivergence ? divergence(records, criteria, at) : null);
+  push(criteria.noDivergence ? divergence(judged, criteria, at) : null);
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {
     passed: results.every((r) => r.passed),
@@ -105,9 +107,10 @@ function eventsOf<E extends RunEvent>(records: readonly StepRecord[], kind: E['k
 /** Words a step in a reason: `step 20`, or `step 20 (injected nan@20)` (see `stepNamer`). */
 type StepText = (step: number) => string;
 
-function nonfinite(records: readonly StepRecord[], summary: RecordSummary, max: number, at: StepText): CriterionResult {
-  const count = summary.nonfiniteSteps;
-  const first = records.find(isNonfiniteStep);
+function nonfinite(records: readonly StepRecord[], max: number, at: StepText): CriterionResult {
+  const bad = records.filter(isNonfiniteStep);
+  const count = bad.length;
+  const first = bad[0];
   return atMost('nonfinite', count, max, () =>
     first === undefined
       ? '0 non-finite steps'
@@ -128,13 +131,19 @@ function spikes(records: readonly StepRecord[], criteria: CheckCriteria, at: Ste
 function skipped(records: readonly StepRecord[], summary: RecordSummary, max: number, at: StepText): CriterionResult {
   const count = summary.skippedSteps;
   return atMost('skipped', count, max, () =>
-    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at ${at(records.find((r) => r.skipped)!.step)}`,
+    count === 0 ? '0 skipped steps' : `${count} skipped step(s), first at ${at(records.find((r) => r.skipped && !isRollbackStep(r))!.step)}`,
   );
 }
 
-function rollbacks(records: readonly StepRecord[], max: number, at: StepText): CriterionResult {
-  const steps = records.flatMap((r) => r.events.filter((e) => e.kind === 'rollback').map(() => r.step));
-  return atMost('rollbacks', steps.length, max, () => (steps.length === 0 ? '0 rollbacks' : `${steps.length} rollback(s), first at ${at(steps[0]!)}`));
+/** Rollbacks, with the events they answered (which the nonfinite and divergence criteria then leave out). */
+function rollbacks(records: readonly StepRecord[], summary: RecordSummary, max: number, at: StepText): CriterionResult {
+  const events = eventsOf<Extract<RunEvent, { kind: 'rollback' }>>(records, 'rollback');
+  const first = events[0];
+  return atMost('rollbacks', summary.rollbacks, max, () =>
+    first === undefined
+      ? '0 rollbacks'
+      : `${events.length} rollback(s) (${events.slice(0, 3).map((e) => `${e.cause} at ${at(e.step)}`).join(', ')}${events.length > 3 ? ', …' : ''}), first to the state before step ${first.toStep}`,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ResolvedConfig } from '../config/merge.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT } from '../errors.js';
-import { ciSafeJson } from '../guard/neutralize.js';
+import { ciSafeJson, neutralize } from '../guard/neutralize.js';
 import type { RunSummary } from '../record.js';
 import { stringifyWithNonFinite } from '../log/codec.js';
 import { initBackend, type BackendChoice } from '../runtime/backend.js';
@@ -73,6 +73,7 @@ export async function runTrainCommand(
     resume: flags.resume,
     force: Boolean(flags.force),
     provenance,
+    onNote: (note) => r.io.err(r.errColor.yellow(`! ${neutralize(note)}`) + '\n'),
   });
   r.io.out(flags.json ? ciSafeJson(stringifyWithNonFinite(summary)) + '\n' : renderRunSummary(summary, r.outColor));
   return exitCodeFor(summary);

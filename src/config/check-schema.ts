@@ -57,9 +57,13 @@ export const checkSchema = z.strictObject({
   maxNonfinite: count().nullable().default(0),
   /** Gradient-norm spikes; a few that clipping absorbs are normal. */
   maxSpikes: count().nullable().default(3),
-  /** Steps whose update was skipped by the `skip` policy. */
+  /** Steps whose update was skipped by the `skip` policy (a rollback's step is not one). */
   maxSkipped: count().nullable().default(0),
-  /** Most `rollback` events allowed (the detect rollback action); null: not judged. */
+  /**
+   * Most `rollback` events allowed (the detect rollback action); null: not judged. When set,
+   * a step a rollback answered is judged by this bound alone: `maxNonfinite` and
+   * `noDivergence` leave its events out.
+   */
   maxRollbacks: count().nullable().default(null),
   /** Final smoothed loss must be ≤ lossRatio × initial smoothed loss. */
   lossRatio: positive().nullable().default(0.9),

@@ -14,6 +14,6 @@ export { DEFAULT_COLUMNS } from './csv.js';
 export { detectLogFormat, loadLog, parseLog, type TextReader } from './read.js';
 export { loadRunDir, parseRunOutcome, parseRunSettings, readOrFail, type FileAccess, type RunDirLog, type RunOutcome } from './run-dir.js';
 export { parseRunSettingsField, runSettings, settingRows, type RunSetting, type RunSettings, type SettingSource } from './settings.js';
-export { createRecordSummariser, isNonfiniteStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';
+export { createRecordSummariser, isNonfiniteStep, isRollbackStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';
 export { blameLayer, createOnsetTracker, EARLY_STEPS, LOSS_FACTOR, NORM_FACTOR, RECENT_STEPS, type Onset, type OnsetSignal, type OnsetTracker, type Moments, momentRows, onsetText } from './onset.js';
 export { faultText, injectedRows, injectedText, stepNamer, type FaultParts, type InjectedEvent, type InjectedFault } from './injected.js';

@@ -34,6 +34,13 @@ describe('summarizeRecords', () => {
     expect(s.events).toEqual({ divergence: 1 });
   });
 
+  it('counts a step the rollback action answered as a rollback, not as a skipped step', () => {
+    const rollback: RunEvent = { kind: 'rollback', step: 2, cause: 'divergence', toStep: 0, skipped: [0, 2], lr: 0.05, layer: null };
+    const t = summarizeRecords([rec(1, 1, 1, { skipped: true }), rec(2, 90, 1, { events: [{ ...divergence, step: 2 }, rollback], skipped: true }), rec(3, 1, 1)]);
+    expect([t.skippedSteps, t.rollbacks, t.firstSkippedStep]).toEqual([1, 1, 1]);
+    expect(s.rollbacks).toBe(0);
+  });
+
   it('takes the first unstable event in record order, not the earliest date', () => {
     const nonfinite: RunEvent = { kind: 'nonfinite', step: 3, what: ['weights'], layer: null };
     const late = { ...divergence, step: 5, since: 1 };

@@ -32,7 +32,10 @@ export interface RecordSummary {
   /** Records whose gradients the strategy changed, and their fraction (0 for no records). */
   readonly clippedSteps: number;
   readonly clipRate: number;
+  /** Records whose update the `skip` policy left out (a rollback's step counts in `rollbacks` instead). */
   readonly skippedSteps: number;
+  /** `rollback` events: steps where the `rollback` action restored an earlier state. */
+  readonly rollbacks: number;
   /** Records that `isNonfiniteStep`. */
   readonly nonfiniteSteps: number;
   /** Event count per kind, kinds in order of first occurrence. */
@@ -67,6 +70,14 @@ export function isNonfiniteStep(r: StepRecord): boolean {
 }
 
 const isNonfiniteEvent = (e: RunEvent): boolean => e.kind === 'nonfinite';
+
+/**
+ * True when the `rollback` action answered the step's events: its update was not applied
+ * (the record says `skipped`), but the summary counts it as a rollback, not a skip.
+ */
+export function isRollbackStep(r: StepRecord): boolean {
+  return r.events.length > 0 && r.events.some((e) => e.kind === 'rollback');
+}
 const isUnstable = (e: RunEvent): boolean => e.kind === 'nonfinite' || e.kind === 'divergence';
 
 /** Running last values and extremes (mutated by `addExtremes`; never leaves this module). */
@@ -130,6 +141,7 @@ function finishSummary(c: Counters, norms: readonly number[], m: Extremes, t: On
     clippedSteps: c.clipped,
     clipRate: c.steps ? c.clipped / c.steps : 0,
     skippedSteps: c.skipped,
+    rollbacks: c.events.rollback ?? 0,
     nonfiniteSteps: c.nonfinite,
     events: c.events,
     firstBadEvent: bad,
@@ -163,7 +175,7 @@ export function createRecordSummariser(): RecordSummariser {
       t.add(r);
       c.steps++;
       if (r.clipped) c.clipped++;
-      if (r.skipped) c.skipped++;
+      if (r.skipped && !isRollbackStep(r)) c.skipped++;
       if (isNonfiniteStep(r)) c.nonfinite++;
       if (Number.isFinite(r.preClipNorm)) norms.push(r.preClipNorm);
       addExtremes(m, r);

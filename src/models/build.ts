@@ -146,11 +146,12 @@ export function layerGroups(model: LayersModel): LayerGroups {
   const owner = new Map<string, string>();
   for (const layer of model.layers) for (const w of layer.trainableWeights) owner.set(w.name, layer.name);
   const names: string[] = [];
+  const indexOf = new Map<string, number>();
   const varLayer = model.trainableWeights.map((w) => {
     const layer = owner.get(w.name);
     if (layer === undefined) throw internalError('weight_without_layer', `weight ${w.name} belongs to no layer of ${model.name}`);
-    if (!names.includes(layer)) names.push(layer);
-    return names.indexOf(layer);
+    if (!indexOf.has(layer)) indexOf.set(layer, names.push(layer) - 1);
+    return indexOf.get(layer)!;
   });
   return { names, varLayer, weightNames: model.trainableWeights.map((w) => w.originalName) };
 }

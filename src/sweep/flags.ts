@@ -27,6 +27,7 @@ export interface SweepFlags {
   readonly prune?: boolean;
   readonly pointTimeout?: string;
   readonly lease?: string;
+  readonly rollbackRow?: boolean;
 }
 
 /** What the flags select. `cores` is the default for --jobs. */
@@ -69,6 +70,7 @@ export function parseSweepFlags(flags: SweepFlags, cores: number): SweepSettings
     tolerance: checked('tolerance', flags.tolerance),
     lrs: flags.lrs === undefined ? undefined : parseThresholds(flags.lrs, '--lrs', '0.003,0.01,0.03,0.1'),
     lrRange: flags.lrRange === undefined ? undefined : parseRange(flags.lrRange, lrPoints, { range: '--lr-range', points: '--lr-points', example: '0.001:0.1' }),
+    rollback: Boolean(flags.rollbackRow),
   };
   const settings = { prune: Boolean(flags.prune), leaseMs: (lease ?? DEFAULT_LEASE_MS / 1000) * 1000, pointTimeoutMs };
   return {

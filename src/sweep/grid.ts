@@ -8,6 +8,7 @@ import { clipSchema, type ClipConfig, type RunConfig } from '../config/schema.js
 import { numberFlag } from '../config/bounds.js';
 import { clipOptimizerIssue } from '../config/clip-schema.js';
 import { inputError } from '../errors.js';
+import { isRollbackRow, rollbackDetect, ROLLBACK_POINT, ROLLBACK_STRATEGY } from './rollback-row.js';
 import { DEFAULT_POINTS, DEFAULT_SEEDS, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE, SWEEP_BOUNDS } from './settings.js';
 
 export { DEFAULT_SEEDS, DEFAULT_THRESHOLDS } from './settings.js';
@@ -58,6 +59,8 @@ export interface GridOptions {
   /** The lr axis (`--lrs`); else `lrRange`; else none (the config's lr only). */
   readonly lrs?: readonly number[];
   readonly lrRange?: { readonly from: number; readonly to: number; readonly points: number };
+  /** Add the "no clipping + rollback" row to each column (`--rollback-row`, see `rollback-row`). */
+  readonly rollback?: boolean;
 }
 
 /** Rounds to 2 significant digits (0.1234 → 0.12, 3.16 → 3.2), so grid values stay readable. */
@@ -114,13 +117,14 @@ export function pointClip(base: RunConfig, point: SweepPoint): ClipConfig {
     const semantics = base.clip.kind === 'norm' ? base.clip.semantics : undefined;
     return clipSchema.parse({ kind: 'norm', normType, maxNorm: point.threshold, semantics });
   }
-  if (base.clip.kind === point.strategy) return base.clip;
-  return clipSchema.parse({ kind: point.strategy, normType });
+  const kind = isRollbackRow(point) ? 'none' : point.strategy;
+  if (base.clip.kind === kind) return base.clip;
+  return clipSchema.parse({ kind, normType });
 }
 
 /**
  * Builds the plan: baseline first, then thresholds ascending, then adaptive strategies in
- * the order given. Throws GclipError (exit 2) `unknown_strategy` for a kind this build
+ * the order given, then the rollback row when asked for. Throws GclipError (exit 2) `unknown_strategy` for a kind this build
  * does not have, or one that needs options it has no default for; `incompatible_strategy`
  * for one the base config's optimizer cannot run (`update-clip` without Adam).
  */
@@ -131,6 +135,7 @@ export function buildSweepPlan(base: RunConfig, o: GridOptions = {}): SweepPlan 
     const column: SweepPoint[] = [{ id: pointId('baseline', lr), threshold: null, strategy: 'none', lr }];
     for (const t of thresholds) column.push({ id: pointId(`norm@${t}`, lr), threshold: t, strategy: 'norm', lr });
     for (const s of o.strategies ?? []) column.push(strategyPoint(base, s, lr));
+    if (o.rollback) column.push({ id: pointId(ROLLBACK_POINT, lr), threshold: null, strategy: ROLLBACK_STRATEGY, lr });
     return column;
   });
   const count = numberFlag('--seeds', o.seeds ?? DEFAULT_SEEDS, SWEEP_BOUNDS.seeds);
@@ -187,7 +192,8 @@ export function planTasks(plan: SweepPlan): SweepTask[] {
 
 function pointConfig(base: RunConfig, point: SweepPoint, seed: number): RunConfig {
   const train = point.lr === null || point.lr === undefined ? base.train : { ...base.train, lr: point.lr };
-  return { ...base, seed, train, clip: pointClip(base, point) };
+  const detect = isRollbackRow(point) ? rollbackDetect(base.detect) : base.detect;
+  return { ...base, seed, train, detect, clip: pointClip(base, point) };
 }
 
 /**

@@ -4,7 +4,8 @@
  * task of the plan must have a result in one of them.
  */
 import { inputError } from '../errors.js';
-import { canonicalJson, readCached, taskKey } from './cache.js';
+import { existsSync } from 'node:fs';
+import { cachePath, canonicalJson, readCached, taskKey } from './cache.js';
 import { planTasks, type SweepPlan } from './grid.js';
 import type { SeedResult } from './metrics.js';
 import { buildReport, type SweepReport } from './report.js';
@@ -22,16 +23,20 @@ export async function mergeSweepDirs(dirs: readonly string[], o: { outDir?: stri
   const plan = samePlan(dirs, plans);
   const results: SeedResult[] = [];
   const missing: string[] = [];
+  const damaged: string[] = [];
   for (const task of planTasks(plan)) {
     const key = taskKey(task.config);
     const found = await firstCached(dirs, key);
     if (found) results.push(found);
     else missing.push(`${task.pointId} seed ${task.seed}`);
+    if (!found) damaged.push(...dirs.map((d) => cachePath(d, key)).filter((f) => existsSync(f)));
   }
   if (missing.length > 0) {
+    // A cache file that is there but unreadable was cut mid-write (a copy taken while a shard ran).
+    const cut = damaged.length ? `; ignored as cut mid-write or damaged: ${damaged.slice(0, 3).join(', ')}${damaged.length > 3 ? ', …' : ''}` : '';
     throw inputError('shard_incomplete', {
       path: '',
-      message: `${missing.length} of ${planTasks(plan).length} runs have no result in ${dirs.join(', ')} (${missing.slice(0, 5).join('; ')}${missing.length > 5 ? '; …' : ''})`,
+      message: `${missing.length} of ${planTasks(plan).length} runs have no result in ${dirs.join(', ')} (${missing.slice(0, 5).join('; ')}${missing.length > 5 ? '; …' : ''})${cut}`,
       hint: 'Pass every shard directory, and rerun any shard that did not finish (it resumes from its cache).',
       source: dirs.join(' '),
     });

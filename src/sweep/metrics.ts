@@ -29,6 +29,8 @@ export interface SeedResult {
   readonly clipRate: number;
   readonly spikes: number;
   readonly skipped: number;
+  /** Rollbacks (the `rollback` action); present only when the run rolled back, so other rows keep their bytes. */
+  readonly rollbacks?: number;
   readonly firstBadStep: number | null;
   /** Pre-clip global norm statistics over the steps before the first bad step (null when none). */
   readonly norms: NormStats | null;
@@ -111,6 +113,7 @@ export function scoreRun(
     clipRate: summary.clipRate,
     spikes: trace.spikes(),
     skipped: summary.skippedSteps,
+    ...(summary.rollbacks > 0 ? { rollbacks: summary.rollbacks } : {}),
     firstBadStep: summary.firstBadStep,
     norms: normStats(calm),
     reason: summary.reason,
@@ -166,6 +169,8 @@ export interface PointResult {
   readonly spikes: number;
   /** Total over seeds. */
   readonly skipped: number;
+  /** Total over seeds; present only when a seed rolled back. */
+  readonly rollbacks?: number;
   /** Earliest first bad step over seeds, or null. */
   readonly firstBadStep: number | null;
   /** Total run time over seeds (excluded from determinism checks). */
@@ -204,6 +209,7 @@ export function aggregatePoint(point: { id: string; threshold: number | null; st
     clipRate: sorted.length ? sum((r) => r.clipRate) / sorted.length : 0,
     spikes: sum((r) => r.spikes),
     skipped: sum((r) => r.skipped),
+    ...(sorted.some((r) => r.rollbacks) ? { rollbacks: sum((r) => r.rollbacks ?? 0) } : {}),
     firstBadStep: bad.length ? Math.min(...bad) : null,
     wallMs: sum((r) => r.wallMs),
     runs: sorted,

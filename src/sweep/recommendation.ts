@@ -23,6 +23,22 @@ export interface Recommendation {
   readonly perLr: readonly ColumnRecommendation[];
   /** A clipped choice at `clippedLr` that unclipped training at the lower `unclippedLr` matches; else null. */
   readonly lrCut: { readonly clippedLr: number; readonly maxNorm: number; readonly unclippedLr: number } | null;
+  /** The "no clipping + rollback" rows (`--rollback-row`), one per lr column; absent without them. */
+  readonly rollback?: readonly RollbackEvidence[];
+}
+
+/** What one "no clipping + rollback" row showed (see `sweep/rollback-row`). */
+export interface RollbackEvidence {
+  readonly pointId: string;
+  readonly lr: number | null;
+  readonly stableSeeds: number;
+  readonly seeds: number;
+  /** Median over seeds of the smoothed final loss. */
+  readonly finalLoss: number;
+  /** Rollbacks over all seeds. */
+  readonly rollbacks: number;
+  /** Whether it is as good as the recommended point seed by seed (the rule's tolerance); null when nothing was recommended. */
+  readonly asGoodAsChosen: boolean | null;
 }
 
 /** The rule's outcome in one lr column. */

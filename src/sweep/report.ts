@@ -11,6 +11,7 @@ import type { SweepPlan } from './grid.js';
 import { aggregatePoint, type PointResult, type SeedResult } from './metrics.js';
 import { crossChecks, type CrossChecks } from './cross-checks.js';
 import { recommend, type Recommendation } from './recommend.js';
+import { isRollbackRow, withRollbackEvidence } from './rollback-row.js';
 
 /** Bumped when the report's shape changes incompatibly. */
 export const REPORT_VERSION = 2;
@@ -60,7 +61,7 @@ export function buildReport(plan: SweepPlan, results: readonly SeedResult[], exe
     });
     return aggregatePoint(point, runs);
   });
-  const recommendation = recommend(points, plan.tolerance);
+  const recommendation = withRollbackEvidence(recommend(points.filter((p) => !isRollbackRow(p)), plan.tolerance), points, plan.tolerance);
   return {
     version: REPORT_VERSION,
     name: plan.base.name,
@@ -71,7 +72,7 @@ export function buildReport(plan: SweepPlan, results: readonly SeedResult[], exe
     grid: {
       lrs: plan.lrs ?? [],
       thresholds: [...new Set(plan.points.flatMap((p) => (p.threshold === null ? [] : [p.threshold])))],
-      strategies: [...new Set(plan.points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm').map((p) => p.strategy))],
+      strategies: [...new Set(plan.points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm' && !isRollbackRow(p)).map((p) => p.strategy))],
       seeds: plan.seeds,
       tolerance: plan.tolerance,
     },

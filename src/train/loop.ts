@@ -6,6 +6,7 @@
 import type { ClipStrategy } from '../clip/types.js';
 import type { DetectConfig, NormType } from '../config/schema.js';
 import { createDetectors } from '../detect/index.js';
+import { isRollbackStep } from '../log/summary.js';
 import type { RunEvent, RunSummary, StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
@@ -87,7 +88,7 @@ const isUnstable = (e: RunEvent): boolean => e.kind === 'nonfinite' || e.kind ==
 
 /** Whether a record holds an unstable event that no rollback answered. */
 function unansweredIn(record: StepRecord): boolean {
-  return record.events.some(isUnstable) && !record.events.some((e) => e.kind === 'rollback');
+  return record.events.some(isUnstable) && !isRollbackStep(record);
 }
 
 /** Whether any event kind's action is `rollback` (then the loop keeps a ring of snapshots). */

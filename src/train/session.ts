@@ -11,7 +11,7 @@ import { inputError, type GclipError } from '../errors.js';
 import { childPath } from '../guard/out-path.js';
 import type { RunSummary, StepRecord } from '../record.js';
 import { decodeLine } from '../log/codec.js';
-import { parseGclipJsonl } from '../log/jsonl.js';
+import { dropTornTail, parseGclipJsonl } from '../log/jsonl.js';
 import { RUN_FILES } from '../log/types.js';
 import { configHash, fileSize, loadLatestCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { disposeSnapshot } from './snapshot.js';
@@ -38,6 +38,8 @@ export interface SessionOptions {
   readonly force?: boolean;
   /** Where each config field came from, for config.json and the summary (`ResolvedConfig.provenance`). */
   readonly provenance?: Readonly<Record<string, string>>;
+  /** Told what the session ignored: on `--resume`, a torn last line of steps.jsonl (file and line). */
+  readonly onNote?: (note: string) => void;
 }
 
 function stamp(d: Date): string {
@@ -97,7 +99,7 @@ function resumeError(code: GclipError['code'], message: string, hint: string): G
  * file is cut back to the checkpoint's length: steps after it, and a torn last line, are
  * trained again). Refuses a changed config or backend unless `force`.
  */
-async function prepareResume(config: RunConfig, runDir: string, backend: string, force: boolean): Promise<{ checkpoint: LoadedCheckpoint; history: StepRecord[] }> {
+async function prepareResume(config: RunConfig, runDir: string, backend: string, force: boolean, onNote?: (note: string) => void): Promise<{ checkpoint: LoadedCheckpoint; history: StepRecord[] }> {
   const checkpoint = await loadLatestCheckpoint(runDir);
   if (checkpoint === null) {
     throw resumeError('no_checkpoint', `${runDir} has no complete checkpoint (no checkpoints/${'manifest.json'} naming one)`, 'Runs are resumable once a checkpoint is written: use --checkpoint-every N (an interrupted run also writes one as it stops).');
@@ -114,7 +116,10 @@ async function prepareResume(config: RunConfig, runDir: string, backend: string,
     disposeSnapshot(checkpoint.tensors);
     throw resumeError('checkpoint_bad', `${steps} has ${Math.max(size, 0)} bytes, fewer than the ${s.log.bytes} the checkpoint of step ${s.loop.step} recorded`, 'The run directory was changed after the checkpoint; start the run again.');
   }
-  const kept = (await readFile(steps)).subarray(0, s.log.bytes).toString('utf8');
+  const whole = await readFile(steps);
+  const torn = dropTornTail(whole.toString('utf8'), steps).warning;
+  if (torn !== null) onNote?.(torn);
+  const kept = whole.subarray(0, s.log.bytes).toString('utf8');
   const history = s.log.lines === 0 ? [] : [...parseGclipJsonl(kept, steps).records];
   await truncate(steps, s.log.bytes);
   return { checkpoint, history };
@@ -123,7 +128,7 @@ async function prepareResume(config: RunConfig, runDir: string, backend: string,
 /** Trains `config`, writing its run directory (or continuing `o.resume`); returns the summary. */
 export async function runSession(config: RunConfig, o: SessionOptions): Promise<RunSummary> {
   const runDir = o.resume !== undefined ? resolve(o.cwd, o.resume) : chooseRunDir(config, o);
-  const resume = o.resume !== undefined ? await prepareResume(config, runDir, o.backend, Boolean(o.force)) : undefined;
+  const resume = o.resume !== undefined ? await prepareResume(config, runDir, o.backend, Boolean(o.force), o.onNote) : undefined;
   const tensorboard = o.tensorboardDir
     ? [createTensorBoardSink({ dir: resolve(o.cwd, o.tensorboardDir), histogramEvery: config.log.histogramEvery })]
     : [];

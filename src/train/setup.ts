@@ -161,6 +161,13 @@ function rooted(read: FileReader, cwd: string): FileReader {
   return { text: (p, limit) => read.text(resolve(cwd, p), limit), bytes: (p, limit) => read.bytes(resolve(cwd, p), limit), facts: (p) => read.facts(resolve(cwd, p)) };
 }
 
+/** The variable indices of each layer, in one pass (a 3,000-layer model took seconds done per layer). */
+function varsByLayer(layers: number, varLayer: readonly number[]): number[][] {
+  const byLayer: number[][] = Array.from({ length: layers }, () => []);
+  varLayer.forEach((layer, i) => byLayer[layer]?.push(i));
+  return byLayer;
+}
+
 function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, loss: RunPlan['loss'], rng: Rng): RunPlan {
   const { train, val } = split;
   const groups = layerGroups(model);
@@ -174,7 +181,7 @@ function assemble(config: RunConfig, model: LayersModel, split: SplitDataset, lo
     vars,
     varNames: groups.weightNames,
     layerNames: groups.names,
-    groups: groups.names.map((_, layer) => groups.varLayer.flatMap((l, i) => (l === layer ? [i] : []))),
+    groups: varsByLayer(groups.names.length, groups.varLayer),
     optimizer,
     loss,
     batch: (step) => batchTensors(train, schedule.at(step)),

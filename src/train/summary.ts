@@ -52,6 +52,7 @@ function runSummary(s: RecordSummary, { halted, interrupted, recovered, reason, 
     preClipNorm: { median: s.preClipNorm.median, p90: s.preClipNorm.p90, max: s.preClipNorm.max },
     clipRate: s.clipRate,
     skippedSteps: s.skippedSteps,
+    rollbacks: s.rollbacks,
     events: s.events,
     // Only a run with injected faults has the field: a clean run's summary.json is as before.
     ...(s.injected.length > 0 ? { injected: s.injected } : {}),

@@ -5,7 +5,7 @@
  * steps.jsonl and summary.json, wall-clock fields aside. Spawns bin/gclip.js.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,16 +36,28 @@ function killAt(dir: string, at: number): Promise<void> {
   });
 }
 
-/** Reads every file of a killed run directory; throws on anything unreadable. */
+const values = (shapes: readonly { shape: number[] }[]): number => shapes.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+
+/**
+ * Reads every file of a killed run directory; throws on anything unreadable: config.json,
+ * steps.jsonl (at most a torn last line), summary.json when present, the manifest and, for
+ * every checkpoint it names, state.json, model.json and the byte sizes of weights.bin and
+ * optimizer.bin against the shapes they declare (float32).
+ */
 function readEverything(dir: string): void {
+  if (existsSync(join(dir, 'config.json'))) JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   const steps = join(dir, 'steps.jsonl');
   if (existsSync(steps) && readFileSync(steps, 'utf8') !== '') parseLog(readFileSync(steps, 'utf8'), steps);
   const manifest = join(dir, 'checkpoints', 'manifest.json');
   if (existsSync(manifest)) {
     for (const entry of JSON.parse(readFileSync(manifest, 'utf8')).complete as { dir: string }[]) {
       const folder = join(dir, 'checkpoints', entry.dir);
-      JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8'));
-      JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
+      const state = JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as { optimizer: { slots: { shape: number[] }[][]; scalars: { shape: number[] }[] } };
+      const model = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+      const weights = values(model.weightsManifest.flatMap((g) => g.weights));
+      if (statSync(join(folder, 'weights.bin')).size !== 4 * weights) throw new Error(`${folder}/weights.bin is not ${weights} float32 values`);
+      const optimizer = values([...state.optimizer.slots.flat(), ...state.optimizer.scalars]);
+      if (statSync(join(folder, 'optimizer.bin')).size !== 4 * optimizer) throw new Error(`${folder}/optimizer.bin is not ${optimizer} float32 values`);
     }
   }
   if (existsSync(join(dir, 'summary.json'))) JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
@@ -66,7 +78,7 @@ describe('kill -9 then --resume', () => {
       // After the first checkpoint (step 5), anywhere up to the end.
       const at = 6 + rng.int(STEPS - 5);
       await killAt(dir, at);
-      readEverything(dir);
+      expect(() => readEverything(dir), `seed ${seed} (GCLIP_KILL_SEED=${seed} to repeat), run ${i} killed at line ${at}`).not.toThrow();
       const r = gclip(['train', '--resume', dir, '--backend', 'wasm', '--quiet']);
       expect(r.code, `seed ${seed}, run ${i} killed at line ${at}: ${r.stderr}`).toBe(0);
       expect(withoutWallClock(readFileSync(join(dir, 'steps.jsonl'), 'utf8')), `seed ${seed}, run ${i}`).toBe(want);

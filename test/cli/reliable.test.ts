@@ -4,7 +4,7 @@
  * Spawns bin/gclip.js (run `npm run build` first).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLog } from '../../src/log/read.js';
 import { gclip, ROOT } from '../helpers/cli.js';
 import { withoutWallClock } from '../helpers/wall-clock.js';
+import { TINY } from '../sweep/helpers/sweep-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gclip.js', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'gclip-reliable-'));
@@ -144,6 +145,25 @@ describe('rollback', () => {
     expect(rollbacks.length).toBe(summary.events.rollback);
     expect(rollbacks.map((e) => (e.kind === 'rollback' ? e.lr : 0))).toEqual(rollbacks.map((_, i) => 0.1 * 0.5 ** (i + 1)));
     expect(Number.isFinite(summary.finalLoss)).toBe(true);
+    // Rollbacks are counted on their own, never as skipped steps.
+    expect(summary).toMatchObject({ skippedSteps: 0, rollbacks: rollbacks.length });
+    // check judges them by maxRollbacks: the answered divergences are left to that bound.
+    writeFileSync(join(root, 'ck.yaml'), `check:\n  maxRollbacks: ${rollbacks.length}\n`);
+    const pass = gclip(['check', '--log', 'run/steps.jsonl', '--config', 'ck.yaml', '--json'], { cwd: root });
+    expect(pass.code, pass.stdout).toBe(0);
+    const verdict = JSON.parse(pass.stdout);
+    expect(verdict.criteria.find((c: { name: string }) => c.name === 'skipped')).toMatchObject({ passed: true, value: 0 });
+    expect(verdict.criteria.find((c: { name: string }) => c.name === 'rollbacks')).toMatchObject({ passed: true, value: rollbacks.length });
+    writeFileSync(join(root, 'ck.yaml'), `check:\n  maxRollbacks: ${rollbacks.length - 1}\n`);
+    expect(gclip(['check', '--log', 'run/steps.jsonl', '--config', 'ck.yaml'], { cwd: root }).code).toBe(1);
+    // Drawn on both charts with their key.
+    const report = gclip(['report', 'run', '--html', 'r.html'], { cwd: root });
+    expect(report.stdout).toMatch(/↺/);
+    expect(report.stdout).toContain('↺ rollback');
+    expect(report.stdout).toMatch(/rollbacks +│ 2/);
+    const html = readFileSync(join(root, 'r.html'), 'utf8');
+    expect(html).toContain('↺ rollback (state restored, batches skipped)');
+    expect(html).toMatch(/"kind":"rollback"/);
   }, 300_000);
 });
 
@@ -156,4 +176,44 @@ describe('torn tails', () => {
     expect(() => parseLog('{"step":2,"lo\n' + whole, 'steps.jsonl')).toThrow(/line 1/);
     expect(parseLog(whole, 'steps.jsonl').notes).toEqual([]);
   });
+
+  it('report (run dir and file), check --log and --resume each warn once, naming the file and the line', () => {
+    const root = tmp();
+    expect(gclip(['train', '--steps', '20', '--backend', 'wasm', '--checkpoint-every', '10', '--quiet', '--out', 'run'], { cwd: root }).code).toBe(0);
+    const steps = join(root, 'run', 'steps.jsonl');
+    writeFileSync(steps, readFileSync(steps, 'utf8') + '{"step":20,"lo');
+    const note = (file: string) => `! ${file}: ignored line 21, cut mid-write (a torn last line)`;
+    const once = (text: string, file: string) => expect(text.split(note(file)).length - 1, text).toBe(1);
+    for (const target of ['run', 'run/steps.jsonl']) {
+      const r = gclip(['report', target], { cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      once(r.stderr, 'run/steps.jsonl');
+    }
+    const check = gclip(['check', '--log', 'run/steps.jsonl'], { cwd: root });
+    expect(check.code, check.stderr).toBe(0);
+    once(check.stdout, 'run/steps.jsonl');
+    rmSync(join(root, 'run', 'summary.json'));
+    const resumed = gclip(['train', '--resume', 'run', '--backend', 'wasm', '--quiet'], { cwd: root });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    once(resumed.stderr, steps);
+    expect(readFileSync(steps, 'utf8').endsWith('}\n')).toBe(true);
+    // Any other malformed line stays an exit-2 error.
+    writeFileSync(steps, '{"step":0,"lo\n' + readFileSync(steps, 'utf8'));
+    expect(gclip(['report', 'run'], { cwd: root }).code).toBe(2);
+    expect(gclip(['check', '--log', 'run/steps.jsonl'], { cwd: root }).code).toBe(2);
+  }, 300_000);
+
+  it('sweep merge names a cache file cut mid-write (one JSON file per run, no lines) and counts its run missing, exit 2', () => {
+    const root = tmp();
+    writeFileSync(join(root, 'tiny.yaml'), TINY);
+    expect(gclip(['sweep', '-c', 'tiny.yaml', '--thresholds', '1', '--seeds', '1', '--jobs', '1', '--quiet', '--out', 'a'], { cwd: root }).code).toBe(0);
+    const [first] = readdirSync(join(root, 'a', 'cache'));
+    const file = join(root, 'a', 'cache', first!);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length >> 1));
+    const r = gclip(['sweep', 'merge', 'a', '--out', 'm'], { cwd: root });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('1 of 2 runs have no result');
+    expect(r.stderr).toContain(`ignored as cut mid-write or damaged: ${file}`);
+  }, 300_000);
 });

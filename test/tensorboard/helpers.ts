@@ -23,6 +23,7 @@ export const summary: RunSummary = {
   preClipNorm: { median: null, p90: null, max: null },
   clipRate: 0,
   skippedSteps: 0,
+  rollbacks: 0,
   events: {},
   backend: 'cpu',
   stepsPerSec: 0,

@@ -47,6 +47,11 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const { numberFlag } = await import('../../config/bounds.js');
       const clipNorm = flags.maxGradNorm === undefined ? undefined : numberFlag(REPORT.maxGradNorm.name, flags.maxGradNorm, REPORT.maxGradNorm.bounds);
       const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), clipNorm === undefined ? {} : { clipNorm });
+      if (input.kind === 'run' && input.notes?.length) {
+        const { neutralize } = await import('../../guard/neutralize.js');
+        const warn = (await colorsOf(program, ctx)).err.yellow;
+        for (const note of input.notes) ctx.io.err(warn(`! ${neutralize(note)}`) + '\n');
+      }
       const report = view.buildReport(input);
       const render = await import('../render/report.js');
       const c = (await colorsOf(program, ctx)).out;

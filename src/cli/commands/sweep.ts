@@ -38,6 +38,8 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
       progress.done();
       if (outcome.kind !== 'report') {
         ctx.io.err(render.renderPartial(outcome, outDir, color.err));
+        // --json readers get the status too (the exit code is 130/143 after a signal, see cli/main).
+        if (flags.json && outcome.kind === 'interrupted') ctx.io.out(JSON.stringify({ status: 'interrupted', done: outcome.done, total: outcome.total }) + '\n');
         return ctx.setExit(outcome.kind === 'interrupted' ? 1 : 0);
       }
       ctx.io.out(flags.json ? render.reportJson(outcome.report) : render.renderSweepReport(outcome.report, { color: color.out, dir: outDir }));

@@ -83,6 +83,7 @@ export const SWEEP = {
   lrRange: { name: '--lr-range', arg: 'a:b', about: 'log-spaced learning rates from a to b (with --lr-points)' },
   lrPoints: { name: '--lr-points', arg: 'n', about: 'number of learning rates in --lr-range', bounds: SWEEP_BOUNDS.points, shownDefault: DEFAULT_POINTS },
   store: { name: '--store', arg: 'dir', about: 'shared store (any directory every worker reaches): plan, results, leases; this process works on it too, and `gclip sweep worker --store DIR` joins' },
+  rollbackRow: { name: '--rollback-row', about: 'add a candidate row: no clipping + rollback on non-finite values and divergence (detect.rollback settings)' },
   prune: { name: '--prune', about: 'with --store: skip the remaining seeds of cells the rule can no longer recommend (reported as pruned)' },
   pointTimeout: { name: '--point-timeout', arg: 's', about: 'kill a run that takes longer than s seconds and report it as timeout', bounds: SWEEP_BOUNDS.pointTimeout },
   lease: { name: '--lease', arg: 's', about: 'with --store: seconds a dead worker keeps its task before another reclaims it', bounds: SWEEP_BOUNDS.lease, shownDefault: DEFAULT_LEASE_MS / 1000 },

@@ -84,7 +84,8 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
   const injected = t.eventColumns.some((e) => e.kind === 'injected') ? ` ${c.blue('↯ injected')}` : '';
-  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${injected}` : '';
+  const rollback = t.eventColumns.some((e) => e.kind === 'rollback') ? ` ${c.cyan('↺ rollback')}` : '';
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${rollback}${injected}` : '';
   return [
     c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),

@@ -35,6 +35,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ['pre-clip norm median / p90 / max', `${num(s.preClipNorm.median)} / ${num(s.preClipNorm.p90)} / ${num(s.preClipNorm.max)}`],
     ['steps clipped', pct(s.clipRate)],
     ['steps skipped', String(s.skippedSteps)],
+    ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', eventsText(s.events)],
     ...(s.settings ? settingRows(s.settings) : []),
     ['backend', s.backend],

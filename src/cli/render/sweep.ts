@@ -8,6 +8,7 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { stringifyWithNonFinite } from '../../log/codec.js';
 import type { PointResult, SweepOutcome, SweepProgress, SweepReport } from '../../sweep/index.js';
+import { isRollbackRow } from '../../sweep/rollback-row.js';
 import type { CliIO } from '../io.js';
 import { ciSafeJson, neutralize, neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
@@ -19,7 +20,7 @@ export function reportJson(report: SweepReport): string {
 }
 
 function label(p: PointResult): string {
-  const what = p.strategy === 'none' ? 'none (baseline)' : p.threshold !== null ? `max_norm ${num(p.threshold)}` : p.strategy;
+  const what = p.strategy === 'none' ? 'none (baseline)' : isRollbackRow(p) ? 'none + rollback' : p.threshold !== null ? `max_norm ${num(p.threshold)}` : p.strategy;
   return p.lr === null || p.lr === undefined ? what : `lr ${num(p.lr)} ${what}`;
 }
 
@@ -35,7 +36,7 @@ export function renderTable(report: SweepReport, c: ChalkInstance): string {
     const chosen = p.id === report.recommendation.pointId;
     const notes = [p.crashedSeeds ? `${p.crashedSeeds} crashed` : '', p.prunedSeeds ? `${p.prunedSeeds} pruned` : ''].filter(Boolean).join(', ');
     const stable = `${p.stableSeeds}/${p.seeds}${notes ? ` (${notes})` : ''}`;
-    const row = [`${label(p)}${chosen ? ' ◀' : ''}`, stable, num(p.finalLoss), num(p.bestLoss), num(p.lossAuc), pct(p.clipRate), String(p.spikes), String(p.skipped), p.firstBadStep === null ? '—' : String(p.firstBadStep), seconds(p.wallMs)];
+    const row = [`${label(p)}${chosen ? ' ◀' : ''}`, stable, num(p.finalLoss), num(p.bestLoss), num(p.lossAuc), pct(p.clipRate), String(p.spikes), p.rollbacks ? `${p.skipped} (${p.rollbacks} rollbacks)` : String(p.skipped), p.firstBadStep === null ? '—' : String(p.firstBadStep), seconds(p.wallMs)];
     const paint = chosen ? (s: string) => c.bold.green(s) : p.stableSeeds < p.seeds ? (s: string) => c.red(s) : (s: string) => s;
     table.push(row.map(paint));
   }

@@ -13,7 +13,16 @@ export type ReportReader = FileAccess;
 
 /** What was loaded: a run's records, or a sweep. */
 export type ReportInput =
-  | { readonly kind: 'run'; readonly source: string; readonly format: LogFormat; readonly clipping: ClipKnowledge; readonly records: readonly StepRecord[]; readonly outcome: RunOutcome | null }
+  | {
+      readonly kind: 'run';
+      readonly source: string;
+      readonly format: LogFormat;
+      readonly clipping: ClipKnowledge;
+      readonly records: readonly StepRecord[];
+      readonly outcome: RunOutcome | null;
+      /** What the reader left out, one warning each (a torn last line, with file and line). */
+      readonly notes?: readonly string[];
+    }
   | { readonly kind: 'sweep'; readonly source: string; readonly sweep: SweepOverview };
 
 /** The sweep file name inside a sweep output directory. */
@@ -23,7 +32,7 @@ const PASS_HINT = 'Pass a run directory written by `gclip train --out`, a steps.
 
 async function loadDir(dir: string, reader: ReportReader): Promise<ReportInput> {
   const run = await loadRunDir(dir, reader);
-  if (run) return { kind: 'run', source: run.source, format: run.log.format, clipping: run.log.clipping, records: run.log.records, outcome: run.outcome };
+  if (run) return { kind: 'run', source: run.source, format: run.log.format, clipping: run.log.clipping, records: run.log.records, outcome: run.outcome, notes: run.log.notes };
   if ((await reader.kind(join(dir, SWEEP_FILE))) === 'file') return loadFile(join(dir, SWEEP_FILE), reader);
   throw inputError('not_a_run_dir', { path: '', message: `${dir} has no ${RUN_FILES.steps} or ${SWEEP_FILE}`, source: dir, hint: PASS_HINT });
 }
@@ -42,7 +51,7 @@ async function loadFile(file: string, reader: ReportReader, options: LogOptions 
   const text = await readOrFail(reader, file);
   if (sweepCandidate(text, file)) return { kind: 'sweep', source: file, sweep: parseSweep(text, file) };
   const log = parseLog(text, file, options);
-  return { kind: 'run', source: file, format: log.format, clipping: log.clipping, records: log.records, outcome: null };
+  return { kind: 'run', source: file, format: log.format, clipping: log.clipping, records: log.records, outcome: null, notes: log.notes };
 }
 
 /**

@@ -24,6 +24,7 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['threshold', t ? (t.min === t.max ? f(t.min) : `${f(t.min)} – ${f(t.max)}`) : 'none'],
     ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
+    ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', events],
     ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep, injected: s.injected }),
   ];
