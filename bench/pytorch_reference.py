@@ -108,7 +108,7 @@ def bench(kind: str, steps: int) -> dict:
     return bench_pair(factory, x, y, loss_fn, gen, steps, BATCH)
 
 
-def bench_rung(rung: dict, steps: int) -> dict:
+def bench_rung(rung: dict, steps: int, warmup: int) -> dict:
     """Median wall and thread-CPU ms of a ladder rung's clipped step."""
     gen = torch.Generator().manual_seed(7)
     factory, x, y, loss_fn = make_rung(rung["spec"], gen)
@@ -116,10 +116,10 @@ def bench_rung(rung: dict, steps: int) -> dict:
     model = factory()
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     times = []
-    for i in range(WARMUP + steps):
+    for i in range(warmup + steps):
         idx = torch.randint(0, x.shape[0], (rung["batch"],), generator=gen)
         t = step(model, opt, loss_fn, x[idx], y[idx], True)
-        if i >= WARMUP:
+        if i >= warmup:
             times.append(t)
     print(f"  pytorch {rung['id']}: {statistics.median(t[0] for t in times):.2f} ms/step", file=sys.stderr, flush=True)
     return {"stepMs": statistics.median(t[0] for t in times), "stepCpuMs": statistics.median(t[1] for t in times)}
@@ -150,11 +150,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=200, help="timed steps per model")
     parser.add_argument("--models", default="mlp,rnn,lstm,gru,cnn")
     parser.add_argument("--rungs", help="JSON list of the size ladder's rungs ({id, batch, spec}); replaces --models")
+    parser.add_argument("--warmup", type=int, default=WARMUP, help="untimed steps per rung (--rungs only)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     if args.rungs:
-        rungs = {r["id"]: bench_rung(r, args.steps) for r in json.loads(args.rungs)}
+        rungs = {r["id"]: bench_rung(r, args.steps, args.warmup) for r in json.loads(args.rungs)}
         print(json.dumps({"available": True, "torchVersion": torch.__version__, "threads": torch.get_num_threads(), "rungs": rungs}))
         return
     results = {kind: bench(kind, args.steps) for kind in args.models.split(",") if kind}

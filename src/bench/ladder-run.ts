@@ -78,7 +78,9 @@ async function runBackend(root: string, rungs: readonly LadderRung[], backend: C
       continue;
     }
     const request: LadderWorkerRequest = { ...s, rung: rung.id, backend, capMs: backend === 'cpu' ? s.cpuCapMs : Number.MAX_VALUE };
-    const r = await runChild(process.execPath, [join(root, 'dist/bench/ladder-worker.js'), JSON.stringify(request)], { cwd: root, echo: true });
+    // libtensorflow's start-up notes (oneDNN, CPU features) would repeat for every rung.
+    const env = { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env };
+    const r = await runChild(process.execPath, [join(root, 'dist/bench/ladder-worker.js'), JSON.stringify(request)], { cwd: root, echo: true, env });
     const result = lastJsonLine<LadderWorkerResult>(r.stdout) ?? { rung: rung.id, backend, available: false, reason: `worker exited ${r.code}`, rssMb: 0 };
     out.push(result);
     if (result.available) continue;
@@ -114,13 +116,13 @@ export async function runLadder(root: string, backends: readonly Concrete[], qui
   const python = process.env.GCLIP_BENCH_JAX_PYTHON ?? 'python3';
   log('ladder sgemm rate…');
   const sgemm = await runReference<SgemmRate>(root, { python, script: 'bench/sgemm_rate.py', args: [], pinned: true, env: { OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null } });
-  const jaxArgs = ['--rungs', specs, '--steps', String(s.jaxSteps)];
+  const jaxArgs = ['--rungs', specs, '--steps', String(s.jaxSteps), '--warmup', String(s.warmup)];
   log('ladder JAX, 1 thread…');
   const jax = await runReference<JaxInfo & { rungs: RungTimes }>(root, { python, script: 'bench/jax_reference.py', args: jaxArgs, pinned: true, echo: true, env: { XLA_FLAGS: ONE_THREAD_XLA } });
   log('ladder JAX, all threads…');
   const jaxAll = await runReference<JaxInfo & { rungs: RungTimes }>(root, { python, script: 'bench/jax_reference.py', args: jaxArgs, echo: true, env: { XLA_FLAGS: null } });
   log('ladder PyTorch…');
-  const torch = await runPytorch(root, ['--rungs', specs], s.torchSteps, true);
+  const torch = await runPytorch(root, ['--rungs', specs, '--warmup', String(s.warmup)], s.torchSteps, true);
   for (const [name, r] of [['sgemm', sgemm], ['JAX', jax], ['PyTorch', torch]] as const) if (!r.available) log(`ladder ${name}: skipped (${r.reason})`);
   const gflops = sgemm.available ? sgemm.gflops : null;
   const rows = ladderRows({ workers, jax: times(jax), jaxAllThreads: times(jaxAll), pytorch: times(torch), sgemmGflops: gflops });

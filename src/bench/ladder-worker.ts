@@ -1,8 +1,9 @@
 /**
  * One rung of the size ladder on one backend, in a fresh process (`node
  * dist/bench/ladder-worker.js '<json>'`), so that its peak RSS is the rung's own: the plain
- * tfjs loop and gclip interleaved step by step (`loops.ts`' `timeRounds`). A rung whose
- * plain step exceeds `capMs` is skipped after that one step, with the time as the reason.
+ * tfjs loop and gclip interleaved step by step (`loops.ts`' `timeRounds`, sized by a probe:
+ * the second step of a 2-step plain run). A rung whose probe step exceeds `capMs` is skipped,
+ * with the time as the reason.
  * Prints one JSON line (a `LadderWorkerResult`).
  */
 import { initBackend, type Concrete } from '../runtime/backend.js';
@@ -56,7 +57,7 @@ export async function runLadderWorker(q: LadderWorkerRequest): Promise<LadderWor
       log(`  ${q.backend} ${q.rung}: skipped, a plain step took ${probeMs.toFixed(0)} ms (cap ${q.capMs} ms)`);
       return { ...base, available: false, reason: `a plain step took ${probeMs.toFixed(0)} ms, over the ${q.capMs} ms cap`, probeMs, rssMb: peakRssMb() };
     }
-    const t = await timeRounds((steps) => rungConfig(rung, steps, q.backend), q.backend, q);
+    const t = await timeRounds((steps) => rungConfig(rung, steps, q.backend), q.backend, q, probeMs);
     log(`  ${q.backend} ${q.rung}: plain ${t.plainMs.toFixed(2)} ms, gclip ${t.gclipMs.toFixed(2)} ms; cpu ${t.plainCpuMs.toFixed(2)} / ${t.gclipCpuMs.toFixed(2)} ms`);
     const { plainMs, gclipMs, plainCpuMs, gclipCpuMs, stepsPerRound, status } = t;
     return { ...base, available: true, plainMs, gclipMs, plainCpuMs, gclipCpuMs, stepsPerRound, gclipStatus: status, rssMb: peakRssMb() };

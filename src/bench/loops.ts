@@ -154,12 +154,12 @@ export interface RoundMedians {
 }
 
 /**
- * Sizes a round from a short plain run (the step estimate against `budgetMs`), then runs
- * `rounds` rounds of {@link timeInterleaved} on `configFor(steps)` and takes medians of
- * all their timed steps.
+ * Sizes a round from a plain step's `estimateMs` against `budgetMs` (without one, from a
+ * short plain run), then runs `rounds` rounds of {@link timeInterleaved} on
+ * `configFor(steps)` and takes medians of all their timed steps.
  */
-export async function timeRounds(configFor: (steps: number) => RunConfig, backend: string, s: RoundSettings): Promise<RoundMedians> {
-  const estimate = medianMs(timePlain(configFor(s.warmup + 3), s.warmup).stepMs);
+export async function timeRounds(configFor: (steps: number) => RunConfig, backend: string, s: RoundSettings, estimateMs?: number): Promise<RoundMedians> {
+  const estimate = estimateMs ?? medianMs(timePlain(configFor(s.warmup + 3), s.warmup).stepMs);
   const steps = Math.round(Math.min(s.maxSteps, Math.max(s.minSteps, s.budgetMs / estimate)));
   const all = { plainMs: [] as number[], gclipMs: [] as number[], plainCpuMs: [] as number[], gclipCpuMs: [] as number[] };
   const roundOverheads: number[] = [];
