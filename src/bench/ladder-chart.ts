@@ -14,7 +14,18 @@ import type { LadderRow } from './ladder-report.js';
 const W = 820;
 const H = 480;
 const PAD = { left: 64, right: 210, top: 36, bottom: 52 };
-const COLOURS = ['#1f77b4', '#d62728', '#9467bd', '#2ca02c', '#98df8a', '#ff7f0e', '#555555'];
+/** Series in legend order, each with its colour (the same in every chart). */
+const SERIES: ReadonlyArray<[string, string]> = [
+  ['gclip wasm', '#1f77b4'],
+  ['gclip node', '#ff7f0e'],
+  ['gclip cpu', '#8c564b'],
+  ['JAX + optax, 1 thread', '#d62728'],
+  ['JAX + optax, all threads', '#e377c2'],
+  ['PyTorch, 1 thread', '#9467bd'],
+  ['hardware limit', '#2ca02c'],
+];
+const colourOf = (s: string) => SERIES.find(([name]) => name === s)?.[1] ?? '#555555';
+const rank = (s: string) => ((i) => (i < 0 ? SERIES.length : i))(SERIES.findIndex(([name]) => name === s));
 const FAMILIES = ['MLP', 'LSTM T=20', 'LSTM T=50', 'CNN 16×16', 'CNN 32×32'];
 
 /** One plotted point. */
@@ -86,7 +97,7 @@ function marker(parent: XMLBuilder, family: number, x: number, y: number, colour
 /** The chart of `rows` as an SVG document; `caption` is its title line. */
 export function renderLadderChart(rows: readonly LadderRow[], caption: string): string {
   const points = chartPoints(rows);
-  const series = [...new Set(points.map((p) => p.series))];
+  const series = [...new Set(points.map((p) => p.series))].sort((a, b) => rank(a) - rank(b));
   const [x0, x1] = decades(points.length ? points.map((p) => p.params) : [1e3, 1e6]);
   const [y0, y1] = decades(points.length ? points.map((p) => p.ms) : [0.1, 100]);
   const plotW = W - PAD.left - PAD.right;
@@ -110,8 +121,8 @@ export function renderLadderChart(rows: readonly LadderRow[], caption: string): 
   svg.ele('text', { x: String(PAD.left + plotW / 2), y: String(H - 12), 'text-anchor': 'middle' }).txt('trainable parameters (log)');
   svg.ele('text', { x: '16', y: String(PAD.top + plotH / 2), transform: `rotate(-90 16 ${PAD.top + plotH / 2})`, 'text-anchor': 'middle' }).txt('ms per training step (log)');
   const plot = svg.ele('g', { class: 'points' });
-  series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length]!;
+  series.forEach((s) => {
+    const colour = colourOf(s);
     FAMILIES.forEach((f, fi) => {
       const pts = points.filter((p) => p.series === s && p.family === f).sort((a, b) => a.params - b.params);
       if (pts.length > 1) plot.ele('polyline', { points: pts.map((p) => `${px(p.params).toFixed(1)},${py(p.ms).toFixed(1)}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': '1.2', 'stroke-dasharray': s === 'hardware limit' ? '4 3' : 'none' });
@@ -124,7 +135,7 @@ export function renderLadderChart(rows: readonly LadderRow[], caption: string): 
   const legend = svg.ele('g', { class: 'legend' });
   const lx = W - PAD.right + 16;
   series.forEach((s, i) => {
-    legend.ele('rect', { x: String(lx), y: String(PAD.top + i * 18), width: '12', height: '12', fill: COLOURS[i % COLOURS.length]! });
+    legend.ele('rect', { x: String(lx), y: String(PAD.top + i * 18), width: '12', height: '12', fill: colourOf(s) });
     legend.ele('text', { x: String(lx + 18), y: String(PAD.top + i * 18 + 10) }).txt(s);
   });
   FAMILIES.forEach((f, fi) => {

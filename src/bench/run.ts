@@ -3,9 +3,9 @@
  * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
  * CLI's startup and sweep throughput, and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
- * `--ladder [--chart FILE.svg] [--rungs mlp-10k,…]` runs the size ladder instead (`ladder-run.ts`; JSON `ladder`, `ladderCpu`, `ladderMeta`).
+ * `--ladder [--chart FILE.svg [--chart-cpu] [--chart-from FILE.json]] [--rungs mlp-10k,…]` runs the size ladder instead (`ladder-run.ts`; JSON `ladder`, `ladderCpu`, `ladderMeta`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import type { BackendResult, WorkerRequest } from './worker.js';
 import { packageVersion } from '../runtime/backend.js';
 import { renderMonitorBench, type MonitorBenchRequest, type MonitorBenchResult } from './monitor.js';
 import { renderLadderChart } from './ladder-chart.js';
+import type { LadderRows } from './ladder-report.js';
 import { runLadder } from './ladder-run.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     ladder: { type: 'boolean', default: false },
     chart: { type: 'string' },
     rungs: { type: 'string' },
+    'chart-cpu': { type: 'boolean', default: false },
+    'chart-from': { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -71,13 +74,26 @@ async function runMonitorBench(): Promise<MonitorBenchResult[]> {
 
 const machine = () => ({ cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: packageVersion('@tensorflow/tfjs') });
 
-/** `--ladder`: the size ladder only; the table on stdout, `--out` the JSON, `--chart` the SVG. */
+/**
+ * `--ladder`: the size ladder only; the table on stdout, `--out` the JSON, `--chart` the SVG
+ * (`--chart-cpu`: of process CPU time, JAX's all-thread figure left out, for a loaded
+ * machine; `--chart-from FILE`: redraw from a saved JSON without measuring).
+ */
 async function ladder(started: number): Promise<void> {
-  const date = new Date().toISOString();
-  const { table, ...result } = await runLadder(root, backends, quick, values.rungs?.split(','));
-  process.stdout.write(`${table}\n`);
-  if (values.out) writeFileSync(resolve(values.out), JSON.stringify({ version: 1, quick, date, machine: machine(), ...result }, null, 2) + '\n');
-  if (values.chart) writeFileSync(resolve(values.chart), renderLadderChart(result.ladder, `ms per training step against parameters, batch 128 (${quick ? 'quick' : 'full'} ladder, ${date.slice(0, 16)}Z)`));
+  const saved = values['chart-from'] ? (JSON.parse(readFileSync(resolve(values['chart-from']), 'utf8')) as LadderRows & { date: string; quick: boolean }) : null;
+  const date = saved?.date ?? new Date().toISOString();
+  const result = saved ?? (await runLadder(root, backends, quick, values.rungs?.split(',')));
+  if (!saved) {
+    const { table, ...rest } = result as Awaited<ReturnType<typeof runLadder>>;
+    process.stdout.write(`${table}\n`);
+    if (values.out) writeFileSync(resolve(values.out), JSON.stringify({ version: 1, quick, date, machine: machine(), ...rest }, null, 2) + '\n');
+  }
+  if (values.chart) {
+    const cpu = values['chart-cpu'];
+    const rows = cpu ? result.ladderCpu.map((r) => ({ ...r, jaxAllThreadsMs: null })) : result.ladder;
+    const caption = `ms per training step${cpu ? ' (process CPU time)' : ''} against parameters, batch 128 (${(saved?.quick ?? quick) ? 'quick' : 'full'} ladder, ${date.slice(0, 16)}Z)`;
+    writeFileSync(resolve(values.chart), renderLadderChart(rows, caption));
+  }
   log(`ladder done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
