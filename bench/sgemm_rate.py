@@ -24,7 +24,10 @@ def openblas_core(np) -> str:
     """The OpenBLAS kernel numpy's bundled library dispatches to, or "unknown"."""
     libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
     for path in libs:
-        lib = ctypes.CDLL(path)
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
         for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
             fn = getattr(lib, name, None)
             if fn is not None:
@@ -55,7 +58,8 @@ def main() -> int:
         print(json.dumps({"available": False, "reason": "numpy is not installed (python3 -m pip install numpy)"}))
         return 0
     best = max(((*rate(np, n), n) for n in (512, 1024, 2048)), key=lambda r: r[0])
-    blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
+    # numpy >= 1.26 describes its build in CONFIG; older ones print it only.
+    blas = getattr(np.__config__, "CONFIG", {}).get("Build Dependencies", {}).get("blas", {})
     print(json.dumps({"available": True, "gflops": best[0], "wallGflops": best[1], "size": best[2], "numpy": np.__version__, "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(), "core": openblas_core(np)}))
     return 0
 
