@@ -40,12 +40,13 @@ export function benchCase(id: BenchModel): BenchCase {
 }
 
 /**
- * The resolved config of one timed run: the case's model and data, batch 64, Adam 1e-3,
- * no validation, `steps` steps, global-norm clipping at 1.0 (torch semantics), default
- * detectors, seed fixed so both loops see the same weights and batches.
+ * The resolved config of one timed run: the case's model and data, batch 64 (the size
+ * ladder's rungs pass 128), Adam 1e-3, no validation, `steps` steps, global-norm clipping
+ * at 1.0 (torch semantics), default detectors, seed fixed so both loops see the same
+ * weights and batches.
  */
-export function benchConfig(c: BenchCase, steps: number, backend: 'wasm' | 'cpu' | 'node'): RunConfig {
-  const data = { ...(c.input.data as object), batchSize: 64, valFraction: 0 };
+export function benchConfig(c: { readonly id: string; readonly input: RunConfigInput }, steps: number, backend: 'wasm' | 'cpu' | 'node', batchSize = 64): RunConfig {
+  const data = { ...(c.input.data as object), batchSize, valFraction: 0 };
   return runConfigSchema.parse({
     ...c.input,
     name: `bench-${c.id}`,

@@ -15,7 +15,7 @@ import type { Sink } from '../report/sinks/types.js';
 import { tf, type Tensor, type Variable } from '../runtime/tf.js';
 import { train } from '../train/run.js';
 import { buildPlan } from '../train/setup.js';
-import { deltas } from './stats.js';
+import { deltas, medianMs } from './stats.js';
 
 /** Per-step wall times (ms) of one timed run, warm-up steps dropped. */
 export interface LoopTiming {
@@ -127,6 +127,51 @@ export async function timeInterleaved(config: RunConfig, backend: string, warmup
     plan.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How many interleaved rounds of how many steps to time (the bench's quick or full settings). */
+export interface RoundSettings {
+  readonly rounds: number;
+  /** Steps dropped at the start of every run. */
+  readonly warmup: number;
+  /** Target wall time of one loop's timed steps in a round, ms (sets the step count). */
+  readonly budgetMs: number;
+  readonly minSteps: number;
+  readonly maxSteps: number;
+}
+
+/** Medians over every round's timed steps of the two loops, wall and CPU time. */
+export interface RoundMedians {
+  readonly plainMs: number;
+  readonly gclipMs: number;
+  readonly plainCpuMs: number;
+  readonly gclipCpuMs: number;
+  /** gclip / plain − 1 of each round's medians (their spread shows the noise). */
+  readonly roundOverheads: number[];
+  readonly stepsPerRound: number;
+  /** `ok`, or the last non-ok status of gclip's runs. */
+  readonly status: string;
+}
+
+/**
+ * Sizes a round from a plain step's `estimateMs` against `budgetMs` (without one, from a
+ * short plain run), then runs `rounds` rounds of {@link timeInterleaved} on
+ * `configFor(steps)` and takes medians of all their timed steps.
+ */
+export async function timeRounds(configFor: (steps: number) => RunConfig, backend: string, s: RoundSettings, estimateMs?: number): Promise<RoundMedians> {
+  const estimate = estimateMs ?? medianMs(timePlain(configFor(s.warmup + 3), s.warmup).stepMs);
+  const steps = Math.round(Math.min(s.maxSteps, Math.max(s.minSteps, s.budgetMs / estimate)));
+  const all = { plainMs: [] as number[], gclipMs: [] as number[], plainCpuMs: [] as number[], gclipCpuMs: [] as number[] };
+  const roundOverheads: number[] = [];
+  let status = 'ok';
+  for (let round = 0; round < s.rounds; round++) {
+    const t = await timeInterleaved(configFor(s.warmup + steps), backend, s.warmup);
+    if (t.status !== 'ok') status = t.status;
+    for (const k of Object.keys(all) as Array<keyof typeof all>) all[k].push(...t[k]);
+    roundOverheads.push(medianMs(t.gclipMs) / medianMs(t.plainMs) - 1);
+  }
+  const m = (k: keyof typeof all) => medianMs(all[k]);
+  return { plainMs: m('plainMs'), gclipMs: m('gclipMs'), plainCpuMs: m('plainCpuMs'), gclipCpuMs: m('gclipCpuMs'), roundOverheads, stepsPerRound: steps, status };
 }
 
 /** One step of the hand-written loop. */

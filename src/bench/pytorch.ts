@@ -2,9 +2,7 @@
  * The PyTorch reference (`bench/pytorch_reference.py`), spawned with `/usr/bin/python3`
  * (or `$GCLIP_BENCH_PYTHON`). Skipped with a reason when Python or torch is missing.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { lastJsonLine, runChild } from './spawn.js';
+import { runReference, type ReferenceRun } from './reference.js';
 
 /** Per-step medians (ms) of each model with `clip_grad_norm_`, one thread. */
 export interface PytorchResult {
@@ -13,18 +11,14 @@ export interface PytorchResult {
   readonly torchVersion?: string;
   readonly threads?: number;
   readonly models?: Record<string, { stepMs: number; plainStepMs: number; stepCpuMs: number; plainStepCpuMs: number }>;
+  /** The size ladder's rungs (`--rungs`): the clipped step only. */
+  readonly rungs?: Record<string, { stepMs: number; stepCpuMs: number }>;
 }
 
-/** Runs the reference script for `models` with `steps` timed steps each. */
-export async function runPytorch(root: string, models: readonly string[], steps: number): Promise<PytorchResult> {
-  const python = process.env.GCLIP_BENCH_PYTHON ?? '/usr/bin/python3';
-  if (!existsSync(python)) return { available: false, reason: `${python} not found` };
-  const script = join(root, 'bench/pytorch_reference.py');
-  const r = await runChild(python, [script, '--json', '--steps', String(steps), '--models', models.join(',')], { cwd: root });
-  const parsed = lastJsonLine<PytorchResult>(r.stdout);
-  if (r.code !== 0 || !parsed) {
-    const why = r.stderr.includes("No module named 'torch'") ? 'PyTorch is not installed (apt-get install python3-torch)' : r.stderr.trim().split('\n').at(-1);
-    return { available: false, reason: why ?? `exit ${r.code}` };
-  }
-  return parsed;
+/** Runs the reference script with `args` (`--models …` or `--rungs …`) and `steps` timed steps each. */
+export async function runPytorch(root: string, args: readonly string[], steps: number, echo = false): Promise<PytorchResult> {
+  const run: ReferenceRun = { python: process.env.GCLIP_BENCH_PYTHON ?? '/usr/bin/python3', script: 'bench/pytorch_reference.py', args: ['--json', '--steps', String(steps), ...args], echo };
+  const r = await runReference<PytorchResult>(root, run);
+  if (!r.available && r.reason.includes('module torch')) return { available: false, reason: 'PyTorch is not installed (apt-get install python3-torch)' };
+  return r;
 }

@@ -3,8 +3,9 @@
  * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
  * CLI's startup and sweep throughput, and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
+ * `--ladder [--chart FILE.svg [--chart-cpu] [--chart-from FILE.json]] [--rungs mlp-10k,…]` runs the size ladder instead (`ladder-run.ts`; JSON `ladder`, `ladderCpu`, `ladderMeta`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,9 @@ import { timeSweep, type SweepTiming } from './sweep.js';
 import type { BackendResult, WorkerRequest } from './worker.js';
 import { packageVersion } from '../runtime/backend.js';
 import { renderMonitorBench, type MonitorBenchRequest, type MonitorBenchResult } from './monitor.js';
+import { renderLadderChart } from './ladder-chart.js';
+import type { LadderRows } from './ladder-report.js';
+import { runLadder } from './ladder-run.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -30,6 +34,11 @@ const { values } = parseArgs({
     'no-sweep': { type: 'boolean', default: false },
     'no-startup': { type: 'boolean', default: false },
     'no-monitor': { type: 'boolean', default: false },
+    ladder: { type: 'boolean', default: false },
+    chart: { type: 'string' },
+    rungs: { type: 'string' },
+    'chart-cpu': { type: 'boolean', default: false },
+    'chart-from': { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -63,8 +72,34 @@ async function runMonitorBench(): Promise<MonitorBenchResult[]> {
   return out;
 }
 
+const machine = () => ({ cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: packageVersion('@tensorflow/tfjs') });
+
+/**
+ * `--ladder`: the size ladder only; the table on stdout, `--out` the JSON, `--chart` the SVG
+ * (`--chart-cpu`: of process CPU time, JAX's all-thread figure left out, for a loaded
+ * machine; `--chart-from FILE`: redraw from a saved JSON without measuring).
+ */
+async function ladder(started: number): Promise<void> {
+  const saved = values['chart-from'] ? (JSON.parse(readFileSync(resolve(values['chart-from']), 'utf8')) as LadderRows & { date: string; quick: boolean }) : null;
+  const date = saved?.date ?? new Date().toISOString();
+  const result = saved ?? (await runLadder(root, backends, quick, values.rungs?.split(',')));
+  if (!saved) {
+    const { table, ...rest } = result as Awaited<ReturnType<typeof runLadder>>;
+    process.stdout.write(`${table}\n`);
+    if (values.out) writeFileSync(resolve(values.out), JSON.stringify({ version: 1, quick, date, machine: machine(), ...rest }, null, 2) + '\n');
+  }
+  if (values.chart) {
+    const cpu = values['chart-cpu'];
+    const rows = cpu ? result.ladderCpu.map((r) => ({ ...r, jaxAllThreadsMs: null })) : result.ladder;
+    const caption = `ms per training step${cpu ? ' (process CPU time)' : ''} against parameters, batch 128 (${(saved?.quick ?? quick) ? 'quick' : 'full'} ladder, ${date.slice(0, 16)}Z)`;
+    writeFileSync(resolve(values.chart), renderLadderChart(rows, caption));
+  }
+  log(`ladder done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
+  if (values.ladder) return ladder(started);
   let help: StartupTimes | null = null;
   let first: Awaited<ReturnType<typeof timeFirstStep>> | null = null;
   if (!values['no-startup']) {
@@ -78,7 +113,7 @@ async function main(): Promise<void> {
   let pytorch: PytorchResult | null = null;
   if (!values['no-pytorch']) {
     log('pytorch…');
-    pytorch = await runPytorch(root, models, settings.torchSteps);
+    pytorch = await runPytorch(root, ['--models', models.join(',')], settings.torchSteps);
   }
   let sweep: SweepTiming | null = null;
   if (!values['no-sweep']) {
@@ -89,7 +124,7 @@ async function main(): Promise<void> {
     version: 1,
     quick,
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: packageVersion('@tensorflow/tfjs') },
+    machine: machine(),
     settings: { ...settings, models, backends },
     results: perBackend.flatMap((b) => b.models),
     backends: perBackend.map(({ models: _m, ...rest }) => rest),

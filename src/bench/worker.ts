@@ -5,22 +5,13 @@
  */
 import { initBackend, type Concrete } from '../runtime/backend.js';
 import { benchCase, benchConfig, type BenchModel } from './cases.js';
-import { timeGclip, timeInterleaved, timePlain } from './loops.js';
+import { timeGclip, timePlain, timeRounds, type RoundSettings } from './loops.js';
 import { probe } from './probe.js';
-import { medianMs } from './stats.js';
 
-/** What the parent asks of a worker. */
-export interface WorkerRequest {
+/** What the parent asks of a worker: the backend, the models and the rounds (within a round the two loops alternate step by step). */
+export interface WorkerRequest extends RoundSettings {
   readonly backend: Concrete;
   readonly models: readonly BenchModel[];
-  /** Rounds per model; within a round the two loops alternate step by step. */
-  readonly rounds: number;
-  /** Steps dropped at the start of every run. */
-  readonly warmup: number;
-  /** Target wall time of one loop's timed steps in a round, ms (sets the step count). */
-  readonly budgetMs: number;
-  readonly minSteps: number;
-  readonly maxSteps: number;
 }
 
 /** Timings of one model on one backend. */
@@ -74,31 +65,11 @@ async function benchModel(model: BenchModel, r: WorkerRequest): Promise<ModelRes
   const c = benchCase(model);
   const base = { model, label: c.label, backend: r.backend };
   try {
-    // Estimate a step to size the rounds, then interleave the two loops.
-    const probeRun = timePlain(benchConfig(c, r.warmup + 3, r.backend), r.warmup);
-    const estimate = medianMs(probeRun.stepMs);
-    const steps = Math.round(Math.min(r.maxSteps, Math.max(r.minSteps, r.budgetMs / estimate)));
-    const config = benchConfig(c, r.warmup + steps, r.backend);
-    const plain: number[] = [];
-    const gclip: number[] = [];
-    const plainCpu: number[] = [];
-    const gclipCpu: number[] = [];
-    const roundOverheads: number[] = [];
-    let status = 'ok';
-    for (let round = 0; round < r.rounds; round++) {
-      const t = await timeInterleaved(config, r.backend, r.warmup);
-      if (t.status !== 'ok') status = t.status;
-      plain.push(...t.plainMs);
-      gclip.push(...t.gclipMs);
-      plainCpu.push(...t.plainCpuMs);
-      gclipCpu.push(...t.gclipCpuMs);
-      roundOverheads.push(medianMs(t.gclipMs) / medianMs(t.plainMs) - 1);
-    }
-    const [plainMs, gclipMs] = [medianMs(plain), medianMs(gclip)];
-    const [plainCpuMs, gclipCpuMs] = [medianMs(plainCpu), medianMs(gclipCpu)];
+    const t = await timeRounds((steps) => benchConfig(c, steps, r.backend), r.backend, r);
+    const { plainMs, gclipMs, plainCpuMs, gclipCpuMs } = t;
     log(`  ${r.backend} ${model}: plain ${plainMs.toFixed(2)} ms, gclip ${gclipMs.toFixed(2)} ms (${((gclipMs / plainMs - 1) * 100).toFixed(1)}%); cpu ${plainCpuMs.toFixed(2)} / ${gclipCpuMs.toFixed(2)} ms (${((gclipCpuMs / plainCpuMs - 1) * 100).toFixed(1)}%)`);
     const counts = await perStepCounts(model, r.backend);
-    return { ...base, available: true, plainMs, gclipMs, overhead: gclipMs / plainMs - 1, plainCpuMs, gclipCpuMs, overheadCpu: gclipCpuMs / plainCpuMs - 1, roundOverheads, stepsPerRound: steps, gclipStatus: status, ...counts };
+    return { ...base, available: true, plainMs, gclipMs, overhead: gclipMs / plainMs - 1, plainCpuMs, gclipCpuMs, overheadCpu: gclipCpuMs / plainCpuMs - 1, roundOverheads: t.roundOverheads, stepsPerRound: t.stepsPerRound, gclipStatus: t.status, ...counts };
   } catch (e) {
     const error = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     log(`  ${r.backend} ${model}: not available (${error})`);
