@@ -100,6 +100,16 @@ const stepRecordObject = z.object({
   events: z.array(runEventSchema).default([]),
   /** True when the update was not applied (policy `skip`). */
   skipped: z.boolean().default(false),
+  /**
+   * 2-norm of the update the optimizer computed this step, ‖Δw‖ over every trainable weight
+   * (after clipping, learning rate and moments; on a skipped step, the update that was not
+   * applied). Absent from older logs and from runs with update clipping.
+   */
+  updateNorm: num.optional(),
+  /** Per-layer update norms ‖Δw_l‖, layer name → norm. */
+  layerUpdateNorms: z.record(z.string(), num).optional(),
+  /** Per-layer update-to-weight ratios ‖Δw_l‖/‖w_l‖ (weights before the update; 0 when Δw is 0). */
+  layerUpdateRatios: z.record(z.string(), num).optional(),
 });
 
 /** postClipNorm defaults to preClipNorm: it cannot be a plain zod default, which sees one field. */

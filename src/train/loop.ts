@@ -11,6 +11,7 @@ import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
 import type { StepNumbers } from '../runtime/pack-layout.js';
 import { createStepUpdate } from './update-clip.js';
+import { createUpdateProposer, type UpdateProposal } from './update-proposal.js';
 import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type DetectedEvent, type PolicyState } from './policy.js';
@@ -119,6 +120,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   for (const record of o.start?.history ?? []) summary.add(record);
   if (from && lr !== o.plan.lr) setLearningRate(o.plan.optimizer, lr);
   const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
+  const propose = createUpdateProposer(o.plan, o.strategy);
   const recordShape = { layerNames: o.plan.layerNames, lr };
   let decision: Decision = { action: 'apply', reason: null };
   let interrupted = false;
@@ -158,13 +160,22 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
       const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
       const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms });
+      let proposal: UpdateProposal | null = null;
+      let unsettled = false;
       try {
-        const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
+        // The update is computed before the readback, so its norms ride in it (update-proposal.ts).
+        proposal = propose?.(out.grads, out.packed) ?? null;
+        unsettled = proposal !== null;
+        const readback = proposal?.packed ?? out.packed;
+        const values = hostMemory ? readback.dataSync<'float32'>() : await readback.data<'float32'>();
         const numbers = out.layout.decode(values);
         const record = toRecord(step, numbers, recordShape, fixedThreshold);
         const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
         ({ decision, state: policy } = decide(events, policy, o.detect));
-        if (decision.action === 'apply') applyGradients(out.grads, numbers.measured);
+        if (decision.action !== 'apply') await proposal?.discard();
+        else if (proposal) proposal.commit();
+        else applyGradients(out.grads, numbers.measured);
+        unsettled = false;
         strategyState = o.strategy.next(strategyState, numbers.measured);
         if (decision.action === 'rollback') {
           const target = rollbackTarget(ring, decision.cause!);
@@ -202,6 +213,9 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
           }
         }
       } finally {
+        // A step that threw before the policy decided leaves the weights as they were.
+        if (unsettled) await proposal!.discard();
+        proposal?.packed.dispose();
         out.packed.dispose();
         const grads = out.grads;
         for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();
