@@ -34,6 +34,8 @@ export interface RunSummary {
   /** The records' norm statistics (see `RecordSummary`), without the step of the max. */
   readonly preClipNorm: Omit<RecordSummary['preClipNorm'], 'maxStep'>;
   readonly clipRate: number;
+  /** The steps' update-to-weight ratios (see `RecordSummary`); absent from older summaries. */
+  readonly updateRatio?: RecordSummary['updateRatio'];
   readonly skippedSteps: number;
   readonly events: Readonly<Record<string, number>>;
   readonly backend: string;

@@ -50,6 +50,21 @@ const divergenceEventSchema = z
   })
   .transform((e) => ({ ...e, since: e.since ?? e.step }));
 
+const updateRatioEventSchema = z.object({
+  kind: z.literal('updateRatio'),
+  step: z.number().int(),
+  /** The step's largest per-layer update-to-weight ratio ‖Δw_l‖/‖w_l‖. */
+  ratio: num,
+  /** Rolling median of recent step ratios (NaN at the first one). */
+  median: num,
+  /** Robust z-score: (ratio − median) / (1.4826 · MAD). */
+  z: num,
+  /** Layer with that ratio. */
+  layer,
+  /** True when the ratio passed the absolute ceiling `detect.updateRatio.maxRatio`. */
+  ceiling: z.boolean().default(false),
+});
+
 /**
  * The `rollback` action at work (not a detector's finding): at `step`, the weights,
  * optimizer, clip and detector state went back to the snapshot taken before step `toStep`,
@@ -60,7 +75,7 @@ const rollbackEventSchema = z.object({
   kind: z.literal('rollback'),
   step: z.number().int(),
   /** The event kind that asked for it. */
-  cause: z.enum(['nonfinite', 'spike', 'divergence']),
+  cause: z.enum(['nonfinite', 'spike', 'divergence', 'updateRatio']),
   toStep: z.number().int(),
   skipped: z.tuple([z.number().int(), z.number().int()]),
   lr: num,
@@ -68,7 +83,7 @@ const rollbackEventSchema = z.object({
 });
 
 /** Something a detector noticed at one step, or a rollback; `kind` is the discriminant. */
-export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema]);
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, updateRatioEventSchema, rollbackEventSchema]);
 
 /** The event kinds, in the order of the schema. */
 export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);

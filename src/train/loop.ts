@@ -87,7 +87,7 @@ function unansweredIn(record: StepRecord): boolean {
 
 /** Whether any event kind's action is `rollback` (then the loop keeps a ring of snapshots). */
 function rollsBack(detect: DetectConfig): boolean {
-  return detect.nonfinite.action === 'rollback' || detect.spike.action === 'rollback' || detect.divergence.action === 'rollback';
+  return (['nonfinite', 'spike', 'divergence', 'updateRatio'] as const).some((k) => detect[k].action === 'rollback');
 }
 
 /**

@@ -14,7 +14,7 @@ import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
-const MARK: Readonly<Record<EventKind, string>> = { spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺' };
+const MARK: Readonly<Record<EventKind, string>> = { updateRatio: '△', spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺' };
 
 /** Widths of the summary table's two columns: 28 + 48 plus borders fit an 80-column terminal. */
 const SUMMARY_WIDTHS = [28, 48];
@@ -65,7 +65,7 @@ function breakAt(chart: string, gaps: readonly number[]): string {
 }
 
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
-  const paint = { spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan } as const;
+  const paint = { updateRatio: c.yellow, spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
   return marks.size ? markerRow(chart, marks) : '';
 }

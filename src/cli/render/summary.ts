@@ -5,6 +5,7 @@ import type { RunSummary } from '../../record.js';
 import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
+import { updateRatioText } from '../../log/update-ratio.js';
 
 function statusLine(s: RunSummary, c: ChalkInstance): string {
   if (s.status === 'ok') return c.green('✔ stable');
@@ -30,6 +31,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ...(s.finalValLoss !== null ? [['final validation loss', num(s.finalValLoss)] as [string, string]] : []),
     ['pre-clip norm median / p90 / max', `${num(s.preClipNorm.median)} / ${num(s.preClipNorm.p90)} / ${num(s.preClipNorm.max)}`],
     ['steps clipped', pct(s.clipRate)],
+    ...(s.updateRatio ? [['update/weight ratio median / max', updateRatioText(s.updateRatio)] as [string, string]] : []),
     ['steps skipped', String(s.skippedSteps)],
     ['events', eventsText(s.events)],
     ['backend', s.backend],

@@ -37,7 +37,7 @@ export interface TerminalRunCharts {
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
 }
 
-const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3, rollback: 4 };
+const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, spike: 1, divergence: 2, nonfinite: 3, rollback: 4 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
