@@ -82,12 +82,20 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const norms = [[...t.preLog10], [...t.postLog10], ...(t.thresholdLog10 ? [[...t.thresholdLog10]] : [])];
   const normChart = breakAt(plot(norms, { c, log: true, colorNames: ['yellow', 'cyan', 'magenta'] }), t.normGaps);
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
-  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.yellow('△ update ratio')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}` : '';
   return [
     c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),
     `  ${legend.join('  ')}${keys}`,
+    ...updateChart(t, c),
   ].filter((l) => l !== undefined).map((l) => l ?? '').join('\n');
+}
+
+/** The largest layer update/weight ratio per column, when the log has the update telemetry. */
+function updateChart(t: TerminalRunCharts, c: ChalkInstance): (string | null)[] {
+  if (!t.updateLog10) return [];
+  const chart = breakAt(plot([[...t.updateLog10]], { c, log: true, colorNames: ['green'] }), t.updateGaps);
+  return [null, c.bold('Update/weight ratio ‖Δw‖/‖w‖, largest layer (log scale)'), chart, stepAxis(chart, t, c)];
 }
 
 /** Renders a run report with its terminal charts. */

@@ -40,7 +40,7 @@ function htmlTable(head: readonly string[] | null, rows: readonly (readonly stri
 
 const section = (title: string, body: string, id: string): string => `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 
-const EVENT_KEY = '<p class="key"><span class="spike">▲ spike</span> <span class="divergence">◆ divergence (first step of the streak)</span> <span class="nonfinite">✖ non-finite loss or gradient</span> — dashed vertical lines</p>';
+const EVENT_KEY = '<p class="key"><span class="spike">▲ spike</span> <span class="updateRatio">△ update/weight ratio</span> <span class="divergence">◆ divergence (first step of the streak)</span> <span class="nonfinite">✖ non-finite loss or gradient</span> — dashed vertical lines</p>';
 
 function onsetSection(r: RunReport): string {
   if (!r.chart.layers) return '';
@@ -63,8 +63,9 @@ function runBody(r: RunReport): string {
     section('Summary', htmlTable(null, summaryRows(r.summary), 'summary'), 'summary'),
     section(`Loss${c.lossLog ? ' (log scale)' : ''}`, `<div class="chart" id="chart-loss"></div>${note}`, 'loss'),
     section('Gradient norm before and after clipping (log scale)', `<div class="chart" id="chart-norm"></div>${EVENT_KEY}${dropped}`, 'norm'),
+    c.updateRatio ? section('Update/weight ratio ‖Δw‖/‖w‖ of the largest layer (log scale)', '<div class="chart" id="chart-update"></div><p class="note">What the optimizer applied, relative to the weights before the step; healthy training stays near 1e-3.</p>', 'update') : '',
     onsetSection(r),
-  ].join('\n');
+  ].filter(Boolean).join('\n');
 }
 
 function baselineNote(r: SweepReportView): string {
@@ -102,7 +103,7 @@ const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.source{color:#666;margin:0;word-break:break-all}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
 table.summary th{background:#f6f6f6;font-weight:600}.note{color:#666;font-size:12.5px}.key span{margin-right:14px}
-.spike{color:#d98c00}.divergence{color:#9c27b0}.nonfinite{color:#d62728}.recommend{font-size:16px;color:#145a14}.recommend.none{color:#a66a00}
+.spike{color:#d98c00}.updateRatio{color:#2ca02c}.divergence{color:#9c27b0}.nonfinite{color:#d62728}.recommend{font-size:16px;color:#145a14}.recommend.none{color:#a66a00}
 footer{margin-top:32px;color:#888;font-size:12px}`;
 
 /**
