@@ -38,6 +38,8 @@ export interface LoopOptions {
   readonly histogramEvery?: number;
   /** Continue a run from a checkpoint: its state (tensors already restored) and the records before it. */
   readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[] };
+  /** Log each step's update norms and ratios (default true); false applies after the readback, as before issue #20 (bench/update-telemetry.mjs). */
+  readonly updateTelemetry?: boolean;
   /** Writes a checkpoint every `every` steps (0: never between steps) and when the loop ends. */
   readonly checkpoint?: { readonly every: number; write(state: LoopState): Promise<void> };
 }
@@ -120,7 +122,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   for (const record of o.start?.history ?? []) summary.add(record);
   if (from && lr !== o.plan.lr) setLearningRate(o.plan.optimizer, lr);
   const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
-  const propose = createUpdateProposer(o.plan, o.strategy);
+  const propose = o.updateTelemetry === false ? null : createUpdateProposer(o.plan, o.strategy);
   const recordShape = { layerNames: o.plan.layerNames, lr };
   let decision: Decision = { action: 'apply', reason: null };
   let interrupted = false;
