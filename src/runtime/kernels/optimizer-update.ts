@@ -105,6 +105,8 @@ export interface UpdateGroups {
   readonly layers: number;
 }
 
+const NO_LAYERS: readonly number[] = [];
+
 type FusedUpdate = (grads: readonly Tensor[], telemetry: { groups: UpdateGroups; packed: Tensor } | null) => PendingUpdate | null;
 
 /**
@@ -126,7 +128,7 @@ function fusedUpdate(optimizer: Optimizer, vars: readonly Variable[]): FusedUpda
     if (!fusable(vars, grads, slots) || !ensureHostKernel(UPDATE_KERNEL, kernelConfig)) return null;
     const scalars = rule.scalars(o);
     const groups = telemetry?.groups;
-    const attrs: UpdateAttrs = { rule: name, k, slots: slots.length, params: rule.params(o), layerOf: groups ? [...groups.layerOf] : [], layers: groups?.layers ?? 0 };
+    const attrs: UpdateAttrs = { rule: name, k, slots: slots.length, params: rule.params(o), layerOf: (groups?.layerOf ?? NO_LAYERS) as number[], layers: groups?.layers ?? 0 };
     const inputs: tf.NamedTensorMap = {};
     const order = [...vars, ...grads, ...slots.flatMap((s) => s.map((x) => x!.variable)), ...scalars, ...(telemetry ? [telemetry.packed] : [])];
     for (let i = 0; i < order.length; i++) inputs[`t${i}`] = order[i]!;
