@@ -22,7 +22,7 @@
 import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
 import { ensureHostKernel, hostKernel } from './host-io.js';
 import { RULES, type Slots } from './optimizer-rules.js';
-import { updateSectionSize, updateSums, writeUpdateSection } from './update-stats.js';
+import { updateSectionSize, writeUpdateSection } from './update-stats.js';
 
 /** The kernel's registry name. */
 export const UPDATE_KERNEL = 'GclipOptimizerUpdate';
@@ -53,6 +53,9 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const packedOut = packedIn ? io.alloc([packedIn.shape[0]! + updateSectionSize(a.layers)]) : null;
   const values = scalarIns.map((t) => io.read(t)[0]!);
   const c = rule.constants(a.params, values);
+  const layers = a.layers;
+  const sums = { du2: new Float64Array(layers), w2: new Float64Array(layers) };
+  const acc = new Float64Array(2);
   for (let j = 0; j < k; j++) {
     const s: ArrayLike<number>[] = [];
     const sOut: Float32Array[] = [];
@@ -60,11 +63,16 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
       s.push(io.read(all[(2 + q) * k + j]!));
       sOut.push(io.view(outs[(1 + q) * k + j]!));
     }
-    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut);
+    acc[0] = 0;
+    acc[1] = 0;
+    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
+    if (telemetry) {
+      sums.du2[a.layerOf[j]!]! += acc[0]!;
+      sums.w2[a.layerOf[j]!]! += acc[1]!;
+    }
   }
   rule.next(a.params, values).forEach((v, i) => (io.view(scalarOuts[i]!)[0] = v));
   if (!packedIn) return [...outs, ...scalarOuts];
-  const sums = updateSums(a.layerOf, a.layers, (j) => io.read(all[j]!), (j) => io.view(outs[j]!));
   const v = io.view(packedOut!);
   v.set(io.read(packedIn) as Float32Array);
   writeUpdateSection(v, packedIn.shape[0]!, sums);

@@ -1,45 +1,17 @@
 /**
- * Update telemetry on the host: per layer, Σ(Δw)² and Σw² of what an optimizer applied,
- * and the readback section they become (`PackLayout`'s update section).
+ * Update telemetry on the host: the readback section (`PackLayout`'s update section) that
+ * the per-layer Σ(Δw)² and Σw² become. The fused update's rules (optimizer-rules.ts)
+ * accumulate those sums in float64 as they write the new weights; each Δw is the float64
+ * difference of two float32 values (exact but for a far-apart pair); NaN/±Infinity propagate.
  */
 import { UPDATE_SECTION } from '../pack-layout.js';
 
 export { updateSectionSize } from '../pack-layout.js';
 
-/** Per layer: Σ(w_after − w_before)² and Σw_before², accumulated in float64. */
+/** Per layer: Σ(w_after − w_before)² and Σw_before², in float64. */
 export interface UpdateSums {
   readonly du2: Float64Array;
   readonly w2: Float64Array;
-}
-
-/**
- * The sums of variables `j` (layer `layerOf[j]` of `layers`), reading each variable's
- * weights before (`before(j)`) and after (`after(j)`) the update. Each Δw is the float64
- * difference of two float32 values (exact but for a far-apart pair); NaN/±Infinity propagate.
- */
-export function updateSums(
-  layerOf: readonly number[],
-  layers: number,
-  before: (j: number) => ArrayLike<number>,
-  after: (j: number) => ArrayLike<number>,
-): UpdateSums {
-  const du2 = new Float64Array(layers);
-  const w2 = new Float64Array(layers);
-  for (let j = 0; j < layerOf.length; j++) {
-    const w = before(j);
-    const wOut = after(j);
-    let d = 0;
-    let s = 0;
-    for (let i = 0; i < wOut.length; i++) {
-      const wi = w[i]!;
-      const di = wOut[i]! - wi;
-      d += di * di;
-      s += wi * wi;
-    }
-    du2[layerOf[j]!]! += d;
-    w2[layerOf[j]!]! += s;
-  }
-  return { du2, w2 };
 }
 
 /**
