@@ -21,7 +21,7 @@ export type { ClipStrategy, ClipContext, ClipOutput, Measured } from './clip/typ
 export { runConfigSchema, type RunConfig, type RunConfigInput, type NormType } from './config/schema.js';
 export { loadConfigFile, nodeReader } from './config/load.js';
 export { resolveConfig } from './config/merge.js';
-export { createDetectors, createNonfiniteDetector, createSpikeDetector, createDivergenceDetector } from './detect/index.js';
+export { createDetectors, createNonfiniteDetector, createSpikeDetector, createDivergenceDetector, createUpdateRatioDetector } from './detect/index.js';
 export type { Detector, StepObservation } from './detect/index.js';
 export { evaluate, toJUnitXml, annotations, stepSummary } from './check/index.js';
 export type { CheckCriteria, CheckResult, CriterionResult } from './check/index.js';

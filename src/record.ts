@@ -35,6 +35,8 @@ export interface RunSummary {
   /** The records' norm statistics (see `RecordSummary`), without the step of the max. */
   readonly preClipNorm: Omit<RecordSummary['preClipNorm'], 'maxStep'>;
   readonly clipRate: number;
+  /** The steps' update-to-weight ratios (see `RecordSummary`); absent from older summaries. */
+  readonly updateRatio?: RecordSummary['updateRatio'];
   /** Steps the `skip` policy left out (rollback steps are counted in `rollbacks`). */
   readonly skippedSteps: number;
   /** Rollbacks done (`detect.<event>.action: rollback`). */

@@ -34,6 +34,30 @@ export const divergenceThresholds = {
 };
 
 /**
+ * Update-ratio thresholds: the step's largest per-layer update-to-weight ratio
+ * ‖Δw_l‖/‖w_l‖ far above its recent history (robust z-score, as for gradient spikes), or
+ * above an absolute ceiling (src/detect/update-ratio.ts).
+ */
+const updateRatioThresholds = {
+  /** Number of preceding finite step ratios the rolling median is taken over. */
+  window: z.number().int().min(5).default(50),
+  /** Ratios seen before a statistical jump can be called; a gross jump (`grossRatio`) and the ceiling count from the start. */
+  warmup: z.number().int().min(3).default(20),
+  /** During the warm-up, a ratio above this multiple of the median so far is still an event. */
+  grossRatio: z.number().gt(1).default(1000),
+  /** Robust z-score (ratio − median) / (1.4826 · MAD) above which a step's update is an outlier. */
+  zThreshold: positive()
+    .default(10)
+    .meta(flag('--update-ratio-z', 'robust z-score of the largest layer update/weight ratio that is an event (detect.updateRatio)')),
+  /** ...and the ratio must also exceed this multiple of the rolling median. */
+  minRatio: positive().default(3),
+  /** Absolute ceiling: a layer whose update is larger than this fraction of its weights is an event (healthy: about 1e-3). */
+  maxRatio: positive()
+    .default(1)
+    .meta(flag('--update-ratio-max', 'largest layer update/weight ratio ‖Δw‖/‖w‖ before an event (detect.updateRatio)')),
+};
+
+/**
  * What the policy does about an event: stop the run, go back to a recent good state
  * (`rollback`, budgeted by `detect.rollback`), skip the update, or only report it.
  */
@@ -55,6 +79,16 @@ export const detectSchema = z.strictObject({
     .prefault({}),
   divergence: z
     .strictObject({ enabled: z.boolean().default(true), ...divergenceThresholds, action: actionSchema.default('halt') })
+    .prefault({}),
+  /** The update-to-weight ratio signal (needs the update telemetry: off for update clipping). */
+  updateRatio: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      ...updateRatioThresholds,
+      action: actionSchema
+        .default('warn')
+        .meta(flag('--on-update-ratio', 'what to do when a layer\'s update/weight ratio jumps or passes --update-ratio-max', { arg: 'action' })),
+    })
     .prefault({}),
   /** Budgets for `skip`: beyond them the run halts. */
   skip: z

@@ -4,16 +4,18 @@ import type { Detector } from './types.js';
 import { createNonfiniteDetector } from './nonfinite.js';
 import { createSpikeDetector } from './spike.js';
 import { createDivergenceDetector } from './divergence.js';
+import { createUpdateRatioDetector } from './update-ratio.js';
 
 export type { Detector, StepObservation } from './types.js';
 export { layerThatJumped } from './types.js';
-export { createNonfiniteDetector, createSpikeDetector, createDivergenceDetector };
+export { createNonfiniteDetector, createSpikeDetector, createDivergenceDetector, createUpdateRatioDetector };
 
-/** nonfinite always; spike and divergence when enabled. */
+/** nonfinite always; spike, divergence and updateRatio when enabled. */
 export function createDetectors(config: DetectConfig): Detector[] {
   const detectors: Detector[] = [createNonfiniteDetector() as Detector];
   if (config.spike.enabled) detectors.push(createSpikeDetector(config.spike) as Detector);
   if (config.divergence.enabled) detectors.push(createDivergenceDetector(config.divergence) as Detector);
+  if (config.updateRatio.enabled) detectors.push(createUpdateRatioDetector(config.updateRatio) as Detector);
   return detectors;
 }
 export { DEFAULT_REPLAY, replayDetector, withDetectedEvents, type ReplayOptions } from './replay.js';

@@ -22,8 +22,12 @@ const full: StepRecord = {
     { kind: 'nonfinite', step: 7, what: ['loss', 'grad_norm', 'weights'], layer: 'dense' },
     { kind: 'spike', step: 7, preClipNorm: Infinity, median: 1.5, z: Number.NaN, layer: null },
     { kind: 'divergence', step: 7, since: 4, loss: Infinity, bestLoss: 0.25, factor: Infinity, layer: 'rnn/kernel' },
+    { kind: 'updateRatio', step: 7, ratio: Infinity, median: Number.NaN, z: 40, layer: 'dense', ceiling: true },
   ],
   skipped: true,
+  updateNorm: Number.NaN,
+  layerUpdateNorms: { dense: Infinity, 'rnn/kernel': 0.5 },
+  layerUpdateRatios: { dense: Infinity, 'rnn/kernel': 1e-3 },
 };
 
 describe('the step record schema', () => {
@@ -39,8 +43,8 @@ describe('the step record schema', () => {
     expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
-  it('knows the three detector event kinds, the rollback record and the injected fault', () => {
-    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'rollback', 'injected']);
+  it('knows the four detector event kinds, the rollback record and the injected fault', () => {
+    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'updateRatio', 'rollback', 'injected']);
   });
 
   it('reads an injected event back to the same bytes, with and without its optional factor', () => {
@@ -63,6 +67,8 @@ describe('the step record schema', () => {
         { kind: 'spike', step: 3, preClipNorm: 2, median: 1, z: 12, layer: null },
       ],
     });
+    // Logs before the update telemetry have none: the fields stay absent, not zero.
+    for (const key of ['updateNorm', 'layerUpdateNorms', 'layerUpdateRatios']) expect(r).not.toHaveProperty(key);
   });
 
   it('loads a run directory written before divergence events named their layer', () => {

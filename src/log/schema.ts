@@ -50,6 +50,21 @@ const divergenceEventSchema = z
   })
   .transform((e) => ({ ...e, since: e.since ?? e.step }));
 
+const updateRatioEventSchema = z.object({
+  kind: z.literal('updateRatio'),
+  step: z.number().int(),
+  /** The step's largest per-layer update-to-weight ratio ‖Δw_l‖/‖w_l‖. */
+  ratio: num,
+  /** Rolling median of recent step ratios (NaN at the first one). */
+  median: num,
+  /** Robust z-score: (ratio − median) / (1.4826 · MAD). */
+  z: num,
+  /** Layer with that ratio. */
+  layer,
+  /** True when the ratio passed the absolute ceiling `detect.updateRatio.maxRatio`. */
+  ceiling: z.boolean().default(false),
+});
+
 /**
  * The `rollback` action at work (not a detector's finding): at `step`, the weights,
  * optimizer, clip and detector state went back to the snapshot taken before step `toStep`,
@@ -60,7 +75,7 @@ const rollbackEventSchema = z.object({
   kind: z.literal('rollback'),
   step: z.number().int(),
   /** The event kind that asked for it. */
-  cause: z.enum(['nonfinite', 'spike', 'divergence']),
+  cause: z.enum(['nonfinite', 'spike', 'divergence', 'updateRatio']),
   toStep: z.number().int(),
   skipped: z.tuple([z.number().int(), z.number().int()]),
   lr: num,
@@ -101,7 +116,7 @@ export const blamedBatchSchema = z.object({
 });
 
 /** Something a detector noticed at one step, a rollback, or an injected fault; `kind` is the discriminant. */
-export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, rollbackEventSchema, injectedEventSchema]);
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, updateRatioEventSchema, rollbackEventSchema, injectedEventSchema]);
 
 /** The event kinds, in the order of the schema. */
 export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);
@@ -134,9 +149,20 @@ const stepRecordObject = z.object({
   /** True when the update was not applied (policy `skip`). */
   skipped: z.boolean().default(false),
   /**
+   * 2-norm of the update the optimizer computed this step, ‖Δw‖ over every trainable weight
+   * (after clipping, learning rate and moments; on a skipped step, the update that was not
+   * applied). Absent from older logs and from runs with update clipping.
+   */
+  updateNorm: num.optional(),
+  /** Per-layer update norms ‖Δw_l‖, layer name → norm. */
+  layerUpdateNorms: z.record(z.string(), num).optional(),
+  /** Per-layer update-to-weight ratios ‖Δw_l‖/‖w_l‖ (weights before the update; 0 when Δw is 0). */
+  layerUpdateRatios: z.record(z.string(), num).optional(),
+  /**
    * Written only on records with events: the batches of this step, of a divergence's
    * `since` and of the onset step when this record fixes the onset, each step once (see
-   * `blamedBatchSchema`). Absent elsewhere and in logs before the field.
+   * `blamedBatchSchema`). Absent elsewhere and in logs before the field. Last, since the
+   * loop sets it last (a decoded line re-encodes to the same bytes).
    */
   batches: z.array(blamedBatchSchema).optional(),
 });

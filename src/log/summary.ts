@@ -8,6 +8,7 @@ import { percentile } from '../stats.js';
 import type { RunEvent, StepRecord } from './schema.js';
 import { createOnsetTracker, type Onset, type OnsetTracker } from './onset.js';
 import { injectedText, type InjectedFault } from './injected.js';
+import { largestUpdateRatio } from './update-ratio.js';
 
 /** What the records of a run add up to. Norm statistics cover finite pre-clip norms only. */
 export interface RecordSummary {
@@ -54,6 +55,12 @@ export interface RecordSummary {
   readonly threshold: { readonly min: number; readonly max: number } | null;
   /** Faults injected on purpose (`injected` events), in step order; [] for a run without. */
   readonly injected: readonly InjectedFault[];
+  /**
+   * The steps' largest per-layer update-to-weight ratios (`largestUpdateRatio`): their
+   * median, and the max with its first step and layer; null when no record has a finite one
+   * (older logs, update clipping).
+   */
+  readonly updateRatio: { readonly median: number; readonly max: number; readonly maxStep: number; readonly layer: string } | null;
 }
 
 /** Folds records one at a time: `add` each in step order, then `finish` once. */
@@ -95,11 +102,14 @@ interface Extremes {
   thresholdMax: number;
   /** A non-finite step's update reached the weights: later losses are not candidates for the best. */
   corrupt: boolean;
+  /** Each step's largest finite update ratio, and the max's step and layer. */
+  ratios: number[];
+  ratioMax: { ratio: number; step: number; layer: string } | null;
 }
 
 function emptyExtremes(): Extremes {
   const [lo, hi] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo, corrupt: false };
+  return { firstStep: null, lastStep: null, finalLoss: null, finalValLoss: null, bestLoss: hi, bestStep: null, maxNorm: lo, maxStep: null, postMax: lo, thresholdMin: hi, thresholdMax: lo, corrupt: false, ratios: [], ratioMax: null };
 }
 
 // Plain assignments, no temporaries: `train` calls this once per step.
@@ -123,6 +133,11 @@ function addExtremes(m: Extremes, r: StepRecord): void {
     m.thresholdMin = Math.min(m.thresholdMin, r.threshold);
     m.thresholdMax = Math.max(m.thresholdMax, r.threshold);
   }
+  if (r.layerUpdateRatios === undefined) return;
+  const found = largestUpdateRatio(r.layerUpdateRatios);
+  if (found === null) return;
+  m.ratios.push(found.ratio);
+  if (m.ratioMax === null || found.ratio > m.ratioMax.ratio) m.ratioMax = { ratio: found.ratio, step: r.step, layer: found.layer };
 }
 
 /** The summary of the counters, the finite norms and the extremes. */
@@ -151,6 +166,7 @@ function finishSummary(c: Counters, norms: readonly number[], m: Extremes, t: On
     firstSkippedStep: t.firstSkippedStep(),
     threshold: m.thresholdMin <= m.thresholdMax ? { min: m.thresholdMin, max: m.thresholdMax } : null,
     injected: c.injected,
+    updateRatio: m.ratioMax && { median: percentile(m.ratios, 50)!, max: m.ratioMax.ratio, maxStep: m.ratioMax.step, layer: m.ratioMax.layer },
   };
 }
 

@@ -6,6 +6,9 @@
  * Order: `[loss, pre, preLayer×L, post, postLayer×L, weightsSum, val?, readback×R, histograms…]`
  * where `pre`/`post` are the total pre-/post-clip norms, R the strategy's readback keys
  * (sorted) and the histograms each layer's flattened pre-clip gradients (histogram steps).
+ * A step whose update is proposed before the readback (src/train/update-proposal.ts) has the
+ * update section appended after `size`: `[update, updateLayer×L, updateRatio×L]`
+ * (`updateSectionSize(L)` entries; see `UPDATE_SECTION`).
  */
 import type { Scalar, Tensor } from './tf.js';
 import type { PackPart } from './kernels/pack.js';
@@ -117,6 +120,17 @@ export class PackLayout {
 
 const LOSS = 0;
 const PRE = 1;
+
+/**
+ * Offsets inside the update section: the global update 2-norm ‖Δw‖ at 0, the L per-layer
+ * norms from `norms`, then the L per-layer ratios ‖Δw_l‖/‖w_l‖ (weights before the update).
+ */
+export const UPDATE_SECTION = { norm: 0, norms: 1 } as const;
+
+/** Entries of the update section for `layers` layers. */
+export function updateSectionSize(layers: number): number {
+  return 1 + 2 * layers;
+}
 const MAX_SHARED = 64;
 const shared = new Map<string, PackLayout>();
 
@@ -142,6 +156,8 @@ export class StepNumbers {
   readonly measured: Readonly<Record<string, number>>;
   /** Pre-clip gradient values per layer index, on histogram steps only. */
   readonly histograms: readonly Float32Array[];
+  /** Index in `values` of the update section (the update norm), or −1 when the step has none. */
+  readonly updateAt: number;
 
   constructor(
     /** The packed readback itself. */
@@ -159,6 +175,7 @@ export class StepNumbers {
     for (let k = 0; k < keys.length; k++) measured[keys[k]!] = values[layout.readback + k]!;
     this.measured = measured;
     this.histograms = histogramsOf(values, layout);
+    this.updateAt = values.length === layout.size + updateSectionSize(layout.layers) ? layout.size : -1;
   }
 
   /** Per-layer pre-clip norms (a copy). */

@@ -12,6 +12,7 @@ import type { Sink } from '../report/sinks/types.js';
 import { tf } from '../runtime/tf.js';
 import type { StepNumbers } from '../runtime/pack-layout.js';
 import { createStepUpdate } from './update-clip.js';
+import { createUpdateProposer, type UpdateProposal } from './update-proposal.js';
 import { sinkError } from './sink-errors.js';
 import type { RunPlan } from './plan.js';
 import { decide, initialPolicyState, type Decision, type DetectedEvent, type PolicyState } from './policy.js';
@@ -40,6 +41,8 @@ export interface LoopOptions {
   readonly histogramEvery?: number;
   /** Continue a run from a checkpoint: its state (tensors already restored) and the records before it. */
   readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[] };
+  /** Log each step's update norms and ratios (default true); false applies after the readback, as before issue #20 (bench/update-telemetry.mjs). */
+  readonly updateTelemetry?: boolean;
   /** Writes a checkpoint every `every` steps (0: never between steps) and when the loop ends. */
   readonly checkpoint?: { readonly every: number; write(state: LoopState): Promise<void> };
   /** Faults to inject, by step (`--inject`, see `inject.ts`). */
@@ -93,7 +96,7 @@ function unansweredIn(record: StepRecord): boolean {
 
 /** Whether any event kind's action is `rollback` (then the loop keeps a ring of snapshots). */
 function rollsBack(detect: DetectConfig): boolean {
-  return detect.nonfinite.action === 'rollback' || detect.spike.action === 'rollback' || detect.divergence.action === 'rollback';
+  return (['nonfinite', 'spike', 'divergence', 'updateRatio'] as const).some((k) => detect[k].action === 'rollback');
 }
 
 /**
@@ -126,6 +129,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   for (const record of o.start?.history ?? []) summary.add(record);
   if (from && lr !== o.plan.lr) setLearningRate(o.plan.optimizer, lr);
   const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
+  const propose = o.updateTelemetry === false ? null : createUpdateProposer(o.plan, o.strategy);
   const recordShape = { layerNames: o.plan.layerNames, lr };
   let decision: Decision = { action: 'apply', reason: null };
   let interrupted = false;
@@ -167,13 +171,22 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
       const faults = o.faults?.get(step);
       const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms, faults });
+      let proposal: UpdateProposal | null = null;
+      let unsettled = false;
       try {
-        const values = hostMemory ? out.packed.dataSync<'float32'>() : await out.packed.data<'float32'>();
+        // The update is computed before the readback, so its norms ride in it (update-proposal.ts).
+        proposal = propose?.(out.grads, out.packed) ?? null;
+        unsettled = proposal !== null;
+        const readback = proposal?.packed ?? out.packed;
+        const values = hostMemory ? readback.dataSync<'float32'>() : await readback.data<'float32'>();
         const numbers = out.layout.decode(values);
         const record = toRecord(step, numbers, recordShape, fixedThreshold);
         const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
         ({ decision, state: policy } = decide(events, policy, o.detect));
-        if (decision.action === 'apply') applyGradients(out.grads, numbers.measured);
+        if (decision.action !== 'apply') await proposal?.discard();
+        else if (proposal) proposal.commit();
+        else applyGradients(out.grads, numbers.measured);
+        unsettled = false;
         strategyState = o.strategy.next(strategyState, numbers.measured);
         if (decision.action === 'rollback') {
           const target = rollbackTarget(ring, decision.cause!);
@@ -213,6 +226,9 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
           }
         }
       } finally {
+        // A step that threw before the policy decided leaves the weights as they were.
+        if (unsettled) await proposal!.discard();
+        proposal?.packed.dispose();
         out.packed.dispose();
         const grads = out.grads;
         for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();

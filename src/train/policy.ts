@@ -85,6 +85,9 @@ export function describe(event: RunEvent): string {
       return `loss diverged from step ${event.since}: ${fmt(event.loss)} at step ${event.step} is ${fmt(event.factor)}× the best ${fmt(event.bestLoss)}`;
     case 'injected':
       return `injected fault ${injectedText(event)} at step ${event.step}`;
+    case 'updateRatio':
+      if (event.ceiling) return `update/weight ratio ${fmt(event.ratio)} above the ceiling at step ${event.step}`;
+      return `update/weight ratio jump at step ${event.step}: ${fmt(event.ratio)} vs median ${fmt(event.median)} (z ${fmt(event.z)})`;
     case 'rollback':
       return `rolled back at step ${event.step} (${event.cause}) to the state before step ${event.toStep}, skipping batches ${event.skipped[0]}–${event.skipped[1]}; lr now ${fmt(event.lr)}`;
   }

@@ -5,7 +5,7 @@
  */
 import type { Detector, StepObservation } from '../detect/index.js';
 import type { RunEvent, StepRecord } from '../record.js';
-import type { StepNumbers } from '../runtime/pack-layout.js';
+import { UPDATE_SECTION, type StepNumbers } from '../runtime/pack-layout.js';
 
 /** A StepRecord the caller fills in place (events, skipped, wallMs) before any sink sees it. */
 export type MutableRecord = { -readonly [K in keyof StepRecord]: StepRecord[K] };
@@ -34,7 +34,7 @@ export function toRecord(step: number, n: StepNumbers, plan: RecordShape, fixedT
   // Element-wise strategies read back no coefficient: report the norm ratio instead.
   const coef = n.measured.coef;
   const clipCoef = coef ?? (n.preClipNorm > 0 ? n.postClipNorm / n.preClipNorm : 1);
-  return {
+  const record: MutableRecord = {
     step,
     loss: n.loss,
     preClipNorm: n.preClipNorm,
@@ -50,6 +50,23 @@ export function toRecord(step: number, n: StepNumbers, plan: RecordShape, fixedT
     events: NO_EVENTS,
     skipped: false,
   };
+  if (n.updateAt >= 0) addUpdate(record, values, n.updateAt, names);
+  return record;
+}
+
+/** The update section at `at` of `values` (`PackLayout`): `[‖Δw‖, ‖Δw_l‖×L, ratio×L]`, after every other key. */
+function addUpdate(record: MutableRecord, values: Float32Array, at: number, names: readonly string[]): void {
+  const norms: Record<string, number> = {};
+  const ratios: Record<string, number> = {};
+  const l = names.length;
+  const from = at + UPDATE_SECTION.norms;
+  for (let i = 0; i < l; i++) {
+    norms[names[i]!] = values[from + i]!;
+    ratios[names[i]!] = values[from + l + i]!;
+  }
+  record.updateNorm = values[at + UPDATE_SECTION.norm]!;
+  record.layerUpdateNorms = norms;
+  record.layerUpdateRatios = ratios;
 }
 
 const NO_EVENTS: readonly RunEvent[] = [];

@@ -9,6 +9,7 @@ import { runConfigSchema } from '../../src/config/schema.js';
 import { TEST_BACKEND_ENV } from '../../src/runtime/backend.js';
 import { tf } from '../../src/runtime/tf.js';
 import { train } from '../../src/train/run.js';
+import type { Sink } from '../../src/report/sinks/types.js';
 
 const STEPS = 12;
 const proto = tf.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -51,8 +52,12 @@ describe('op path: one awaited data() per step, no host kernel, no tensor leak',
     const before = tf.memory().numTensors;
     Object.assign(calls, { data: 0, dataSync: 0, array: 0, arraySync: 0 });
     kernels.clear();
-    const summary = await train(config, { now: () => 0 });
+    const withUpdate: boolean[] = [];
+    const sink: Sink = { name: 'update', open: async () => {}, close: async () => {}, write: async (r) => void withUpdate.push(Number.isFinite(r.updateNorm) && Object.keys(r.layerUpdateRatios ?? {}).length > 0) };
+    const summary = await train(config, { now: () => 0, sinks: [sink] });
     expect([summary.steps, summary.backend, tf.getBackend()]).toEqual([STEPS, 'cpu-ops', 'cpu-ops']);
+    // The update telemetry (ops against clones here) rides in the same awaited data().
+    expect(withUpdate).toEqual(Array<boolean>(STEPS).fill(clip?.kind !== 'update-clip'));
     expect(calls).toEqual({ data: STEPS, dataSync: 0, array: 0, arraySync: 0 });
     expect([...kernels].filter((k) => k.startsWith('Gclip'))).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);

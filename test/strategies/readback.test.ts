@@ -9,6 +9,7 @@ import { runConfigSchema } from '../../src/config/schema.js';
 import { initBackend } from '../../src/runtime/backend.js';
 import { tf } from '../../src/runtime/tf.js';
 import { train } from '../../src/train/run.js';
+import type { Sink } from '../../src/report/sinks/types.js';
 
 const STEPS = 30;
 const reads = countReadbacks();
@@ -21,10 +22,14 @@ describe('one host readback per step', () => {
   it.each(CLIP_CASES)('%s', async (_name, clip) => {
     const config = runConfigSchema.parse({ train: { steps: STEPS, evalEvery: 10 }, clip });
     const before = tf.memory().numTensors;
-    const summary = await train(config, { backend: 'wasm', now: () => 0 });
+    const withUpdate: boolean[] = [];
+    const sink: Sink = { name: 'update', open: async () => {}, close: async () => {}, write: async (r) => void withUpdate.push(Number.isFinite(r.updateNorm) && Object.keys(r.layerUpdateRatios ?? {}).length > 0) };
+    const summary = await train(config, { backend: 'wasm', now: () => 0, sinks: [sink] });
     expect(summary.steps).toBe(STEPS);
     expect(reads.count).toBe(STEPS);
     expect(tf.memory().numTensors).toBe(before);
+    // The update telemetry rides in that readback, every step; update clipping has none (its update needs the readback).
+    expect(withUpdate).toEqual(Array<boolean>(STEPS).fill(clip?.kind !== 'update-clip'));
   });
 
   it('also on the RNN, where AGC and the adaptive strategies see recurrent kernels', async () => {

@@ -53,6 +53,16 @@ describe('stepScalars', () => {
     ]);
   });
 
+  it('adds the update norm and the per-layer update norms and ratios when the record has them', () => {
+    const r = record(3, { updateNorm: 0.02, layerUpdateNorms: { dense: 0.02 }, layerUpdateRatios: { dense: 1.5e-3 } });
+    expect(stepScalars(r, 0).slice(-3)).toEqual([
+      { tag: 'update/norm', simpleValue: 0.02 },
+      { tag: 'update_norm_layer/dense', simpleValue: 0.02 },
+      { tag: 'update_ratio_layer/dense', simpleValue: 1.5e-3 },
+    ]);
+    expect(stepScalars(record(3), 0).map((v) => v.tag).filter((t) => t.startsWith('update'))).toEqual([]);
+  });
+
   it('leaves out val/loss and clip/threshold when null and passes non-finite values through', () => {
     const values = stepScalars(record(1, { loss: Number.NaN, preClipNorm: Number.POSITIVE_INFINITY, threshold: null }), 0);
     expect(values.map((v) => v.tag)).not.toContain('val/loss');

@@ -23,8 +23,9 @@ export interface ProgressOptions {
 
 function eventLine(e: RunEvent, c: ChalkInstance): string {
   if (e.kind === 'injected') return c.blue(`↯ ${neutralize(describe(e))} (on purpose: the events at this step are its consequences)`);
-  const paint = e.kind === 'spike' ? c.yellow : c.red;
-  return paint(`${e.kind === 'spike' ? '⚠' : '✖'} ${neutralize(describe(e))}`);
+  const warning = e.kind === 'spike' || e.kind === 'updateRatio';
+  const paint = warning ? c.yellow : c.red;
+  return paint(`${warning ? '⚠' : '✖'} ${neutralize(describe(e))}`);
 }
 
 /** Event lines printed per kind before the rest are counted silently (all are in steps.jsonl). */

@@ -6,6 +6,7 @@ import { neutralizeDeep } from '../../guard/neutralize.js';
 import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
 import { settingRows } from '../../log/settings.js';
+import { updateRatioText } from '../../log/update-ratio.js';
 
 /** Widths of the two columns: the longest label (32) + padding, and what keeps the table within 80 columns. */
 const SUMMARY_WIDTHS = [34, 42];
@@ -34,6 +35,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ...(s.finalValLoss !== null ? [['final validation loss', num(s.finalValLoss)] as [string, string]] : []),
     ['pre-clip norm median / p90 / max', `${num(s.preClipNorm.median)} / ${num(s.preClipNorm.p90)} / ${num(s.preClipNorm.max)}`],
     ['steps clipped', pct(s.clipRate)],
+    ...(s.updateRatio ? [['update/weight ratio median / max', updateRatioText(s.updateRatio)] as [string, string]] : []),
     ['steps skipped', String(s.skippedSteps)],
     ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', eventsText(s.events)],

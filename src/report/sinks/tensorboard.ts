@@ -43,7 +43,8 @@ const SINK_NAME = 'tensorboard';
  *
  * Per step, one event with the scalars of `stepScalars` (`loss`, `grad_norm/pre_clip`,
  * `grad_norm/post_clip`, `clip/coef`, `clip/rate` over the last 100 steps, `lr`,
- * `val/loss` when present, `grad_norm_layer/<layer>`). On steps divisible by
+ * `val/loss` when present, `grad_norm_layer/<layer>`, and the update telemetry's `update/norm`,
+ * `update_norm_layer/<layer>`, `update_ratio_layer/<layer>` when logged). On steps divisible by
  * `histogramEvery`, the same event also carries `grad_hist/<layer>` for each array in
  * `extra.histograms` (TensorFlow's default exponential buckets; non-finite entries left
  * out). The first record is the `file_version: "brain.Event:2"` event.

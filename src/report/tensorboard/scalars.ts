@@ -33,7 +33,9 @@ export function nextClipRate(state: ClipRateState, clipped: boolean): { state: C
  * The scalar values of one step, in this order: `loss`, `grad_norm/pre_clip`,
  * `grad_norm/post_clip`, `clip/coef`, `clip/rate`, `clip/threshold` (when not null),
  * `lr`, `val/loss` (when not null), then `grad_norm_layer/<layer>` for each layer's
- * pre-clip norm in the record's key order. Values are passed through unchanged: NaN and
+ * pre-clip norm in the record's key order; with the update telemetry then `update/norm`,
+ * `update_norm_layer/<layer>` and `update_ratio_layer/<layer>` (‖Δw‖/‖w‖). Values are
+ * passed through unchanged: NaN and
  * ±Infinity become float32 NaN/±Inf on the wire, and finite values round to float32.
  */
 export function stepScalars(record: StepRecord, clipRate: number): TbValue[] {
@@ -50,6 +52,9 @@ export function stepScalars(record: StepRecord, clipRate: number): TbValue[] {
   for (const [layer, norm] of Object.entries(record.layerNorms)) {
     values.push({ tag: `grad_norm_layer/${layer}`, simpleValue: norm });
   }
+  if (record.updateNorm !== undefined) values.push({ tag: 'update/norm', simpleValue: record.updateNorm });
+  for (const [layer, norm] of Object.entries(record.layerUpdateNorms ?? {})) values.push({ tag: `update_norm_layer/${layer}`, simpleValue: norm });
+  for (const [layer, ratio] of Object.entries(record.layerUpdateRatios ?? {})) values.push({ tag: `update_ratio_layer/${layer}`, simpleValue: ratio });
   return values;
 }
 

@@ -5,6 +5,7 @@
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
 import { MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
+import { updateRatioText } from '../../log/update-ratio.js';
 
 export { formatNumber, formatPercent };
 
@@ -23,6 +24,7 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['post-clip norm max', s.clipping === 'unknown' ? 'unknown' : f(s.postClipNormMax)],
     ['threshold', t ? (t.min === t.max ? f(t.min) : `${f(t.min)} – ${f(t.max)}`) : 'none'],
     ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
+    ...(s.updateRatio ? [['update/weight ratio median / max', updateRatioText(s.updateRatio)] as [string, string]] : []),
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', events],

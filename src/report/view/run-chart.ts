@@ -6,6 +6,7 @@
 import type { EventKind, StepRecord } from '../../record.js';
 import { minMaxIndices, unionIndices } from './downsample.js';
 import { wantsLogScale } from './terminal-chart.js';
+import { largestUpdateRatio } from '../../log/update-ratio.js';
 
 /** One event marker (a divergence at its `since` step). `value` is the pre-clip norm of the record carrying the event, or null when not finite. */
 export interface ChartEvent {
@@ -38,6 +39,11 @@ export interface RunChartData {
   /** Threshold in force; null where none. All null when the run never had one. */
   readonly threshold: readonly (number | null)[] | null;
   readonly layers: LayerSeries | null;
+  /**
+   * Each step's largest per-layer update/weight ratio ‖Δw_l‖/‖w_l‖ (log-scaled chart: null
+   * where non-finite or ≤ 0), or null when no record has the update telemetry.
+   */
+  readonly updateRatio: readonly (number | null)[] | null;
   /** Event markers, at most `maxEvents`, earliest first. */
   readonly events: readonly ChartEvent[];
   readonly eventsOmitted: number;
@@ -106,7 +112,7 @@ function layerSeries(records: readonly StepRecord[], o: Required<RunChartOptions
 
 /**
  * Downsamples `records` for drawing. The main x axis is the union, over loss, pre- and
- * post-clip norm, of each series' min and max per bucket (see `minMaxIndices`), so every
+ * post-clip norm (and the update ratio when logged), of each series' min and max per bucket (see `minMaxIndices`), so every
  * series keeps its spikes; n ≤ 3 × buckets per series gives at most 9 × buckets points.
  * The layer chart spends `layerBudget` numbers across its layers. Non-finite values
  * become null (gaps); norms ≤ 0 also become null because the norm charts are log-scaled.
@@ -115,7 +121,8 @@ export function buildRunChart(records: readonly StepRecord[], options: RunChartO
   const o: Required<RunChartOptions> = { buckets: 1500, layerBudget: 30000, maxLayers: 10, maxEvents: 2000, digits: 5, ...options };
   const col = (f: (r: StepRecord) => number): Float64Array => Float64Array.from(records, f);
   const loss = col((r) => r.loss), pre = col((r) => r.preClipNorm), post = col((r) => r.postClipNorm);
-  const idx = unionIndices(records.length, [loss, pre, post].map((c) => minMaxIndices(c, o.buckets)));
+  const ratio = records.some((r) => r.layerUpdateRatios !== undefined) ? col((r) => largestUpdateRatio(r.layerUpdateRatios)?.ratio ?? Number.NaN) : null;
+  const idx = unionIndices(records.length, [loss, pre, post, ...(ratio ? [ratio] : [])].map((c) => minMaxIndices(c, o.buckets)));
   const fin = finiteOr(o.digits), pos = positiveOr(o.digits);
   const hasThreshold = records.some((r) => r.threshold !== null && Number.isFinite(r.threshold));
   const { events, omitted } = chartEvents(records, o.maxEvents);
@@ -128,6 +135,7 @@ export function buildRunChart(records: readonly StepRecord[], options: RunChartO
     postClipNorm: pick(idx, (i) => pos(post[i]!)),
     threshold: hasThreshold ? pick(idx, (i) => pos(records[i]!.threshold ?? Number.NaN)) : null,
     layers: layerSeries(records, o),
+    updateRatio: ratio && pick(idx, (i) => pos(ratio[i]!)),
     events,
     eventsOmitted: omitted,
     totalSteps: records.length,

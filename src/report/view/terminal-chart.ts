@@ -7,6 +7,7 @@ import type { EventKind, StepRecord } from '../../record.js';
 import { bucketReduce, columnOf } from './downsample.js';
 import type { SweepChart } from './sweep.js';
 import { wantsLogScale, LOG_SPAN } from './scale.js';
+import { largestUpdateRatio } from '../../log/update-ratio.js';
 
 export { wantsLogScale, LOG_SPAN };
 
@@ -33,12 +34,16 @@ export interface TerminalRunCharts {
   readonly lossGaps: readonly number[];
   /** Columns where the pre-clip norm had no finite positive value. */
   readonly normGaps: readonly number[];
+  /** log10 of each column's largest layer update/weight ratio (max), or null when no record has one. */
+  readonly updateLog10: readonly number[] | null;
+  /** Columns where the update ratio had no finite positive value. */
+  readonly updateGaps: readonly number[];
   /** Columns holding at least one event, with the most severe kind there. */
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
 }
 
 // An injected fault marks its column above all: what happens there is its consequence.
-const SEVERITY: Readonly<Record<EventKind, number>> = { spike: 1, divergence: 2, nonfinite: 3, rollback: 4, injected: 5 };
+const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, spike: 1, divergence: 2, nonfinite: 3, rollback: 4, injected: 5 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
@@ -79,6 +84,7 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
   const logCols = (f: (r: StepRecord) => number): number[] => bucketReduce(col(f), width, 'max').map(log10OrNaN);
   const lossCols = lossLog ? loss.map(log10OrNaN) : loss;
   const pre = logCols((r) => r.preClipNorm);
+  const ratio = records.some((r) => r.layerUpdateRatios !== undefined) ? logCols((r) => largestUpdateRatio(r.layerUpdateRatios)?.ratio ?? Number.NaN) : null;
   return {
     width: loss.length,
     firstStep: records[0]!.step,
@@ -89,6 +95,8 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
     postLog10: carryGaps(logCols((r) => r.postClipNorm)),
     lossGaps: gapColumns(lossCols),
     normGaps: gapColumns(pre),
+    updateLog10: ratio && carryGaps(ratio),
+    updateGaps: ratio ? gapColumns(ratio) : [],
     thresholdLog10: thresholds.some(Number.isFinite) ? carryGaps(bucketReduce(thresholds, width, 'last').map(log10OrNaN)) : null,
     eventColumns: [...events.entries()].sort((a, b) => a[0] - b[0]).map(([column, kind]) => ({ column, kind })),
   };

@@ -12,9 +12,11 @@ export type Slots = Array<{ variable: Variable } | undefined>;
 
 /**
  * One variable's update: weights `w`, gradient `g`, slot values `s` (in the rule's slot
- * order) and the step's float32 scalars `c`, written to `wOut` and `sOut`.
+ * order) and the step's float32 scalars `c`, written to `wOut` and `sOut`. As it writes,
+ * it adds Σ(wOut − w)² to `sums[0]` and Σw² to `sums[1]` in float64 (the update telemetry,
+ * issue #20: one pass over memory the update reads anyway).
  */
-type Apply = (w: ArrayLike<number>, g: ArrayLike<number>, s: ArrayLike<number>[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[]) => void;
+type Apply = (w: ArrayLike<number>, g: ArrayLike<number>, s: ArrayLike<number>[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[], sums: Float64Array) => void;
 
 /** How one tfjs optimizer class is fused. */
 export interface Rule {
@@ -52,8 +54,9 @@ const adam: Rule = {
   params: (o: AdamFields) => [o.beta1, o.beta2, o.epsilon, o.learningRate],
   constants: ([b1, b2, eps, lr], [acc1, acc2]) => Float64Array.of(f(b1!), f(1 - b1!), f(b2!), f(1 - b2!), f(1 - acc1!), f(1 - acc2!), f(eps!), f(-lr!)),
   next: ([b1, b2], [acc1, acc2]) => [f(acc1! * f(b1!)), f(acc2! * f(b2!))],
-  apply: (w, g, [m, v], c, wOut, [mOut, vOut]) => {
+  apply: (w, g, [m, v], c, wOut, [mOut, vOut], sums) => {
     const b1 = c[0]!, c1 = c[1]!, b2 = c[2]!, c2 = c[3]!, d1 = c[4]!, d2 = c[5]!, eps = c[6]!, nlr = c[7]!;
+    let du = 0, ww = 0;
     for (let i = 0; i < wOut.length; i++) {
       const gi = g[i]!;
       const mi = f(f(m![i]! * b1) + f(gi * c1));
@@ -61,8 +64,14 @@ const adam: Rule = {
       const denom = f(f(Math.sqrt(f(vi / d2))) + eps);
       mOut![i] = mi;
       vOut![i] = vi;
-      wOut[i] = f(f(f(mi / d1) / denom) * nlr) + w[i]!;
+      const wi = w[i]!;
+      const wo = f(f(f(f(mi / d1) / denom) * nlr) + wi);
+      wOut[i] = wo;
+      du += (wo - wi) * (wo - wi);
+      ww += wi * wi;
     }
+    sums[0]! += du;
+    sums[1]! += ww;
   },
 };
 
@@ -74,9 +83,18 @@ const sgd: Rule = {
   params: () => [],
   constants: (_p, [c]) => Float64Array.of(c!),
   next: () => [],
-  apply: (w, g, _s, c, wOut) => {
+  apply: (w, g, _s, c, wOut, _sOut, sums) => {
     const k = c[0]!;
-    for (let i = 0; i < wOut.length; i++) wOut[i] = f(k * g[i]!) + w[i]!;
+    let du = 0, ww = 0;
+    for (let i = 0; i < wOut.length; i++) {
+      const wi = w[i]!;
+      const wo = f(f(k * g[i]!) + wi);
+      wOut[i] = wo;
+      du += (wo - wi) * (wo - wi);
+      ww += wi * wi;
+    }
+    sums[0]! += du;
+    sums[1]! += ww;
   },
 };
 
@@ -91,14 +109,21 @@ const momentum: Rule = {
   params: (o: MomentumFields) => [o.useNesterov ? 1 : 0],
   constants: ([nesterov], [m, c]) => Float64Array.of(m!, c!, nesterov!),
   next: () => [],
-  apply: (w, g, [a], c, wOut, [aOut]) => {
+  apply: (w, g, [a], c, wOut, [aOut], sums) => {
     const m = c[0]!, k = c[1]!, nesterov = c[2] === 1;
+    let du = 0, ww = 0;
     for (let i = 0; i < wOut.length; i++) {
       const gi = g[i]!;
       const ai = f(f(m * a![i]!) + gi);
       aOut![i] = ai;
-      wOut[i] = (nesterov ? f(k * f(gi + f(ai * m))) : f(k * ai)) + w[i]!;
+      const wi = w[i]!;
+      const wo = f((nesterov ? f(k * f(gi + f(ai * m))) : f(k * ai)) + wi);
+      wOut[i] = wo;
+      du += (wo - wi) * (wo - wi);
+      ww += wi * wi;
     }
+    sums[0]! += du;
+    sums[1]! += ww;
   },
 };
 
@@ -114,8 +139,9 @@ const rmsprop: Rule = {
   params: (o: RmsFields) => [o.decay, o.momentum, o.learningRate, o.epsilon, o.centered ? 1 : 0],
   constants: ([decay, mu, lr, eps, centered]) => Float64Array.of(f(decay!), f(1 - decay!), f(mu!), f(lr!), f(eps!), centered!),
   next: () => [],
-  apply: (w, g, [ms, mom, mg], c, wOut, [msOut, momOut, mgOut]) => {
+  apply: (w, g, [ms, mom, mg], c, wOut, [msOut, momOut, mgOut], sums) => {
     const rho = c[0]!, c1 = c[1]!, mu = c[2]!, lr = c[3]!, eps = c[4]!, centered = c[5] === 1;
+    let du = 0, ww = 0;
     for (let i = 0; i < wOut.length; i++) {
       const gi = g[i]!;
       const msi = f(f(ms![i]! * rho) + f(f(gi * gi) * c1));
@@ -130,8 +156,14 @@ const rmsprop: Rule = {
       const momi = f(f(mom![i]! * mu) + f(f(gi * lr) / denom));
       msOut![i] = msi;
       momOut![i] = momi;
-      wOut[i] = w[i]! - momi;
+      const wi = w[i]!;
+      const wo = f(wi - momi);
+      wOut[i] = wo;
+      du += (wo - wi) * (wo - wi);
+      ww += wi * wi;
     }
+    sums[0]! += du;
+    sums[1]! += ww;
   },
 };
 

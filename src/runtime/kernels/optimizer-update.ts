@@ -22,6 +22,7 @@
 import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
 import { ensureHostKernel, hostKernel } from './host-io.js';
 import { RULES, type Slots } from './optimizer-rules.js';
+import { updateSectionSize, writeUpdateSection } from './update-stats.js';
 
 /** The kernel's registry name. */
 export const UPDATE_KERNEL = 'GclipOptimizerUpdate';
@@ -32,18 +33,29 @@ interface UpdateAttrs {
   readonly k: number;
   readonly slots: number;
   readonly params: number[];
+  /** Update telemetry: the layer of each variable (empty: none), and the layer count. */
+  readonly layerOf: number[];
+  readonly layers: number;
 }
 
-// Inputs: k weights, k gradients, then each slot's k values, then the scalar tensors.
-// Outputs: k weights, each slot's k values, then the written scalars.
+// Inputs: k weights, k gradients, then each slot's k values, then the scalar tensors, then
+// (with telemetry) the step's packed readback. Outputs: k weights, each slot's k values, the
+// written scalars, then (with telemetry) the packed readback with the update section appended.
 const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const { k, slots } = a;
   const rule = RULES[a.rule]!.rule;
+  const telemetry = a.layerOf.length > 0;
+  const scalarIns = all.slice((2 + slots) * k, telemetry ? -1 : undefined);
   // Allocate every output before taking any view (a wasm allocation can detach views).
   const outs = [...all.slice(0, k), ...all.slice(2 * k, (2 + slots) * k)].map((t) => io.alloc([...t.shape]));
   const scalarOuts = Array.from({ length: rule.written }, () => io.alloc([]));
-  const values = all.slice((2 + slots) * k).map((t) => io.read(t)[0]!);
+  const packedIn = telemetry ? all[all.length - 1]! : null;
+  const packedOut = packedIn ? io.alloc([packedIn.shape[0]! + updateSectionSize(a.layers)]) : null;
+  const values = scalarIns.map((t) => io.read(t)[0]!);
   const c = rule.constants(a.params, values);
+  const layers = a.layers;
+  const sums = { du2: new Float64Array(layers), w2: new Float64Array(layers) };
+  const acc = new Float64Array(2);
   for (let j = 0; j < k; j++) {
     const s: ArrayLike<number>[] = [];
     const sOut: Float32Array[] = [];
@@ -51,10 +63,20 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
       s.push(io.read(all[(2 + q) * k + j]!));
       sOut.push(io.view(outs[(1 + q) * k + j]!));
     }
-    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut);
+    acc[0] = 0;
+    acc[1] = 0;
+    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
+    if (telemetry) {
+      sums.du2[a.layerOf[j]!]! += acc[0]!;
+      sums.w2[a.layerOf[j]!]! += acc[1]!;
+    }
   }
   rule.next(a.params, values).forEach((v, i) => (io.view(scalarOuts[i]!)[0] = v));
-  return [...outs, ...scalarOuts];
+  if (!packedIn) return [...outs, ...scalarOuts];
+  const v = io.view(packedOut!);
+  v.set(io.read(packedIn) as Float32Array);
+  writeUpdateSection(v, packedIn.shape[0]!, sums);
+  return [...outs, ...scalarOuts, packedOut!];
 });
 
 /** Applies one step's gradients (in `vars` order) to `vars`. */
@@ -77,6 +99,63 @@ function fusable(vars: readonly Variable[], grads: readonly Tensor[], slots: rea
   return true;
 }
 
+/** A fused update computed but not yet written: `commit` writes it into the optimizer's variables, `discard` drops it. */
+export interface PendingUpdate {
+  /** The step's packed readback with the update section appended (telemetry calls only). */
+  readonly packed: tf.Tensor1D | null;
+  commit(): void;
+  discard(): void;
+}
+
+/** Which layer each variable belongs to, for the update telemetry. */
+export interface UpdateGroups {
+  readonly layerOf: readonly number[];
+  readonly layers: number;
+}
+
+const NO_LAYERS: readonly number[] = [];
+
+type FusedUpdate = (grads: readonly Tensor[], telemetry: { groups: UpdateGroups; packed: Tensor } | null) => PendingUpdate | null;
+
+/**
+ * The fused kernel's update of `optimizer` for `vars`, or null where it never runs (no rule
+ * for the class, no variables, a non-float32 variable). A call returns null when this step
+ * cannot take it (slots not created yet, a shape or dtype mismatch, not a host backend).
+ */
+function fusedUpdate(optimizer: Optimizer, vars: readonly Variable[]): FusedUpdate | null {
+  // The exact tfjs class, not `instanceof` (tfjs optimizers answer it by duck typing: an SGD
+  // optimizer is an AdamOptimizer) and not a subclass (it may override applyGradients).
+  const name = optimizer.getClassName();
+  const entry = RULES[name];
+  if (!entry || Object.getPrototypeOf(optimizer) !== entry.of || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return null;
+  const rule = entry.rule;
+  const o = optimizer as never;
+  const k = vars.length;
+  return (grads, telemetry) => {
+    const slots = rule.slots(o);
+    if (!fusable(vars, grads, slots) || !ensureHostKernel(UPDATE_KERNEL, kernelConfig)) return null;
+    const scalars = rule.scalars(o);
+    const groups = telemetry?.groups;
+    const attrs: UpdateAttrs = { rule: name, k, slots: slots.length, params: rule.params(o), layerOf: (groups?.layerOf ?? NO_LAYERS) as number[], layers: groups?.layers ?? 0 };
+    const inputs: tf.NamedTensorMap = {};
+    const order = [...vars, ...grads, ...slots.flatMap((s) => s.map((x) => x!.variable)), ...scalars, ...(telemetry ? [telemetry.packed] : [])];
+    for (let i = 0; i < order.length; i++) inputs[`t${i}`] = order[i]!;
+    const outs = tf.engine().runKernel(UPDATE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
+    const n = (1 + slots.length) * k + rule.written;
+    const release = () => {
+      for (let i = 0; i < n; i++) outs[i]!.dispose();
+    };
+    const commit = () => {
+      for (let j = 0; j < k; j++) vars[j]!.assign(outs[j]!);
+      slots.forEach((s, q) => s.forEach((x, j) => x!.variable.assign(outs[(1 + q) * k + j]!)));
+      for (let i = 0; i < rule.written; i++) (scalars[i] as Variable).assign(outs[(1 + slots.length) * k + i]!);
+      release();
+      (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
+    };
+    return { packed: telemetry ? (outs[n] as tf.Tensor1D) : null, commit, discard: release };
+  };
+}
+
 /**
  * The update of `optimizer` for `vars`: the fused kernel for tfjs's Adam, SGD, momentum and
  * RMSprop on a host backend with float32 variables, once tfjs has created the optimizer's
@@ -86,29 +165,24 @@ export function createApplyGradients(optimizer: Optimizer, vars: readonly Variab
   // The array form keeps `vars` order (a name map would put integer-like names first), so
   // the slots tfjs creates on the first step line up with `vars` as the kernel expects.
   const viaTfjs: ApplyGradients = (grads) => optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
-  // The exact tfjs class, not `instanceof` (tfjs optimizers answer it by duck typing: an SGD
-  // optimizer is an AdamOptimizer) and not a subclass (it may override applyGradients).
-  const name = optimizer.getClassName();
-  const entry = RULES[name];
-  if (!entry || Object.getPrototypeOf(optimizer) !== entry.of || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return viaTfjs;
-  const rule = entry.rule;
-  const o = optimizer as never;
-  const k = vars.length;
+  const fused = fusedUpdate(optimizer, vars);
+  if (!fused) return viaTfjs;
   return (grads) => {
-    const slots = rule.slots(o);
-    if (!fusable(vars, grads, slots) || !ensureHostKernel(UPDATE_KERNEL, kernelConfig)) return viaTfjs(grads);
-    const scalars = rule.scalars(o);
-    const attrs: UpdateAttrs = { rule: name, k, slots: slots.length, params: rule.params(o) };
-    const inputs: tf.NamedTensorMap = {};
-    const order = [...vars, ...grads, ...slots.flatMap((s) => s.map((x) => x!.variable)), ...scalars];
-    for (let i = 0; i < order.length; i++) inputs[`t${i}`] = order[i]!;
-    const outs = tf.engine().runKernel(UPDATE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
-    for (let j = 0; j < k; j++) vars[j]!.assign(outs[j]!);
-    slots.forEach((s, q) => s.forEach((x, j) => x!.variable.assign(outs[(1 + q) * k + j]!)));
-    for (let i = 0; i < rule.written; i++) (scalars[i] as Variable).assign(outs[(1 + slots.length) * k + i]!);
-    for (let i = 0; i < outs.length; i++) outs[i]!.dispose();
-    (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
+    const pending = fused(grads, null);
+    if (pending) pending.commit();
+    else viaTfjs(grads);
   };
+}
+
+/**
+ * The fused update with telemetry, computed but not written: the kernel also returns
+ * `packed` with the update section appended (`PackLayout`; Σ(Δw)² and Σw² accumulate per
+ * variable as it writes the new weights). Null when the fused kernel declines this step
+ * (then the caller measures the update with ops). The caller disposes the pending `packed`.
+ */
+export function createProposeUpdate(optimizer: Optimizer, vars: readonly Variable[], groups: UpdateGroups): ((grads: readonly Tensor[], packed: Tensor) => PendingUpdate | null) | null {
+  const fused = fusedUpdate(optimizer, vars);
+  return fused ? (grads, packed) => fused(grads, { groups, packed }) : null;
 }
 
 /**
