@@ -23,14 +23,24 @@ export const DEFAULT_REPLAY: ReplayOptions = {
   divergence: z.strictObject(divergenceThresholds).parse({}),
 };
 
-/** Runs a detector over finished records (weights assumed finite) and returns all its events. */
+/**
+ * Runs a detector over finished records (weights assumed finite) and returns all its events.
+ * A record with a `rollback` event puts the detector back in its state before the step the
+ * run rolled back to, as the live run did; without that, the replay would judge the steps
+ * after a rollback against a best loss or norm window the run had already undone.
+ */
 export function replayDetector<S>(detector: Detector<S>, records: readonly StepRecord[]): RunEvent[] {
+  const targets = new Set(records.flatMap((r) => r.events.flatMap((e) => (e.kind === 'rollback' ? [e.toStep] : []))));
+  const before = new Map<number, S>();
   let state = detector.init();
   const events: RunEvent[] = [];
   for (const record of records) {
+    if (targets.has(record.step)) before.set(record.step, state);
     const out = detector.observe({ record, weightsFinite: true }, state);
     state = out.state;
     events.push(...out.events);
+    const rollback = record.events.find((e) => e.kind === 'rollback');
+    if (rollback?.kind === 'rollback') state = before.get(rollback.toStep) ?? state;
   }
   return events;
 }
