@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node (empty: none)] [--models mlp,rnn,…]
- * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor] [--sweep-store-rounds R]`: gclip's loop against a hand-written tfjs
+ * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor] [--sweep-store-rounds R] [--sweep-steps N]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
  * CLI's startup and sweep throughput (with R > 0: R interleaved rounds of `--jobs 1`, a shared
  * store worked by 1, 2 and 3 workers, and `--jobs N`), and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
@@ -41,6 +41,7 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     jobs: { type: 'string', default: '2' },
     'sweep-store-rounds': { type: 'string', default: '0' },
+    'sweep-steps': { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -52,7 +53,12 @@ const settings = quick
 // A sweep of realistic size: the shipped exploding RNN (300 steps, ~1.5 s a run), the
 // default 8 thresholds + baseline × 3 seeds in full. With sub-second points (the demo MLP),
 // dispatch and worker start-up would dominate and say nothing about parallel throughput.
-const sweepArgs = ['--config', join(root, 'configs', 'exploding-rnn.yaml'), '--backend', 'wasm', ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
+// `--sweep-steps N` shortens its runs (same 27 runs) when the machine is too loaded for 300 steps.
+const sweepArgs = [
+  '--config', join(root, 'configs', 'exploding-rnn.yaml'), '--backend', 'wasm',
+  ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3']),
+  ...(values['sweep-steps'] ? ['--steps', values['sweep-steps']] : []),
+];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
