@@ -62,6 +62,9 @@ export function renderReport(b: BenchResult): string {
   out.push(`first training step (wasm, MLP, fresh process): ${fmt(b.firstStepMs, 0)} ms`);
   if (b.sweep?.skipped) out.push(`sweep: not measured (${b.sweep.skipped})`);
   else if (b.sweep) out.push(`sweep (${b.sweep.args.join(' ')}): --jobs 1 ${fmt(b.sweepJobs1Ms, 0)} ms, --jobs ${b.sweep.jobsN} ${fmt(b.sweepJobsNMs, 0)} ms (${fmt(b.sweep.speedup)}× faster)`);
+  for (const s of b.sweep?.store ?? []) {
+    out.push(`  --store, ${s.workers} worker${s.workers > 1 ? 's' : ''} (--jobs 1 each): ${fmt(s.medianMs, 0)} ms (${fmt(b.sweepJobs1Ms! / s.medianMs)}× --jobs 1; rounds ${s.roundsMs.map((m) => fmt(m, 0)).join(', ')}; --jobs 1 rounds ${(b.sweep?.jobs1RoundsMs ?? []).map((m) => fmt(m, 0)).join(', ')})`);
+  }
   if (b.pytorch && !b.pytorch.available) out.push(`PyTorch: skipped (${b.pytorch.reason})`);
   for (const r of b.results.filter((x) => x.available)) {
     out.push(

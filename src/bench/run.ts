@@ -1,8 +1,14 @@
 /**
  * `npm run bench [-- --quick] [--out FILE] [--backends wasm,cpu,node (empty: none)] [--models mlp,rnn,…]
- * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor]`: gclip's loop against a hand-written tfjs
+ * [--no-pytorch] [--no-sweep] [--no-startup] [--no-monitor] [--sweep-store-rounds R] [--sweep-steps N]`: gclip's loop against a hand-written tfjs
  * loop per model and backend (each backend in its own process), PyTorch's reference, the
- * CLI's startup and sweep throughput, and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
+ * CLI's startup and sweep throughput (with R > 0: R interleaved rounds of `--jobs 1`, a shared
+ * store worked by 1, 2 and 3 workers, and `--jobs N`), and `model.fit` with `monitor()` against plain fit. Prints a Markdown table; `--out` writes the JSON.
+ *
+ * `npm run bench -- --advice [--advice-configs a,b] [--fresh] [--jobs N] [--out FILE]`: only the
+ * advice bench (advice.ts): the sweep's advice on bench/advice/ scored on held-out seeds and
+ * a denser grid; the table on stdout, the JSON into `--out` (default bench/results/advice.json).
+ *
  * `--ladder [--chart FILE.svg [--chart-cpu] [--chart-from FILE.json]] [--rungs mlp-10k,…]` runs the size ladder instead (`ladder-run.ts`; JSON `ladder`, `ladderCpu`, `ladderMeta`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +16,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAdviceBench } from './advice.js';
 import { BENCH_MODELS, type BenchModel } from './cases.js';
 import { runPytorch, type PytorchResult } from './pytorch.js';
 import { renderReport, type BenchResult } from './report.js';
@@ -39,6 +46,12 @@ const { values } = parseArgs({
     rungs: { type: 'string' },
     'chart-cpu': { type: 'boolean', default: false },
     'chart-from': { type: 'string' },
+    advice: { type: 'boolean', default: false },
+    'advice-configs': { type: 'string', default: '' },
+    fresh: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '2' },
+    'sweep-store-rounds': { type: 'string', default: '0' },
+    'sweep-steps': { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -50,7 +63,12 @@ const settings = quick
 // A sweep of realistic size: the shipped exploding RNN (300 steps, ~1.5 s a run), the
 // default 8 thresholds + baseline × 3 seeds in full. With sub-second points (the demo MLP),
 // dispatch and worker start-up would dominate and say nothing about parallel throughput.
-const sweepArgs = ['--config', join(root, 'configs', 'exploding-rnn.yaml'), '--backend', 'wasm', ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3'])];
+// `--sweep-steps N` shortens its runs (same 27 runs) when the machine is too loaded for 300 steps.
+const sweepArgs = [
+  '--config', join(root, 'configs', 'exploding-rnn.yaml'), '--backend', 'wasm',
+  ...(quick ? ['--seeds', '1', '--thresholds', '0.5,1,2,5'] : ['--seeds', '3']),
+  ...(values['sweep-steps'] ? ['--steps', values['sweep-steps']] : []),
+];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function runBackend(backend: WorkerRequest['backend']): Promise<BackendResult> {
@@ -118,7 +136,7 @@ async function main(): Promise<void> {
   let sweep: SweepTiming | null = null;
   if (!values['no-sweep']) {
     log('sweep…');
-    sweep = await timeSweep(root, sweepArgs, Math.max(2, availableParallelism()));
+    sweep = await timeSweep(root, sweepArgs, Math.max(2, availableParallelism()), Number(values['sweep-store-rounds']));
   }
   const result: BenchResult = {
     version: 1,
@@ -145,4 +163,16 @@ async function main(): Promise<void> {
   log(`bench done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-await main();
+/** `--advice`: the advice bench alone. */
+async function mainAdvice(): Promise<void> {
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected a positive integer, received ${values.jobs}`);
+  const only = values['advice-configs']!.split(',').filter((c) => c !== '');
+  const result = await runAdviceBench(root, { jobs, fresh: values.fresh!, only, log });
+  process.stdout.write(result.table + '\n');
+  const out = resolve(values.out ?? join(root, 'bench', 'results', 'advice.json'));
+  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  log(`advice bench done in ${(result.wallMs / 1000).toFixed(1)} s; JSON in ${out}`);
+}
+
+await (values.advice ? mainAdvice() : main());

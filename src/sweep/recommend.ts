@@ -10,7 +10,8 @@
  *    unclipped baseline (threshold ∞) joins it when it is stable and no threshold failed
  *    above the region's start. A stable threshold above a failed one is luck, not
  *    evidence, so it is never recommended.
- * 3. best = the lowest median final loss in the safe region. A point is *as good* as best
+ * 3. best = the point of the safe region with the lowest paired score (mean over seeds of
+ *    log final loss: between two points, the mean per-seed log ratio). A point is *as good* as best
  *    when, seed by seed, its final loss is at most `tolerance` (relative) above best's
  *    final loss with the same seed. Seeds are paired (a seed fixes the initial weights and
  *    the batches of every point), so these differences carry far less noise than the
@@ -19,7 +20,8 @@
  *    `not_needed`), else the largest threshold that still leaves some steps alone (clip
  *    rate below SATURATED_CLIP_RATE). When every such point clips (nearly) every step,
  *    clipping is normalised-gradient descent with step lr × max_norm: a larger threshold
- *    is a larger step, not less intervention, so best itself is chosen.
+ *    is a larger step, not less intervention, so best itself is chosen (and when that is
+ *    the smallest threshold tried, `suggestions` says the loss may fall further below it).
  *    A baseline stable in every seed always gives `not_needed`: clipping is a stability
  *    tool, and a threshold that only lowers the loss is reported in the reason as a tuning
  *    option, not recommended as a fix for a problem the run does not have.
@@ -81,7 +83,18 @@ export function pairedAsGood(p: PointResult, best: PointResult, tolerance: numbe
   });
 }
 
-const lowest = (points: readonly PointResult[]): PointResult => points.reduce((a, b) => (b.finalLoss < a.finalLoss ? b : a));
+/**
+ * A point's paired score: the mean over its seeds of log(final loss). Every point of a
+ * sweep has the same seeds, so comparing two scores is the mean per-seed log ratio of
+ * their losses (a paired comparison in which each seed's own level cancels), and unlike
+ * the median of 3 it lets every seed count, a seed that trained badly included.
+ */
+export function pairedScore(p: PointResult): number {
+  return p.runs.reduce((sum, r) => sum + Math.log(Math.max(r.finalLoss, Number.MIN_VALUE)), 0) / p.runs.length;
+}
+
+/** The point with the lowest paired score (the first on ties); `points` is non-empty and stable in every seed. */
+const lowest = (points: readonly PointResult[]): PointResult => points.reduce((a, b) => (pairedScore(b) < pairedScore(a) ? b : a));
 
 /** Step 4's least intervention among `within` (best's paired equals, best included). */
 function leastIntervention(within: readonly PointResult[], best: PointResult): PointResult {
@@ -173,7 +186,19 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${pct(tolerance)} in every seed of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
-  return { status: 'clip', maxNorm: chosen.threshold, reason: clipReason(chosen, best, within, tolerance, points) + note, ...base };
+  const edge = edgeSuggestion(chosen, points);
+  return { status: 'clip', maxNorm: chosen.threshold, reason: clipReason(chosen, best, within, tolerance, points) + note + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
+}
+
+/**
+ * When the choice is the smallest threshold tried and clips (nearly) every step, the loss
+ * may still fall below the grid: every step has length lr × max_norm, and a shorter one
+ * did better at every threshold tried. Says so, with the flags to look; else null.
+ */
+function edgeSuggestion(chosen: PointResult, points: readonly PointResult[]): string | null {
+  const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
+  if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
+  return `The lowest final loss is at the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
 function pointLabel(p: PointResult): string {
@@ -182,11 +207,13 @@ function pointLabel(p: PointResult): string {
 
 function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[]): string {
   const baseline = points.find((p) => p.strategy === 'none');
-  const versus = chosen === best ? 'the best final loss' : `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
+  const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
   const why = saturated
     ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of the thresholds stable in all ${chosen.seeds} seeds; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
-    : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+    : chosen === best
+      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of the thresholds stable in all ${chosen.seeds} seeds, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
   if (!baseline) return first;
   const failed = baseline.seeds - baseline.stableSeeds;

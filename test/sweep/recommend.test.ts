@@ -74,6 +74,26 @@ describe('recommendation rule', () => {
     expect(recommend(mixed, 0.05).maxNorm).toBe(1);
   });
 
+  it('picks best by the paired score (mean per-seed log loss), so a seed that trained badly counts', () => {
+    // 0.5 has the lower median (0.1) but ended at 1.0 with seed 2; 0.3 is 0.12 in every seed.
+    // Paired: log(0.12/0.1) twice against log(0.12/1.0) once → 0.3 is better on average.
+    const points = [point(null, [NaN, NaN, NaN]), point(0.3, [0.12, 0.12, 0.12], 1), point(0.5, [0.1, 0.1, 1.0], 1)];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.3, bestFinalLoss: 0.12 });
+    expect(r.reason).toMatch(/max_norm 0\.3 has the lowest final loss \(0\.12, paired over seeds\)/);
+  });
+
+  it('says when the best threshold is the smallest tried and clips every step: the loss may fall further below the grid', () => {
+    const points = [point(null, [NaN, NaN, NaN]), point(0.1, [0.2, 0.21, 0.19], 1), point(0.2, [0.3, 0.31, 0.29], 1), point(0.5, [0.4, 0.4, 0.4], 0.9)];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.1 });
+    expect(r.suggestions).toEqual([expect.stringMatching(/smallest threshold tried, which clips every step.*lower lr, or thresholds below 0\.1 \(--range 0\.01:0\.1\)/)]);
+    expect(r.reason).toContain(r.suggestions[0]);
+    // Not at the edge, or not saturated: no such note.
+    expect(recommend([point(null, [NaN, NaN, NaN]), point(0.1, [0.3, 0.3, 0.3], 1), point(0.2, [0.2, 0.2, 0.2], 1)], 0.05).suggestions).toEqual([]);
+    expect(recommend([point(null, [NaN, NaN, NaN]), point(0.1, [0.2, 0.2, 0.2], 0.5), point(0.2, [0.3, 0.3, 0.3], 0.4)], 0.05).suggestions).toEqual([]);
+  });
+
   it('returns null and exit 1 when no threshold is stable, with suggestions', () => {
     const points = [point(null, [NaN, NaN, NaN]), point(0.1, [NaN, 0.3, 0.3]), point(1, [NaN, NaN, NaN])];
     const r = recommend(points, 0.05);

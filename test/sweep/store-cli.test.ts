@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../../src/format.js';
@@ -18,14 +19,11 @@ function workdir(): string {
   return sweepWorkdir('gclip-store-cli-', BOOM);
 }
 
-function start(cwd: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<Ran> } {
+function start(cwd: string, args: string[]): { child: ChildProcess; done: Promise<Ran> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '', stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    onStderr?.(stderr, child);
-  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
 }
 
@@ -40,8 +38,21 @@ function withoutTimings(report: Record<string, unknown>): unknown {
   return JSON.parse(JSON.stringify({ ...report, execution: null }, (k, v: unknown) => (k === 'wallMs' ? 0 : v)));
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 50));
+/** Owners (`host:pid`) of the leases in a store right now (a lease may vanish while we read). */
+function leaseOwners(store: string): string[] {
+  const dir = join(store, 'leases');
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.includes('.')) : [];
+  return names.flatMap((n) => {
+    try {
+      return [readFileSync(join(dir, n), 'utf8').trim()];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function until(check: () => boolean, pollMs = 50): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, pollMs));
 }
 
 const GRID = ['--thresholds', '0.5,2', '--seeds', '3'];
@@ -104,27 +115,27 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     // creator finish before the workers start), so only the shared result is asserted here;
     // claims by several workers are asserted in the SIGKILL case below and in store.test.ts.
 
-    // One worker SIGKILLed mid-task: its lease (2 s) expires and another worker reclaims the task.
-    const creator2 = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 'sk', '--lease', '2', '-q']);
-    await until(() => existsSync(join(cwd, 'sk', 'plan.json')));
-    let killedAt = '';
-    const victim = start(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1'], (text, child) => {
-      if (killedAt === '' && /runs done/.test(text)) {
-        killedAt = text;
-        child.kill('SIGKILL');
-      }
-    });
-    const survivor = gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1']);
+    // One worker SIGKILLed mid-task: the process that creates the store is the victim. It is
+    // killed only once its own lease file exists (a task claimed and running), and the other
+    // two workers start only after that, so the kill always lands mid-task whatever the load;
+    // its lease (2 s) then expires and a survivor reclaims the task.
+    const victim = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 'sk', '--lease', '2', '-q']);
+    const owner = `${hostname()}:${victim.child.pid}`;
+    let exited = false;
+    void victim.done.then(() => (exited = true));
+    await until(() => exited || leaseOwners(join(cwd, 'sk')).includes(owner), 10);
+    expect(exited, 'the victim finished every task before it was seen holding a lease').toBe(false);
+    victim.child.kill('SIGKILL');
     const killed = await victim.done;
     expect(killed.code).toBeNull(); // killed by the signal
     const status = await gclip(cwd, ['sweep', 'status', 'sk', '--json']);
     expect(status.code, status.stderr).toBe(0);
     const s = JSON.parse(status.stdout) as { total: number; done: number; running: number; stale: number; left: number };
     expect(s.total).toBe(9);
+    expect(s.running + s.stale).toBe(1); // the victim's task, held by a dead worker
     expect(s.done + s.running + s.stale + s.left).toBe(9);
-    const rest = await Promise.all([creator2.done, survivor]);
-    for (const r of rest) expect(r.code, r.stderr).toBe(0);
-    expect(killedAt).toMatch(/runs done/);
+    const survivors = [gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1']), gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1'])];
+    for (const r of await Promise.all(survivors)) expect(r.code, r.stderr).toBe(0);
     expect(withoutTimings(readReport(join(cwd, 'sk', 'sweep.json')))).toEqual(expected);
 
     const report = await gclip(cwd, ['sweep', 'report', 'sk', '--json', '--out', 'rep']);
@@ -133,9 +144,7 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const done = await gclip(cwd, ['sweep', 'status', 'sk']);
     expect(done.stdout).toMatch(/9\/9 runs done, 0 running, 0 left/);
     expect(done.stdout).toMatch(/complete: gclip sweep report/);
-  // Retried: whether the victim worker gets a task before the creator and the survivor take
-  // them all depends on the machine's load (seen failing about half the time in isolation).
-  }, { retry: 2 });
+  });
 
   it('refuses --prune without --store, and --store with --shard (exit 2)', async () => {
     const cwd = workdir();
