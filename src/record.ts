@@ -51,4 +51,9 @@ export interface RunSummary {
   readonly hints: readonly string[];
   /** The loss, optimizer, learning rate and clipping trained with, and where each came from; null when unknown. */
   readonly settings: RunSettings | null;
+  /**
+   * Present (true) when the clip strategy sets its own clip rate (`ClipStrategy.clipRateByDesign`):
+   * `gclip check --log` on the run's `steps.jsonl` then shows the rate without judging it.
+   */
+  readonly clipRateByDesign?: true;
 }

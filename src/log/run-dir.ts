@@ -30,6 +30,8 @@ export interface RunOutcome {
   readonly hints: readonly string[];
   /** Training settings and their sources as label/value rows (`settingRows`); empty when the run recorded none. */
   readonly settings: readonly (readonly [string, string])[];
+  /** Whether the run's strategy set its own clip rate (`RunSummary.clipRateByDesign`; older summaries: false). */
+  readonly clipRateByDesign: boolean;
 }
 
 /** A run directory read back. */
@@ -58,7 +60,7 @@ export async function readOrFail(access: FileAccess, file: string): Promise<stri
  * with file:line) when it is not JSON; unknown or missing fields are ignored.
  */
 export function parseRunOutcome(text: string, file: string): RunOutcome {
-  let doc: { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown; settings?: unknown };
+  let doc: { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown; settings?: unknown; clipRateByDesign?: unknown };
   try {
     doc = JSON5.parse(text, decodeNumbers) as typeof doc;
   } catch (e) {
@@ -70,7 +72,15 @@ export function parseRunOutcome(text: string, file: string): RunOutcome {
   const settings = parseRunSettingsField(doc?.settings);
   const hints = Array.isArray(doc?.hints) ? doc.hints.filter((h): h is string => typeof h === 'string') : [];
   const policyStep = typeof doc?.policyStep === 'number' ? doc.policyStep : null;
-  return { status: str(doc?.status) ?? 'unknown', reason: str(doc?.reason), backend: str(doc?.backend), policyStep, hints, settings: settings ? settingRows(settings) : [] };
+  return {
+    status: str(doc?.status) ?? 'unknown',
+    reason: str(doc?.reason),
+    backend: str(doc?.backend),
+    policyStep,
+    hints,
+    settings: settings ? settingRows(settings) : [],
+    clipRateByDesign: doc?.clipRateByDesign === true,
+  };
 }
 
 /**

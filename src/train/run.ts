@@ -121,7 +121,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       lastStep: options.lastStep,
     }));
     const settings = runSettings(config, options.provenance, { lossUsed: plan.lossName, lossFromModel: plan.lossFromModel });
-    const hinted = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings };
+    const byDesign = strategy.clipRateByDesign === true ? { clipRateByDesign: true as const } : {};
+    const hinted = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings, ...byDesign };
     const summary = runDir !== null ? await writeBadRows(runDir, hinted, plan.origin) : hinted;
     if (runDir !== null) await saveModel(plan.model, join(runDir, MODEL_DIR), { normalization: plan.normalization });
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));

@@ -224,6 +224,18 @@ describe('gclip check --config: train, then judge', () => {
     expect(r.code).toBe(0);
   });
 
+  it('judges the AGC run the same way from its log: check --log reads clipRateByDesign from the summary beside it', () => {
+    const out = join(tmp(), 'agc');
+    expect(gclip(['train', '--config', 'configs/ci-check.yaml', '--clip', 'agc', '--out', out, '--quiet']).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).clipRateByDesign).toBe(true);
+    const fromLog = checkJson(['--log', join(out, 'steps.jsonl')]);
+    expect(fromLog.result.criteria.find((c) => c.name === 'clip_rate')).toMatchObject({ passed: true, value: 1 });
+    // The same log without its summary (copied out of the run directory) is judged as recorded.
+    const alone = join(tmp(), 'steps.jsonl');
+    copyFileSync(join(out, 'steps.jsonl'), alone);
+    expect(checkJson(['--log', alone]).result.criteria.find((c) => c.name === 'clip_rate')).toMatchObject({ passed: false, value: 1 });
+  });
+
   it('fails the exploding RNN (no clipping) on non-finite values or divergence: exit 1', () => {
     const { r, result, failed } = checkJson(['--config', 'configs/exploding-rnn.yaml', '--quiet']);
     expect(r.code).toBe(1);
