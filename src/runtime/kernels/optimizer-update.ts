@@ -56,16 +56,19 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const layers = a.layers;
   const sums = { du2: new Float64Array(layers), w2: new Float64Array(layers) };
   const acc = new Float64Array(2);
+  // Float32Array on both host backends (wasm heap views, cpu's float32 values): the rules'
+  // loops index typed arrays only, which keeps their element reads monomorphic.
+  const read = (t: tf.TensorInfo) => io.read(t) as Float32Array;
   for (let j = 0; j < k; j++) {
-    const s: ArrayLike<number>[] = [];
+    const s: Float32Array[] = [];
     const sOut: Float32Array[] = [];
     for (let q = 0; q < slots; q++) {
-      s.push(io.read(all[(2 + q) * k + j]!));
+      s.push(read(all[(2 + q) * k + j]!));
       sOut.push(io.view(outs[(1 + q) * k + j]!));
     }
     acc[0] = 0;
     acc[1] = 0;
-    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
+    rule.apply(read(all[j]!), read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
     if (telemetry) {
       sums.du2[a.layerOf[j]!]! += acc[0]!;
       sums.w2[a.layerOf[j]!]! += acc[1]!;
