@@ -4,6 +4,7 @@
  * in tfjs-core 4.22's order, so the fused result is tfjs's bit for bit.
  */
 import { tf, type Tensor, type Variable } from '../tf.js';
+import { nativeAdam } from './wasm-adam.js';
 
 const f = Math.fround;
 
@@ -16,7 +17,7 @@ export type Slots = Array<{ variable: Variable } | undefined>;
  * it adds Σ(wOut − w)² to `sums[0]` and Σw² to `sums[1]` in float64 (the update telemetry,
  * issue #20: one pass over memory the update reads anyway).
  */
-type Apply = (w: Float32Array, g: Float32Array, s: Float32Array[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[], sums: Float64Array) => void;
+export type Apply = (w: Float32Array, g: Float32Array, s: Float32Array[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[], sums: Float64Array) => void;
 
 /** How one tfjs optimizer class is fused. */
 export interface Rule {
@@ -35,6 +36,8 @@ export interface Rule {
   /** New values of the written scalars. */
   next(p: readonly number[], scalars: readonly number[]): number[];
   readonly apply: Apply;
+  /** `apply` as native code on the wasm backend's memory, where the rule has it (null: it cannot run there). */
+  readonly native?: (memory: WebAssembly.Memory, js: Apply) => Apply | null;
 }
 
 /**
@@ -66,6 +69,7 @@ const adam: Rule = {
   params: (o: AdamFields) => [o.beta1, o.beta2, o.epsilon, o.learningRate],
   constants: ([b1, b2, eps, lr], [acc1, acc2]) => Float64Array.of(f(b1!), f(1 - b1!), f(b2!), f(1 - b2!), f(1 - acc1!), f(1 - acc2!), f(eps!), f(-lr!)),
   next: ([b1, b2], [acc1, acc2]) => [f(acc1! * f(b1!)), f(acc2! * f(b2!))],
+  native: nativeAdam,
   apply: (w, g, s, c, wOut, sOut, sums) => {
     const m = s[0]!, v = s[1]!, mOut = sOut[0]!, vOut = sOut[1]!;
     const b1 = c[0]!, c1 = c[1]!, b2 = c[2]!, c2 = c[3]!, d1 = c[4]!, d2 = c[5]!, eps = c[6]!, nlr = c[7]!;

@@ -56,6 +56,7 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const layers = a.layers;
   const sums = { du2: new Float64Array(layers), w2: new Float64Array(layers) };
   const acc = new Float64Array(2);
+  const apply = (io.memory && rule.native?.(io.memory, rule.apply)) || rule.apply;
   // Float32Array on both host backends (wasm heap views, cpu's float32 values): the rules'
   // loops index typed arrays only, which keeps their element reads monomorphic.
   const read = (t: tf.TensorInfo) => io.read(t) as Float32Array;
@@ -68,7 +69,7 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
     }
     acc[0] = 0;
     acc[1] = 0;
-    rule.apply(read(all[j]!), read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
+    apply(read(all[j]!), read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
     if (telemetry) {
       sums.du2[a.layerOf[j]!]! += acc[0]!;
       sums.w2[a.layerOf[j]!]! += acc[1]!;
