@@ -4,6 +4,7 @@
  * in tfjs-core 4.22's order, so the fused result is tfjs's bit for bit.
  */
 import { tf, type Tensor, type Variable } from '../tf.js';
+import type { Apply } from './rule-apply.js';
 import { nativeAdam } from './wasm-adam.js';
 
 const f = Math.fround;
@@ -11,13 +12,6 @@ const f = Math.fround;
 /** A slot array of a tfjs optimizer: `{ originalName, variable }` per variable, by position. */
 export type Slots = Array<{ variable: Variable } | undefined>;
 
-/**
- * One variable's update: weights `w`, gradient `g`, slot values `s` (in the rule's slot
- * order) and the step's float32 scalars `c`, written to `wOut` and `sOut`. As it writes,
- * it adds Σ(wOut − w)² to `sums[0]` and Σw² to `sums[1]` in float64 (the update telemetry,
- * issue #20: one pass over memory the update reads anyway).
- */
-export type Apply = (w: Float32Array, g: Float32Array, s: Float32Array[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[], sums: Float64Array) => void;
 
 /** How one tfjs optimizer class is fused. */
 export interface Rule {

@@ -12,7 +12,7 @@
  * it reads and writes the tensors where they live, by byte offset, without a copy.
  */
 
-import type { Apply } from './optimizer-rules.js';
+import type { Apply } from './rule-apply.js';
 
 // Value types and the opcodes used (WebAssembly core spec, binary format).
 const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c;
