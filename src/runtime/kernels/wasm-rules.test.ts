@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../../test/helpers/backend.js';
 import { createRng } from '../rng.js';
 import { tf } from '../tf.js';
+import { hostIo } from './host-io.js';
 import { RULES } from './optimizer-rules.js';
 import { nativeRule } from './wasm-rules.js';
 
@@ -56,6 +57,11 @@ describe('native rules (wasm-rules.ts)', () => {
       if (n > 1) expect(jsSums[1]).not.toBe(2);
       tf.dispose([...ins, ...outs]);
     }
+  });
+
+  it('finds the memory through the kernels’ host I/O on wasm (the fused update uses it), none on cpu', () => {
+    expect(hostIo(tf.backend(), 'wasm').memory).toBe(heap().memory);
+    expect(hostIo(tf.backend(), 'cpu').memory).toBeNull();
   });
 
   it('leaves arrays that are not views of its memory to the JS rule', () => {
