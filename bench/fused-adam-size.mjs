@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Where gclip's fused Adam stops paying on wasm (issue #22's size ladder): process CPU ms of
-// one Adam update, tfjs's own `applyGradients` (14 SIMD kernels per variable) against gclip's
-// fused host kernel (one scalar JS pass, bit for bit tfjs's result), for a model of
+// Whether gclip's fused Adam pays on wasm at every size (issue #22's size ladder): process CPU
+// ms of one Adam update, tfjs's own `applyGradients` (14 SIMD kernels per variable) against
+// gclip's fused host kernel (one pass of src/runtime/kernels/wasm-adam.ts's WebAssembly
+// function on the backend's memory, bit for bit tfjs's result), for a model of
 // `vars` variables of `n` elements each, and for the mlp-1m rung's variables. The two sides
 // alternate update by update; medians after 5 warm-up updates.
 //   npm run build && node bench/fused-adam-size.mjs

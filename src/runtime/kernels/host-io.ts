@@ -10,6 +10,7 @@ type Info = tf.TensorInfo;
 /** tfjs's DataStorage: `get` moves data that lives on another backend here (allocating); `has` does not. */
 type Storage<T> = { get(id: object): T; has(id: object): boolean };
 type HostBackend = tf.KernelBackend & {
+  wasm?: { asm?: { memory?: unknown } };
   typedArrayFromHeap?(t: Info): Float32Array;
   makeOutput?(shape: number[], dtype: 'float32'): Info;
   dataIdMap?: Storage<unknown>;
@@ -45,6 +46,8 @@ export interface HostIo {
    * on wasm, detaches the views already taken: call it before any `alloc` or view.
    */
   local(ts: readonly Info[]): void;
+  /** The `WebAssembly.Memory` the wasm backend's views are on (null on cpu, or where tfjs does not expose it). */
+  readonly memory: WebAssembly.Memory | null;
 }
 
 /** `HostIo` for `backend`, which must be the named backend. */
@@ -63,6 +66,7 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
       local: (ts) => {
         for (let i = 0; i < ts.length; i++) if (!b.dataIdMap!.has(ts[i]!.dataId)) b.dataIdMap!.get(ts[i]!.dataId);
       },
+      memory: b.wasm?.asm?.memory instanceof WebAssembly.Memory ? b.wasm.asm.memory : null,
     };
   }
   return {
@@ -73,6 +77,7 @@ export function hostIo(backend: tf.KernelBackend, name: HostBackendName): HostIo
     local: (ts) => {
       for (let i = 0; i < ts.length; i++) if (!b.data!.has(ts[i]!.dataId)) b.data!.get(ts[i]!.dataId);
     },
+    memory: null,
   };
 }
 

@@ -4,19 +4,14 @@
  * in tfjs-core 4.22's order, so the fused result is tfjs's bit for bit.
  */
 import { tf, type Tensor, type Variable } from '../tf.js';
+import type { Apply } from './rule-apply.js';
+import { nativeRule } from './wasm-rules.js';
 
 const f = Math.fround;
 
 /** A slot array of a tfjs optimizer: `{ originalName, variable }` per variable, by position. */
 export type Slots = Array<{ variable: Variable } | undefined>;
 
-/**
- * One variable's update: weights `w`, gradient `g`, slot values `s` (in the rule's slot
- * order) and the step's float32 scalars `c`, written to `wOut` and `sOut`. As it writes,
- * it adds Σ(wOut − w)² to `sums[0]` and Σw² to `sums[1]` in float64 (the update telemetry,
- * issue #20: one pass over memory the update reads anyway).
- */
-type Apply = (w: ArrayLike<number>, g: ArrayLike<number>, s: ArrayLike<number>[], c: Float64Array, wOut: Float32Array, sOut: Float32Array[], sums: Float64Array) => void;
 
 /** How one tfjs optimizer class is fused. */
 export interface Rule {
@@ -35,7 +30,21 @@ export interface Rule {
   /** New values of the written scalars. */
   next(p: readonly number[], scalars: readonly number[]): number[];
   readonly apply: Apply;
+  /** `apply` as native code on the wasm backend's memory, where the rule has it (null: it cannot run there). */
+  readonly native?: (memory: WebAssembly.Memory, js: Apply) => Apply | null;
 }
+
+/**
+ * Whether `f(x * (1 / d))` is `f(x / d)` for every float32 `x`: true for float32 `d` with
+ * |d| < 2 (Adam's bias corrections 1 − β^t). Multiplying by the float64 reciprocal is off
+ * the exact quotient by under 2⁻⁵² of it; a float32 rounding boundary (a midpoint between
+ * float32 values) is never that close to a quotient of two float32 values without being it
+ * (an integer multiple of the quantum of x − m·d, over d), and a quotient is exactly a
+ * midpoint only for |d| ≥ 2 (its odd part would need d's exponent above 0), so both round
+ * alike — subnormal results, zeros, ±∞ and NaN included. A multiply is several times
+ * cheaper than a division here.
+ */
+export const reciprocalExact = (d: number): boolean => Math.abs(d) < 2;
 
 interface AdamFields { learningRate: number; beta1: number; beta2: number; epsilon: number; accBeta1: Variable; accBeta2: Variable; accumulatedFirstMoment: Slots; accumulatedSecondMoment: Slots }
 interface SgdFields { c: Tensor }
@@ -54,20 +63,26 @@ const adam: Rule = {
   params: (o: AdamFields) => [o.beta1, o.beta2, o.epsilon, o.learningRate],
   constants: ([b1, b2, eps, lr], [acc1, acc2]) => Float64Array.of(f(b1!), f(1 - b1!), f(b2!), f(1 - b2!), f(1 - acc1!), f(1 - acc2!), f(eps!), f(-lr!)),
   next: ([b1, b2], [acc1, acc2]) => [f(acc1! * f(b1!)), f(acc2! * f(b2!))],
-  apply: (w, g, [m, v], c, wOut, [mOut, vOut], sums) => {
+  native: (memory, js) => nativeRule(memory, js, () => 'adam'),
+  apply: (w, g, s, c, wOut, sOut, sums) => {
+    const m = s[0]!, v = s[1]!, mOut = sOut[0]!, vOut = sOut[1]!;
     const b1 = c[0]!, c1 = c[1]!, b2 = c[2]!, c2 = c[3]!, d1 = c[4]!, d2 = c[5]!, eps = c[6]!, nlr = c[7]!;
+    // x / d as x · (1/d): see `reciprocalExact`.
+    const exact = reciprocalExact(d1) && reciprocalExact(d2);
+    const r1 = 1 / d1, r2 = 1 / d2;
     let du = 0, ww = 0;
-    for (let i = 0; i < wOut.length; i++) {
+    for (let i = 0, n = wOut.length; i < n; i++) {
       const gi = g[i]!;
-      const mi = f(f(m![i]! * b1) + f(gi * c1));
-      const vi = f(f(v![i]! * b2) + f(f(gi * gi) * c2));
-      const denom = f(f(Math.sqrt(f(vi / d2))) + eps);
-      mOut![i] = mi;
-      vOut![i] = vi;
+      const mi = f(f(m[i]! * b1) + f(gi * c1));
+      const vi = f(f(v[i]! * b2) + f(f(gi * gi) * c2));
+      mOut[i] = mi;
+      vOut[i] = vi;
+      const denom = f(f(Math.sqrt(f(exact ? vi * r2 : vi / d2))) + eps);
       const wi = w[i]!;
-      const wo = f(f(f(f(mi / d1) / denom) * nlr) + wi);
+      const wo = f(f(f(f(exact ? mi * r1 : mi / d1) / denom) * nlr) + wi);
       wOut[i] = wo;
-      du += (wo - wi) * (wo - wi);
+      const dw = wo - wi;
+      du += dw * dw;
       ww += wi * wi;
     }
     sums[0]! += du;
@@ -83,6 +98,7 @@ const sgd: Rule = {
   params: () => [],
   constants: (_p, [c]) => Float64Array.of(c!),
   next: () => [],
+  native: (memory, js) => nativeRule(memory, js, () => 'sgd'),
   apply: (w, g, _s, c, wOut, _sOut, sums) => {
     const k = c[0]!;
     let du = 0, ww = 0;
@@ -109,6 +125,7 @@ const momentum: Rule = {
   params: (o: MomentumFields) => [o.useNesterov ? 1 : 0],
   constants: ([nesterov], [m, c]) => Float64Array.of(m!, c!, nesterov!),
   next: () => [],
+  native: (memory, js) => nativeRule(memory, js, (c) => (c[2] === 1 ? 'nesterov' : 'momentum')),
   apply: (w, g, [a], c, wOut, [aOut], sums) => {
     const m = c[0]!, k = c[1]!, nesterov = c[2] === 1;
     let du = 0, ww = 0;
@@ -139,6 +156,7 @@ const rmsprop: Rule = {
   params: (o: RmsFields) => [o.decay, o.momentum, o.learningRate, o.epsilon, o.centered ? 1 : 0],
   constants: ([decay, mu, lr, eps, centered]) => Float64Array.of(f(decay!), f(1 - decay!), f(mu!), f(lr!), f(eps!), centered!),
   next: () => [],
+  native: (memory, js) => nativeRule(memory, js, (c) => (c[5] === 1 ? 'rmspropCentered' : 'rmsprop')),
   apply: (w, g, [ms, mom, mg], c, wOut, [msOut, momOut, mgOut], sums) => {
     const rho = c[0]!, c1 = c[1]!, mu = c[2]!, lr = c[3]!, eps = c[4]!, centered = c[5] === 1;
     let du = 0, ww = 0;

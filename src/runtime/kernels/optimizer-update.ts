@@ -13,6 +13,8 @@
  * tfjs would hold — bit for bit, checked against tfjs on wasm and cpu (a NaN may carry the
  * other sign bit on wasm, where XNNPACK's NaN results differ from V8's) — and `getWeights`,
  * saving or a later `applyGradients` see no difference.
+ * On wasm the same op sequences run as WebAssembly f32 code on the backend's own memory
+ * (`wasm-rules.ts`: the same values, at a third of the JS loops' cost, issue #22).
  *
  * Optimizers with per-variable slots take their first step through tfjs (it creates the
  * slots); the kernel is used from then on. Other optimizers (adagrad, adadelta, adamax),
@@ -56,16 +58,20 @@ const kernelConfig = hostKernel<UpdateAttrs>(UPDATE_KERNEL, (all, a, io) => {
   const layers = a.layers;
   const sums = { du2: new Float64Array(layers), w2: new Float64Array(layers) };
   const acc = new Float64Array(2);
+  const apply = (io.memory && rule.native?.(io.memory, rule.apply)) || rule.apply;
+  // Float32Array on both host backends (wasm heap views, cpu's float32 values): the rules'
+  // loops index typed arrays only, which keeps their element reads monomorphic.
+  const read = (t: tf.TensorInfo) => io.read(t) as Float32Array;
   for (let j = 0; j < k; j++) {
-    const s: ArrayLike<number>[] = [];
+    const s: Float32Array[] = [];
     const sOut: Float32Array[] = [];
     for (let q = 0; q < slots; q++) {
-      s.push(io.read(all[(2 + q) * k + j]!));
+      s.push(read(all[(2 + q) * k + j]!));
       sOut.push(io.view(outs[(1 + q) * k + j]!));
     }
     acc[0] = 0;
     acc[1] = 0;
-    rule.apply(io.read(all[j]!), io.read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
+    apply(read(all[j]!), read(all[k + j]!), s, c, io.view(outs[j]!), sOut, acc);
     if (telemetry) {
       sums.du2[a.layerOf[j]!]! += acc[0]!;
       sums.w2[a.layerOf[j]!]! += acc[1]!;
