@@ -8,10 +8,10 @@ import type { StepRecord } from '../record.js';
 import type { Sink } from '../report/sinks/types.js';
 import { initBackend } from '../runtime/backend.js';
 import { createRng } from '../runtime/rng.js';
-import { tf } from '../runtime/tf.js';
 import { batchesOf, createBatchNamer } from './blame.js';
 import { foreignRecord } from '../log/foreign.js';
 import { train } from './run.js';
+import { countReadbacksIn } from '../../test/helpers/readbacks.js';
 
 function recorder(): Sink & { records: StepRecord[] } {
   const records: StepRecord[] = [];
@@ -23,25 +23,6 @@ const run = async (input: RunConfigInput, cwd = process.cwd()) => {
   const summary = await train(runConfigSchema.parse(input), { backend: 'wasm', sinks: [sink], now: () => 0, cwd });
   return { summary, records: sink.records };
 };
-
-/** Counts every host readback (data, dataSync, array, arraySync) while `fn` runs. */
-async function countReads(fn: () => Promise<unknown>): Promise<number> {
-  const proto = tf.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const originals = { data: proto.data!, dataSync: proto.dataSync!, array: proto.array!, arraySync: proto.arraySync! };
-  let reads = 0;
-  for (const [name, f] of Object.entries(originals)) {
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      reads++;
-      return f.apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    Object.assign(proto, originals);
-  }
-  return reads;
-}
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -79,8 +60,7 @@ describe('bad-batch blame in a run', () => {
   };
 
   it('synthetic task: names training-split indices only, on records with events, with no extra readback', async () => {
-    let result!: Awaited<ReturnType<typeof run>>;
-    const reads = await countReads(async () => void (result = await run(EXPLODING)));
+    const { result, reads } = await countReadbacksIn(() => run(EXPLODING));
     const { summary, records } = result;
     expect(reads).toBe(records.length);
     expect(summary.status).toBe('halted');
