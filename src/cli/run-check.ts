@@ -114,20 +114,20 @@ function collect(into: StepRecord[]): Sink {
 }
 
 async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRender): Promise<Judged> {
-  const [{ initBackend }, { train }, { runSession }, { plannedSteps }, { createProgressSink }, { backendLine }, { createStrategy }] = await Promise.all([
+  const [{ initBackend }, { train }, { runSession }, { plannedSteps }, { createProgressSink }, { backendLine }] = await Promise.all([
     import('../runtime/backend.js'),
     import('../train/run.js'),
     import('../train/session.js'),
     import('../train/setup.js'),
     import('./render/progress.js'),
     import('./run-train.js'),
-    import('../clip/registry.js'),
   ]);
   const { config, quiet } = input;
   const choice = await initBackend(config.backend);
   if (!quiet) r.io.err(r.errColor.dim(backendLine(choice)) + '\n');
   const records: StepRecord[] = [];
-  const progress = createProgressSink({ io: r.io, color: r.errColor, totalSteps: plannedSteps(config), every: config.log.every, quiet });
+  const planned = plannedSteps(config);
+  const progress = createProgressSink({ io: r.io, color: r.errColor, totalSteps: planned, every: config.log.every, quiet });
   const sinks = [collect(records), progress];
   const common = { backend: choice.name, sinks, signal: r.io.signal, provenance: input.provenance };
   // Keep a run directory only when asked (--out or log.out): CI wants the verdict, not files.
@@ -135,10 +135,9 @@ async function judgeRun(input: Extract<CheckInput, { kind: 'run' }>, r: CheckRen
     ? await train(config, common)
     : await runSession(config, { ...common, cwd: r.io.cwd, startedAt: new Date(), overwrite: input.overwrite });
   if (summary.runDir && !quiet) r.io.err(r.errColor.dim(`run directory: ${neutralize(summary.runDir)}`) + '\n');
-  // A plugin module's declarations are only known once loaded; its rate is judged.
-  const byDesign = config.clip.kind !== 'module' && createStrategy(config.clip).clipRateByDesign === true;
-  const clipping: ClipKnowledge = byDesign ? 'by-design' : 'recorded';
-  return { records, clipping, summary, planned: plannedSteps(config), subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
+  // The run's own strategy (a plugin's too) said whether it sets its clip rate.
+  const clipping: ClipKnowledge = summary.clipRateByDesign ? 'by-design' : 'recorded';
+  return { records, clipping, summary, planned, subject: { source: input.source, format: 'run', notes: runNotes(summary) } };
 }
 
 /** A run that did not end ok is worth a warning even when the criteria pass. */
