@@ -5,6 +5,7 @@
 import { checkNesting } from '../guard/shape.js';
 import type { HostDataset } from './dataset.js';
 import { dataError, tableToDataset, type TableOptions, type TableRow } from './table.js';
+import { isRecord } from '../config/field-path.js';
 
 /** Options for JSON data; `target` names the label key for the array-of-objects shape. */
 export type JsonDataOptions = Omit<TableOptions, 'target'> & { readonly target?: string };
@@ -33,10 +34,6 @@ export function parseJsonData(text: string, file: string, options: JsonDataOptio
   if (Array.isArray(doc)) return fromObjects(doc, file, options);
   if (isRecord(doc) && Array.isArray(doc.x) && Array.isArray(doc.y)) return fromXY(doc.x, doc.y, file, options);
   throw dataError('data_bad_shape', file, undefined, '', `expected an array of objects or {"x", "y"}, received ${describe(doc)}`, SHAPE_HINT);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

@@ -9,6 +9,7 @@
 import { inputError, type GclipError } from '../errors.js';
 import { tf } from '../runtime/tf.js';
 import type { WeightSpec } from './manifest.js';
+import { isRecord } from '../config/field-path.js';
 
 /** The weight each initializer key makes, as named in a manifest (`dense/kernel`). */
 const WEIGHT_OF_KEY: Readonly<Record<string, string>> = {
@@ -131,10 +132,6 @@ function check(budget: Budget, spec: Spec, shape: readonly number[]): void {
     throw mismatch(budget, spec, `layer '${spec.layer}' makes its ${spec.weight} of shape [${shape.join(', ')}] (${size} values), more than the ${budget.remaining} values the weights manifest has left for it`);
   }
   budget.remaining -= size;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Replaces (or adds, for known classes) the initializers of every layer config under `node`, in place. */

@@ -8,6 +8,7 @@
 import { inputError, type GclipError } from '../errors.js';
 import { preview } from '../guard/shape.js';
 import { MODEL_LIMITS } from './limits.js';
+import { isRecord } from '../config/field-path.js';
 
 const CONTAINERS = new Set(['Functional', 'Model']);
 
@@ -16,10 +17,6 @@ interface Call {
   readonly layer: string;
   readonly inputs: readonly (readonly [string, number])[];
   readonly at: string;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;

@@ -10,6 +10,7 @@ import { READ_LIMITS } from '../guard/limits.js';
 import { preview } from '../guard/shape.js';
 import { isNotFound, type FileFacts, type FileReader } from './files.js';
 import { MAX_MODEL_ELEMENTS } from './limits.js';
+import { isRecord } from '../config/field-path.js';
 
 /** One weight of the manifest, as tfjs's `WeightsManifestEntry`. */
 export interface WeightSpec {
@@ -29,10 +30,6 @@ const BYTES: Readonly<Record<string, number>> = { float32: 4 };
 
 function manifestError(code: ErrorCode, file: string, path: string, message: string, hint: string): GclipError {
   return inputError(code, { path, message, hint, source: file });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 interface Group {

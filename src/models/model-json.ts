@@ -17,6 +17,7 @@ import { loadWeightsManifest, type LoadedWeights, type WeightSpec } from './mani
 import { lossFromTrainingConfig, type LossName } from './loss.js';
 import { fuseRecurrentLayers } from './fused-recurrent.js';
 import { trainingConfigOf } from './training-config.js';
+import { isRecord } from '../config/field-path.js';
 
 /** A model loaded from disk and what gclip needs to know about it. */
 export interface LoadedModel {
@@ -37,10 +38,6 @@ const REEXPORT = 'Re-export the model with tfjs model.save() or tensorflowjs_con
 
 function modelError(code: ErrorCode, file: string, path: string, message: string, hint: string, line?: number): GclipError {
   return inputError(code, { path, message, hint, source: line === undefined ? file : `${file}:${line}` });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** JSON.parse with the line of a syntax error (Node's message has no position; JSON5's has). */

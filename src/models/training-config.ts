@@ -8,12 +8,9 @@ import type { ModelLayer } from '../config/model-layer.js';
 import { READ_LIMITS } from '../guard/limits.js';
 import type { FileReader } from './files.js';
 import { lossFromTrainingConfig } from './loss-names.js';
+import { isRecord } from '../config/field-path.js';
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * The training config of a parsed model.json: the converter layout's
