@@ -88,7 +88,7 @@ describe('ladderRows', () => {
     const keys = ['model', 'params', 'backend', 'plainMs', 'gclipMs', 'jaxMs', 'jaxAllThreadsMs', 'pytorchMs', 'limitMs', 'rssMb'];
     for (const r of [...rows.ladder, ...rows.ladderCpu]) expect(Object.keys(r).sort()).toEqual([...keys].sort());
     expect(rows.ladder.map((r) => `${r.model}/${r.backend}`)).toEqual(['mlp-10k/wasm', 'mlp-10k/cpu', 'mlp-1m/wasm']);
-    expect(JSON.parse(JSON.stringify(rows.ladder))).toEqual(rows.ladder);
+    expect(JSON.parse(JSON.stringify(rows.ladder))).toStrictEqual(rows.ladder);
   });
 
   it('fills wall times in `ladder`, CPU times in `ladderCpu`, the limit from the FLOPs and the sgemm rate', () => {
