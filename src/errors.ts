@@ -100,6 +100,7 @@ export type ErrorCode =
   | 'update_clip_readback'
   | 'agc_rank'
   | 'agc_vars'
+  | 'update_proposal_vars'
   | 'chain_state'
   | 'chain_state_mismatch'
   | 'nonfinite_total_norm'

@@ -18,6 +18,7 @@ import { createApplyGradients, createProposeUpdate, type UpdateGroups } from '..
 import { isUpdateClip } from '../clip/update-clip.js';
 import type { ClipStrategy } from '../clip/types.js';
 import type { RunPlan } from './plan.js';
+import { internalError } from '../errors.js';
 import { disposeSnapshot, restoreTensors, takeSnapshot } from './snapshot.js';
 
 /** A step's update, computed and measured but not yet kept. */
@@ -54,15 +55,21 @@ function updateSection(before: readonly Tensor[], after: readonly Variable[], gr
   return tf.concat([tf.reshape(tf.sqrt(tf.sum(tf.stack(du2))), [1]), norms, ratios]);
 }
 
-/** The op path: apply through tfjs now, measure against clones, undo from a snapshot on discard. */
+/**
+ * The op path: apply through tfjs now, measure against the snapshot's copy of the weights
+ * (which undoes the step on discard), so each weight is cloned once per step.
+ */
 function speculative(plan: ProposalPlan): ProposeUpdate {
   const apply = createApplyGradients(plan.optimizer, plan.vars);
+  // Where each trainable variable sits among the model's weights (the snapshot's order).
+  const weights = plan.model.weights.map((w) => w.read());
+  const at = plan.vars.map((v) => weights.indexOf(v));
+  if (at.some((i) => i < 0)) throw internalError('update_proposal_vars', 'a trainable variable is not among the model weights');
   return (grads, packed) => {
     const snapshot = takeSnapshot(plan);
-    const before = plan.vars.map((v) => tf.clone(v));
+    const before = at.map((i) => snapshot.weights[i]!);
     apply(grads);
     const extended = tf.tidy(() => tf.concat([packed, updateSection(before, plan.vars, plan.groups)]) as tf.Tensor1D);
-    tf.dispose(before);
     return {
       packed: extended,
       commit: () => disposeSnapshot(snapshot),
