@@ -12,7 +12,7 @@ import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
 import { withDetectedEvents } from '../detect/index.js';
 import type { Onset } from '../log/onset.js';
-import { MAX_GRAD_NORM_HINT, type ClipKnowledge } from '../log/types.js';
+import { BY_DESIGN_CLIP_RATE, MAX_GRAD_NORM_HINT, type ClipKnowledge } from '../log/types.js';
 
 export type { Bound } from './format.js';
 
@@ -194,7 +194,7 @@ function clipRate(summary: RecordSummary, band: { min: number; max: number }, cl
   const inBand = value !== null && value >= band.min && value <= band.max;
   const measured = value === null ? 'no steps to measure' : `clipped ${summary.clippedSteps} of ${summary.steps} steps (${fmt(value)})`;
   const lenient = (clipping === 'derived' || clipping === 'by-design') && value !== null;
-  const why = clipping === 'derived' ? 'a warning only on a foreign log' : "not judged: the strategy's threshold follows the gradients, so it sets this rate";
+  const why = clipping === 'derived' ? 'a warning only on a foreign log' : `not judged: ${BY_DESIGN_CLIP_RATE}`;
   const warnOnly = lenient && !inBand ? `; outside the band, ${why}` : '';
   return { name: 'clip_rate', passed: inBand || lenient, value, bound, reason: `${measured} (bound ${formatBound(band)})${warnOnly}` };
 }

@@ -4,10 +4,10 @@
  * `--json`. tfjs is only loaded when a config is trained.
  */
 import { appendFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { annotations, evaluate, parseBaseline, stepSummary, toJUnitXml, type Baseline, type CheckCriteria, type CheckResult, type CriterionResult } from '../check/index.js';
-import { loadLog, parseRunOutcome, RUN_FILES, stepNamer, type ClipKnowledge, type LogOptions } from '../log/index.js';
+import { loadLog, stepNamer, withOutcomeBeside, type ClipKnowledge, type LogOptions } from '../log/index.js';
 import type { RunConfig } from '../config/schema.js';
 import { EXIT, inputError, isGclipError } from '../errors.js';
 import { READ_LIMITS } from '../guard/limits.js';
@@ -17,6 +17,7 @@ import { readTextBounded } from '../guard/read-bounded.js';
 import type { RunSummary, StepRecord } from '../record.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { Sink } from '../report/sinks/types.js';
+import { fsAccess } from './fs-access.js';
 import type { CliIO } from './io.js';
 import { renderCheckJson, renderCheckTable, type CheckSubject } from './render/check.js';
 
@@ -89,23 +90,10 @@ export async function runCheckCommand(plan: CheckPlan, r: CheckRender): Promise<
 }
 
 async function judgeLog(input: Extract<CheckInput, { kind: 'log' }>, cwd: string): Promise<Judged> {
-  const log = await loadLog(input.file, (p) => readTextBounded(resolve(cwd, p), READ_LIMITS.log, p), input.options);
-  const byDesign = log.format === 'gclip' && (await clipRateByDesignBeside(resolve(cwd, input.file)));
-  return { records: log.records, clipping: byDesign ? 'by-design' : log.clipping, subject: { source: input.file, format: log.format, notes: log.notes } };
-}
-
-/**
- * Whether the `summary.json` beside a gclip `steps.jsonl` says its strategy sets its own clip
- * rate. A log without one (copied out of its run directory, or interrupted) or with an
- * unreadable one is judged as recorded: the summary is context here, not the subject.
- */
-async function clipRateByDesignBeside(stepsFile: string): Promise<boolean> {
-  const file = join(dirname(stepsFile), RUN_FILES.summary);
-  try {
-    return parseRunOutcome(await readTextBounded(file, READ_LIMITS.summary, file), file).clipRateByDesign;
-  } catch {
-    return false;
-  }
+  const read = await loadLog(input.file, (p) => readTextBounded(resolve(cwd, p), READ_LIMITS.log, p), input.options);
+  // The summary beside a run's steps.jsonl says whether its strategy sets its clip rate (as report reads it).
+  const { log } = await withOutcomeBeside(input.file, read, fsAccess(cwd));
+  return { records: log.records, clipping: log.clipping, subject: { source: input.file, format: log.format, notes: log.notes } };
 }
 
 /** A sink that keeps every record in memory for judging. */

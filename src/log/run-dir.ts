@@ -3,7 +3,7 @@
  * it back, `steps.jsonl` plus the outcome from `summary.json` when present, through an
  * injected file access.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import JSON5 from 'json5';
 import { inputError, isGclipError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
@@ -34,10 +34,11 @@ export interface RunOutcome {
   readonly clipRateByDesign: boolean;
 }
 
-/** A run directory read back. */
+/** A run's log read back with its outcome (a run directory, or a log and the summary beside it). */
 export interface RunDirLog {
-  /** Path of its `steps.jsonl`. */
+  /** Path of its `steps.jsonl` (or of the log file read). */
   readonly source: string;
+  /** Its records; `clipping` is `by-design` when the outcome says the strategy sets its clip rate. */
   readonly log: ParsedLog;
   /** From `summary.json`, or null when the run left none (it was interrupted). */
   readonly outcome: RunOutcome | null;
@@ -98,18 +99,48 @@ export function parseRunSettings(text: string): RunSettings | null {
 }
 
 /**
+ * The outcome of the run directory `dir`: its `summary.json`, with the settings of its
+ * `config.json` for runs whose summary predates them; null when it has no summary.json.
+ * Throws `summary_bad_json` / `file_unreadable` (exit 2) naming the file.
+ */
+async function readRunOutcome(dir: string, access: FileAccess): Promise<RunOutcome | null> {
+  const summary = join(dir, RUN_FILES.summary);
+  if ((await access.kind(summary)) !== 'file') return null;
+  const read = parseRunOutcome(await readOrFail(access, summary), summary);
+  const config = join(dir, RUN_FILES.config);
+  // Runs from before summary.json recorded its settings: read them from config.json.
+  const older = read.settings.length === 0 && (await access.kind(config)) === 'file' ? parseRunSettings(await readOrFail(access, config)) : null;
+  return older ? { ...read, settings: settingRows(older) } : read;
+}
+
+/** A gclip log with its run's outcome: a strategy that sets its own clip rate makes the rate `by-design`. */
+function withOutcome(source: string, log: ParsedLog, outcome: RunOutcome | null): RunDirLog {
+  const byDesign = log.format === 'gclip' && outcome?.clipRateByDesign === true;
+  return { source, log: byDesign ? { ...log, clipping: 'by-design' } : log, outcome };
+}
+
+/**
  * Reads the run directory `dir`: null when it has no `steps.jsonl` (not a run directory),
  * else its records and outcome. Throws the JSONL reader's errors (file:line) for a
- * malformed or empty log.
+ * malformed or empty log, and `summary_bad_json` for a malformed summary.json.
  */
 export async function loadRunDir(dir: string, access: FileAccess): Promise<RunDirLog | null> {
   const steps = join(dir, RUN_FILES.steps);
   if ((await access.kind(steps)) !== 'file') return null;
-  const summary = join(dir, RUN_FILES.summary);
-  const read = (await access.kind(summary)) === 'file' ? parseRunOutcome(await readOrFail(access, summary), summary) : null;
-  const config = join(dir, RUN_FILES.config);
-  // Runs from before summary.json recorded its settings: read them from config.json.
-  const older = read !== null && read.settings.length === 0 && (await access.kind(config)) === 'file' ? parseRunSettings(await readOrFail(access, config)) : null;
-  const outcome = read && (older ? { ...read, settings: settingRows(older) } : read);
-  return { source: steps, log: parseGclipJsonl(await readOrFail(access, steps), steps), outcome };
+  const outcome = await readRunOutcome(dir, access);
+  return withOutcome(steps, parseGclipJsonl(await readOrFail(access, steps), steps), outcome);
+}
+
+/**
+ * A log read on its own (`check --log FILE`, `report FILE`) with the outcome recorded
+ * beside it: for a gclip log, the `summary.json` in its directory, read as `loadRunDir`
+ * reads it, so a run's `steps.jsonl` is judged as its run directory is (an AutoClip or AGC
+ * run's clip rate is `by-design`). A foreign log, or a summary that is missing (copied
+ * out of its run directory, or interrupted), unreadable or malformed, gives outcome null
+ * and the log as recorded: the summary is context here, not the subject.
+ */
+export async function withOutcomeBeside(file: string, log: ParsedLog, access: FileAccess): Promise<RunDirLog> {
+  if (log.format !== 'gclip') return withOutcome(file, log, null);
+  const outcome = await readRunOutcome(dirname(file), access).catch(() => null);
+  return withOutcome(file, log, outcome);
 }

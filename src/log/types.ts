@@ -48,6 +48,9 @@ export type ClipKnowledge = 'recorded' | 'derived' | 'unknown' | 'by-design';
 /** How to give a foreign run's max norm, said wherever its clip rate is unknown (check and report). */
 export const MAX_GRAD_NORM_HINT = "pass --max-grad-norm X, the run's max_grad_norm (Hugging Face's default is 1.0)";
 
+/** Why a `by-design` clip rate is shown but not judged, said wherever such a rate appears (check and report). */
+export const BY_DESIGN_CLIP_RATE = "the strategy's threshold follows the gradients, so it sets this rate";
+
 /** The clip knowledge of a log of `format` read with `options`. */
 export function clipKnowledge(format: LogFormat, options: LogOptions): ClipKnowledge {
   return format === 'gclip' ? 'recorded' : options.clipNorm === undefined ? 'unknown' : 'derived';

@@ -22,18 +22,6 @@ function chartWidth(text: string | undefined): number {
   throw inputError('invalid_flag', { path: 'width', message: `--width must be ${describeNumber(bounds)}, received ${JSON.stringify(text)}`, source: '--width', hint: 'Use e.g. --width 100.' });
 }
 
-/** node:fs, with relative paths taken from `cwd` so messages show the path as typed. */
-async function fsReader(cwd: string) {
-  const { stat } = await import('node:fs/promises');
-  const { resolve } = await import('node:path');
-  const { readTextBounded } = await import('../../guard/read-bounded.js');
-  const { reportLimit } = await import('../../guard/limits.js');
-  return {
-    readText: (p: string) => readTextBounded(resolve(cwd, p), reportLimit(p), p),
-    kind: (p: string) => stat(resolve(cwd, p)).then((s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)), () => null),
-  };
-}
-
 /** Registers `report` on the program. */
 export function registerReport(program: Command, ctx: CommandContext): void {
   registerFlags(program.command('report'), 'report')
@@ -46,7 +34,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const view = await import('../../report/view/index.js');
       const { numberFlag } = await import('../../config/bounds.js');
       const clipNorm = flags.maxGradNorm === undefined ? undefined : numberFlag(REPORT.maxGradNorm.name, flags.maxGradNorm, REPORT.maxGradNorm.bounds);
-      const input = await view.loadReportInput(path, await fsReader(ctx.io.cwd), clipNorm === undefined ? {} : { clipNorm });
+      const input = await view.loadReportInput(path, (await import('../fs-access.js')).fsAccess(ctx.io.cwd), clipNorm === undefined ? {} : { clipNorm });
       if (input.kind === 'run' && input.notes?.length) {
         const { neutralize } = await import('../../guard/neutralize.js');
         const warn = (await colorsOf(program, ctx)).err.yellow;

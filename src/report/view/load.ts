@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import { inputError } from '../../errors.js';
-import { loadRunDir, parseLog, readOrFail, RUN_FILES, type ClipKnowledge, type FileAccess, type LogFormat, type LogOptions, type RunOutcome, type StepRecord } from '../../log/index.js';
+import { loadRunDir, parseLog, readOrFail, RUN_FILES, withOutcomeBeside, type ClipKnowledge, type FileAccess, type LogFormat, type LogOptions, type RunDirLog, type RunOutcome, type StepRecord } from '../../log/index.js';
 import { looksLikeSweep, parseSweep, type SweepOverview } from './sweep.js';
 
 /** File access for `loadReportInput` (the CLI passes node:fs; tests pass a map). */
@@ -30,9 +30,13 @@ export const SWEEP_FILE = 'sweep.json';
 
 const PASS_HINT = 'Pass a run directory written by `gclip train --out`, a steps.jsonl or a sweep.json.';
 
+function runInput({ source, log, outcome }: RunDirLog): ReportInput {
+  return { kind: 'run', source, format: log.format, clipping: log.clipping, records: log.records, outcome, notes: log.notes };
+}
+
 async function loadDir(dir: string, reader: ReportReader): Promise<ReportInput> {
   const run = await loadRunDir(dir, reader);
-  if (run) return { kind: 'run', source: run.source, format: run.log.format, clipping: run.log.clipping, records: run.log.records, outcome: run.outcome, notes: run.log.notes };
+  if (run) return runInput(run);
   if ((await reader.kind(join(dir, SWEEP_FILE))) === 'file') return loadFile(join(dir, SWEEP_FILE), reader);
   throw inputError('not_a_run_dir', { path: '', message: `${dir} has no ${RUN_FILES.steps} or ${SWEEP_FILE}`, source: dir, hint: PASS_HINT });
 }
@@ -50,8 +54,8 @@ function sweepCandidate(text: string, file: string): boolean {
 async function loadFile(file: string, reader: ReportReader, options: LogOptions = {}): Promise<ReportInput> {
   const text = await readOrFail(reader, file);
   if (sweepCandidate(text, file)) return { kind: 'sweep', source: file, sweep: parseSweep(text, file) };
-  const log = parseLog(text, file, options);
-  return { kind: 'run', source: file, format: log.format, clipping: log.clipping, records: log.records, outcome: null, notes: log.notes };
+  // A run's steps.jsonl reports as its directory does: with the summary.json beside it (as check --log reads it).
+  return runInput(await withOutcomeBeside(file, parseLog(text, file, options), reader));
 }
 
 /**

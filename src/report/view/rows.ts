@@ -4,10 +4,16 @@
  */
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
-import { MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
+import { BY_DESIGN_CLIP_RATE, MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
 import { updateRatioText } from '../../log/update-ratio.js';
 
 export { formatNumber, formatPercent };
+
+/** The share of clipped steps, with why it is unknown or set by the strategy (the words check uses). */
+function clipRateText(s: RunReportSummary): string {
+  if (s.clipping === 'unknown') return `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}`;
+  return s.clipping === 'by-design' ? `${formatPercent(s.clipRate)} (${BY_DESIGN_CLIP_RATE})` : formatPercent(s.clipRate);
+}
 
 /** The summary rows, in display order. `status` leads when summary.json was read. */
 export function summaryRows(s: RunReportSummary): [string, string][] {
@@ -23,7 +29,7 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['pre-clip norm max', s.preClipNorm.max === null ? '—' : `${f(s.preClipNorm.max)} at ${at(s.preClipNorm.maxStep!)}`],
     ['post-clip norm max', s.clipping === 'unknown' ? 'unknown' : f(s.postClipNormMax)],
     ['threshold', t ? (t.min === t.max ? f(t.min) : `${f(t.min)} – ${f(t.max)}`) : 'none'],
-    ['steps clipped', s.clipping === 'unknown' ? `unknown: the log's norms are pre-clip; ${MAX_GRAD_NORM_HINT}` : formatPercent(s.clipRate)],
+    ['steps clipped', clipRateText(s)],
     ...(s.updateRatio ? [['update/weight ratio median / max', updateRatioText(s.updateRatio)] as [string, string]] : []),
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
