@@ -1,7 +1,8 @@
-/** The pure report view: summary folding, sweep parsing and chart bounds. */
-import { describe, expect, it } from 'vitest';
+/** The report view: summary folding, sweep parsing, what a .json file is read as, and chart bounds. */
+import JSON5 from 'json5';
+import { describe, expect, it, vi } from 'vitest';
 import { summarizeRecords } from '../../src/log/index.js';
-import { buildRunChart, buildSweepChart, parseSweep } from '../../src/report/view/index.js';
+import { buildRunChart, buildSweepChart, loadReportInput, parseSweep } from '../../src/report/view/index.js';
 import { makeLongRun, nanStep, spikeSteps } from './long-run.js';
 
 describe('summarizeRecords', () => {
@@ -47,5 +48,30 @@ describe('parseSweep', () => {
 
   it('names the first bad field', () => {
     expect(() => parseSweep('{"points":[{"threshold":1,"strategy":"norm","seeds":"three","stableSeeds":1}]}', 's.json')).toThrow(/points\.0\.seeds/);
+  });
+});
+
+describe('loadReportInput on a .json file', () => {
+  const sweepText = JSON.stringify({ recommendation: null, points: [{ threshold: 1, strategy: 'norm', seeds: 2, stableSeeds: 2, finalLoss: 'NaN', clipRate: 0.5 }] });
+  const reader = (files: Record<string, string>) => ({ readText: async (p: string) => files[p]!, kind: async (p: string) => (p in files ? ('file' as const) : null) });
+
+  it('parses a sweep under another name once, with its "NaN" decoded', async () => {
+    const jsonParse = vi.spyOn(JSON, 'parse');
+    const json5Parse = vi.spyOn(JSON5, 'parse');
+    try {
+      const input = await loadReportInput('grid.json', reader({ 'grid.json': sweepText }));
+      expect(input.kind === 'sweep' && input.sweep.points[0]?.finalLoss).toBeNaN();
+      // One parse of the text: the JSON that told it is a sweep is the one reported.
+      expect(jsonParse.mock.calls.filter(([t]) => t === sweepText).length + json5Parse.mock.calls.filter(([t]) => t === sweepText).length).toBe(1);
+    } finally {
+      jsonParse.mockRestore();
+      json5Parse.mockRestore();
+    }
+  });
+
+  it('reads a .json without points as a log, and bad JSON in a sweep.json as a sweep error with its line', async () => {
+    const hf = JSON.stringify({ log_history: [{ step: 1, loss: 0.5, grad_norm: 1.5 }] });
+    expect(await loadReportInput('trainer_state.json', reader({ 'trainer_state.json': hf }))).toMatchObject({ kind: 'run', format: 'hf' });
+    await expect(loadReportInput('sweep.json', reader({ 'sweep.json': '{\n "points": [\n' }))).rejects.toMatchObject({ code: 'sweep_invalid', issues: [{ source: 'sweep.json:3' }] });
   });
 });

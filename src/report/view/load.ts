@@ -5,8 +5,8 @@
  */
 import { basename, join } from 'node:path';
 import { inputError } from '../../errors.js';
-import { loadRunDir, parseLog, readOrFail, RUN_FILES, withOutcomeBeside, type ClipKnowledge, type FileAccess, type LogFormat, type LogOptions, type RunDirLog, type RunOutcome, type StepRecord } from '../../log/index.js';
-import { looksLikeSweep, parseSweep, type SweepOverview } from './sweep.js';
+import { decodeNumbers, loadRunDir, parseLog, readOrFail, RUN_FILES, withOutcomeBeside, type ClipKnowledge, type FileAccess, type LogFormat, type LogOptions, type RunDirLog, type RunOutcome, type StepRecord } from '../../log/index.js';
+import { looksLikeSweep, parseSweep, sweepOverview, type SweepOverview } from './sweep.js';
 
 /** File access for `loadReportInput` (the CLI passes node:fs; tests pass a map). */
 export type ReportReader = FileAccess;
@@ -41,19 +41,27 @@ async function loadDir(dir: string, reader: ReportReader): Promise<ReportInput> 
   throw inputError('not_a_run_dir', { path: '', message: `${dir} has no ${RUN_FILES.steps} or ${SWEEP_FILE}`, source: dir, hint: PASS_HINT });
 }
 
-function sweepCandidate(text: string, file: string): boolean {
-  if (!/\.json5?$/i.test(file)) return false;
-  if (basename(file).toLowerCase() === SWEEP_FILE) return true;
+/**
+ * The sweep in `text` when `file` holds one, parsed once: a sweep.json (bad JSON there is a
+ * sweep error with its line), or another .json/.json5 file whose JSON is an object with a
+ * `points` array; else null, and the file is read as a log (a trainer_state.json).
+ */
+function sweepIn(text: string, file: string): SweepOverview | null {
+  if (!/\.json5?$/i.test(file)) return null;
+  if (basename(file).toLowerCase() === SWEEP_FILE) return parseSweep(text, file);
+  let doc: unknown;
   try {
-    return looksLikeSweep(JSON.parse(text));
+    doc = JSON.parse(text, decodeNumbers);
   } catch {
-    return false;
+    return null;
   }
+  return looksLikeSweep(doc) ? sweepOverview(doc, file) : null;
 }
 
 async function loadFile(file: string, reader: ReportReader, options: LogOptions = {}): Promise<ReportInput> {
   const text = await readOrFail(reader, file);
-  if (sweepCandidate(text, file)) return { kind: 'sweep', source: file, sweep: parseSweep(text, file) };
+  const sweep = sweepIn(text, file);
+  if (sweep) return { kind: 'sweep', source: file, sweep };
   // A run's steps.jsonl reports as its directory does: with the summary.json beside it (as check --log reads it).
   return runInput(await withOutcomeBeside(file, parseLog(text, file, options), reader));
 }

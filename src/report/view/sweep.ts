@@ -71,6 +71,15 @@ export function parseSweep(text: string, file: string): SweepOverview {
     const err = e as Error & { lineNumber?: number };
     bad(file, `not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, err.lineNumber);
   }
+  return sweepOverview(doc, file);
+}
+
+/**
+ * The overview of a sweep file's parsed document (non-finite numbers already decoded, as
+ * `decodeNumbers` does). Throws GclipError `sweep_invalid` (exit 2) naming the file and
+ * the first bad field (`points.2.seeds`).
+ */
+export function sweepOverview(doc: unknown, file: string): SweepOverview {
   const parsed = sweepSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
