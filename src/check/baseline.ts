@@ -3,10 +3,9 @@
  * an earlier run. Only `finalLoss` and `preClipNorm.{median,p90}` are used; every other
  * field, known or not, is accepted and ignored, so summaries from other gclip versions load.
  */
-import JSON5 from 'json5';
 import { z } from 'zod';
 import type { Baseline } from './criteria.js';
-import { logError } from '../log/index.js';
+import { logError, parseJson5 } from '../log/index.js';
 
 /** A finite number, NaN/±Infinity written as strings by `log/codec`, or null. */
 const stat = z
@@ -30,13 +29,7 @@ export const baselineSchema = z
  * bad JSON) when the text is not JSON or lacks `preClipNorm`.
  */
 export function parseBaseline(text: string, file: string): Baseline {
-  let doc: unknown;
-  try {
-    doc = JSON5.parse(text);
-  } catch (e) {
-    const err = e as Error & { lineNumber?: number };
-    throw logError('baseline_bad_json', { file, ...(err.lineNumber ? { line: err.lineNumber } : {}) }, `baseline is not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, 'Pass the summary.json that `gclip train` wrote.');
-  }
+  const doc = parseJson5(text, ({ reason, line }) => logError('baseline_bad_json', { file, line }, `baseline is not valid JSON: ${reason}`, 'Pass the summary.json that `gclip train` wrote.'));
   const parsed = baselineSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

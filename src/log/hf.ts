@@ -6,9 +6,9 @@
  * everything else, and any extra field, is ignored. Python's `json.dump` writes bare
  * `NaN`/`Infinity`, which JSON5 reads (plain JSON.parse would refuse them).
  */
-import JSON5 from 'json5';
 import { preview } from '../guard/shape.js';
 import { foreignRecord, type ForeignStep } from './foreign.js';
+import { parseJson5 } from './json5.js';
 import { clipKnowledge, logError, type LogOptions, type ParsedLog } from './types.js';
 
 type Entry = Readonly<Record<string, unknown>>;
@@ -46,14 +46,9 @@ function trainingStep(e: Entry, i: number, evalLoss: ReadonlyMap<number, number>
 }
 
 function readHistory(text: string, file: string): Entry[] {
-  let doc: unknown;
-  try {
-    doc = JSON5.parse(text);
-  } catch (e) {
-    const err = e as Error & { lineNumber?: number; columnNumber?: number };
-    const line = err.lineNumber;
-    throw logError('log_bad_json', { file, ...(line ? { line } : {}) }, `not valid JSON${line ? ` at line ${line}` : ''}: ${err.message.replace(/^JSON5: /, '')}`, 'trainer_state.json is written by transformers.Trainer; check the file is complete.');
-  }
+  const doc = parseJson5(text, ({ reason, line }) =>
+    logError('log_bad_json', { file, line }, `not valid JSON${line ? ` at line ${line}` : ''}: ${reason}`, 'trainer_state.json is written by transformers.Trainer; check the file is complete.'),
+  );
   const history = (doc as { log_history?: unknown } | null)?.log_history;
   if (!Array.isArray(history)) {
     throw logError('log_bad_format', { file, path: 'log_history' }, 'expected a trainer_state.json object with a log_history array', 'Pass the trainer_state.json from a checkpoint directory, or set the log format.');

@@ -12,6 +12,7 @@ export { BY_DESIGN_CLIP_RATE, clipKnowledge, logError, MAX_GRAD_NORM_HINT, RUN_F
 export { foreignRecord, type ForeignStep } from './foreign.js';
 export { DEFAULT_COLUMNS } from './csv.js';
 export { detectLogFormat, loadLog, parseLog, type TextReader } from './read.js';
+export { parseJson5, type JsonSyntax } from './json5.js';
 export { loadRunDir, parseRunOutcome, withOutcomeBeside, parseRunSettings, readOrFail, type FileAccess, type RunDirLog, type RunOutcome } from './run-dir.js';
 export { parseRunSettingsField, runSettings, settingRows, type RunSetting, type RunSettings, type SettingSource } from './settings.js';
 export { createRecordSummariser, isNonfiniteStep, isRollbackStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';

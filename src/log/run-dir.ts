@@ -4,12 +4,12 @@
  * injected file access.
  */
 import { dirname, join } from 'node:path';
-import JSON5 from 'json5';
 import { inputError, isGclipError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
+import { parseJson5 } from './json5.js';
 import { parseGclipJsonl } from './jsonl.js';
 import { parseRunSettingsField, runSettings, settingRows, type RunSettings } from './settings.js';
-import { RUN_FILES, type ParsedLog } from './types.js';
+import { logError, RUN_FILES, type ParsedLog } from './types.js';
 
 /** File access for reading run directories (the CLI passes node:fs; tests pass a map). */
 export interface FileAccess {
@@ -61,14 +61,11 @@ export async function readOrFail(access: FileAccess, file: string): Promise<stri
  * with file:line) when it is not JSON; unknown or missing fields are ignored.
  */
 export function parseRunOutcome(text: string, file: string): RunOutcome {
-  let doc: { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown; settings?: unknown; clipRateByDesign?: unknown };
-  try {
-    doc = JSON5.parse(text, decodeNumbers) as typeof doc;
-  } catch (e) {
-    const err = e as Error & { lineNumber?: number };
-    const source = err.lineNumber ? `${file}:${err.lineNumber}` : file;
-    throw inputError('summary_bad_json', { path: '', message: `summary is not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, source, hint: 'Delete or fix summary.json; the report reads steps.jsonl either way.' });
-  }
+  const doc = parseJson5(
+    text,
+    ({ reason, line }) => logError('summary_bad_json', { file, line }, `summary is not valid JSON: ${reason}`, 'Delete or fix summary.json; the report reads steps.jsonl either way.'),
+    decodeNumbers,
+  ) as { status?: unknown; reason?: unknown; backend?: unknown; policyStep?: unknown; hints?: unknown; settings?: unknown; clipRateByDesign?: unknown } | null;
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
   const settings = parseRunSettingsField(doc?.settings);
   const hints = Array.isArray(doc?.hints) ? doc.hints.filter((h): h is string => typeof h === 'string') : [];
@@ -91,7 +88,7 @@ export function parseRunOutcome(text: string, file: string): RunOutcome {
  */
 export function parseRunSettings(text: string): RunSettings | null {
   try {
-    const doc = JSON5.parse(text, decodeNumbers) as unknown;
+    const doc = parseJson5(text, (syntax) => new Error(syntax.reason), decodeNumbers);
     return runSettings(doc, (doc as { provenance?: unknown } | null)?.provenance);
   } catch {
     return null;

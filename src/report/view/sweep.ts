@@ -3,11 +3,10 @@
  * seeds stayed stable, final loss, clip rate) and the recommendation. Only these fields are
  * read; any other field, at any level, is ignored so newer sweep files still report.
  */
-import JSON5 from 'json5';
 import { z } from 'zod';
 import { inputError } from '../../errors.js';
 import { preview } from '../../guard/shape.js';
-import { decodeNumbers } from '../../log/index.js';
+import { decodeNumbers, parseJson5 } from '../../log/index.js';
 import { sweepHeatmap, type SweepHeatmap } from './sweep-heatmap.js';
 import { wantsLogScale } from './scale.js';
 
@@ -64,13 +63,7 @@ function bad(file: string, message: string, line?: number): never {
  * and the line for bad JSON, or the first bad field (`points.2.seeds`).
  */
 export function parseSweep(text: string, file: string): SweepOverview {
-  let doc: unknown;
-  try {
-    doc = JSON5.parse(text, decodeNumbers);
-  } catch (e) {
-    const err = e as Error & { lineNumber?: number };
-    bad(file, `not valid JSON: ${err.message.replace(/^JSON5: /, '')}`, err.lineNumber);
-  }
+  const doc = parseJson5(text, ({ reason, line }) => bad(file, `not valid JSON: ${reason}`, line), decodeNumbers);
   return sweepOverview(doc, file);
 }
 
