@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeNumbers } from '../../src/log/codec.js';
 import { kerasModel } from '../models/fixtures.js';
 import { ROOT } from '../helpers/cli.js';
+import { readJson, withoutTimings } from '../helpers/run-files.js';
 import { TINY } from '../sweep/helpers/sweep-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gclip.js', import.meta.url));
@@ -98,12 +99,6 @@ describe('model building and parsing', () => {
   }, 300_000);
 });
 
-/** sweep.json without what depends on how it ran (timings, cache counts). */
-function withoutTimings(file: string): unknown {
-  const report = JSON.parse(readFileSync(file, 'utf8'), decodeNumbers) as Record<string, unknown>;
-  return JSON.parse(JSON.stringify({ ...report, execution: null }, (k, v: unknown) => (k === 'wallMs' ? 0 : v)));
-}
-
 describe('sweep', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: exit %i, interrupted, then the same command resumes to the uninterrupted sweep.json', async (signal, code) => {
     const root = tmp();
@@ -118,7 +113,7 @@ describe('sweep', () => {
     const resumed = spawnSync(process.execPath, [BIN, ...args('cut'), '--json'], { cwd: root, env, encoding: 'utf8' });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout, decodeNumbers).execution.cached).toBeGreaterThan(0);
-    expect(withoutTimings(join(root, 'cut', 'sweep.json'))).toEqual(withoutTimings(join(root, 'whole', 'sweep.json')));
+    expect(withoutTimings(readJson(join(root, 'cut', 'sweep.json')))).toEqual(withoutTimings(readJson(join(root, 'whole', 'sweep.json'))));
   }, 300_000);
 });
 

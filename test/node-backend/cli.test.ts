@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gclip } from '../helpers/cli.js';
+import { readJson } from '../helpers/run-files.js';
 import { nodeLoads, nodeTitle } from '../helpers/node-backend.js';
 import { readEventFile, scalarsOf } from '../tensorboard/helpers.js';
-import { decodeNumbers } from '../../src/log/codec.js';
 
 const env = { TF_CPP_MIN_LOG_LEVEL: '2' };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'gclip-node-'));
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'), decodeNumbers) as Record<string, unknown>;
 const stepLines = (dir: string): string[] => readFileSync(join(dir, 'steps.jsonl'), 'utf8').trim().split('\n');
 
 /** `gclip train --backend node --quiet --out <fresh dir> ...args`; the run directory and result. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gclip } from '../helpers/cli.js';
+import { readJson } from '../helpers/run-files.js';
 import { compareRecords, worstOf } from './compare.js';
 import { decodeNumbers } from '../../src/log/codec.js';
 import { stepRecordSchema, type StepRecord } from '../../src/log/schema.js';
@@ -18,7 +19,6 @@ import { stepRecordSchema, type StepRecord } from '../../src/log/schema.js';
 const OPS = { GCLIP_TEST_BACKEND: 'cpu-ops' };
 const PLUGIN = fileURLToPath(new URL('../../fixtures/plugins/scale-clip.js', import.meta.url));
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'gclip-nonhost-'));
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'), decodeNumbers) as Record<string, unknown>;
 const steps = (dir: string): StepRecord[] =>
   readFileSync(join(dir, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => stepRecordSchema.parse(JSON.parse(l, decodeNumbers)));
 

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeNumbers } from '../../src/log/codec.js';
+import { readJson, withoutTimings } from '../helpers/run-files.js';
 import { CLI, sweepWorkdir, type Ran } from './helpers/sweep-cli.js';
 
 /** Explodes within ~15 steps at any threshold ≥ 50: every run halts early. */
@@ -30,15 +31,6 @@ function gclip(cwd: string, args: string[], onStderr?: (text: string, kill: () =
   });
 }
 
-function readReport(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, 'utf8'), decodeNumbers) as Record<string, unknown>;
-}
-
-/** The report without what depends on how it ran (timings, cache counts). */
-function withoutTimings(report: Record<string, unknown>): unknown {
-  return JSON.parse(JSON.stringify({ ...report, execution: null }, (k, v: unknown) => (k === 'wallMs' ? 0 : v)));
-}
-
 const GRID = ['--thresholds', '0.5,2', '--seeds', '2'];
 
 describe('gclip sweep (CLI)', () => {
@@ -56,7 +48,7 @@ describe('gclip sweep (CLI)', () => {
       expect(typeof p.finalLoss).toBe('number');
       expect(typeof p.clipRate).toBe('number');
     }
-    expect(withoutTimings(readReport(join(cwd, 'out', 'sweep.json')))).toEqual(withoutTimings(json));
+    expect(withoutTimings(readJson(join(cwd, 'out', 'sweep.json')))).toEqual(withoutTimings(json));
     expect(r.stderr).toMatch(/sweep: 6\/6 runs done, 0 running, 0 left/);
   });
 
@@ -67,7 +59,7 @@ describe('gclip sweep (CLI)', () => {
     expect(r.stdout).toMatch(/none \(baseline\)\s+│ 0\/2/);
     expect(r.stdout).toMatch(/no threshold was stable in every seed \(max_norm: null\)/);
     expect(r.stdout).toMatch(/Lower the learning rate/);
-    const report = readReport(join(cwd, 'out', 'sweep.json')) as { recommendation: { maxNorm: unknown; status: string } };
+    const report = readJson(join(cwd, 'out', 'sweep.json')) as { recommendation: { maxNorm: unknown; status: string } };
     expect(report.recommendation).toMatchObject({ maxNorm: null, status: 'none_stable' });
   });
 
@@ -85,7 +77,7 @@ describe('gclip sweep (CLI)', () => {
     expect(incomplete.stderr).toMatch(/2 of 6 runs have no result/);
     const merged = await gclip(cwd, ['sweep', 'merge', 'shard1', 'shard2', 'shard3', '--out', 'merged', '--json']);
     expect(merged.code, merged.stderr).toBe(0);
-    expect(withoutTimings(readReport(join(cwd, 'merged', 'sweep.json')))).toEqual(withoutTimings(readReport(join(cwd, 'whole', 'sweep.json'))));
+    expect(withoutTimings(readJson(join(cwd, 'merged', 'sweep.json')))).toEqual(withoutTimings(readJson(join(cwd, 'whole', 'sweep.json'))));
   });
 
   it('a killed sweep resumes without recomputing finished runs', async () => {

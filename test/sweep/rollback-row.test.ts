@@ -4,15 +4,14 @@
  * The CLI case spawns bin/gclip.js (run `npm run build` first).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../src/config/schema.js';
-import { decodeNumbers } from '../../src/log/codec.js';
 import { buildSweepPlan, planTasks } from '../../src/sweep/grid.js';
 import { parseSweepFlags } from '../../src/sweep/flags.js';
 import type { SeedResult } from '../../src/sweep/metrics.js';
 import { buildReport } from '../../src/sweep/report.js';
+import { readJson } from '../helpers/run-files.js';
 import { CLI, sweepWorkdir } from './helpers/sweep-cli.js';
 
 const base = runConfigSchema.parse({ seed: 3, detect: { rollback: { lrScale: 0.25 } } });
@@ -86,11 +85,11 @@ describe('gclip sweep --rollback-row (CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/none \+ rollback +│ 1\/1 .*│ 0 \(\d+ rollbacks\)/);
     expect(r.stdout).toMatch(/No clipping \+ rollback: stable in 1\/1 seeds/);
-    const report = JSON.parse(readFileSync(join(cwd, 'out', 'sweep.json'), 'utf8'), decodeNumbers);
-    const row = report.points.find((p: { id: string }) => p.id === 'rollback');
+    const report = readJson<{ points: { id: string; rollbacks: number }[]; recommendation: { rollback: unknown[] } }>(join(cwd, 'out', 'sweep.json'));
+    const row = report.points.find((p) => p.id === 'rollback')!;
     expect(row).toMatchObject({ strategy: 'none+rollback', threshold: null, stableSeeds: 1, skipped: 0 });
     expect(row.rollbacks).toBeGreaterThan(0);
-    expect(report.points.find((p: { id: string }) => p.id === 'baseline')).toMatchObject({ stableSeeds: 0 });
+    expect(report.points.find((p) => p.id === 'baseline')).toMatchObject({ stableSeeds: 0 });
     expect(report.recommendation.rollback[0]).toMatchObject({ pointId: 'rollback', stableSeeds: 1, rollbacks: row.rollbacks });
   }, 300_000);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../../src/format.js';
 import { decodeNumbers } from '../../src/log/codec.js';
+import { readJson, withoutTimings } from '../helpers/run-files.js';
 import { CLI, sweepWorkdir, type Ran } from './helpers/sweep-cli.js';
 
 /** An RNN that explodes unclipped at lr 0.1 within ~10 steps, and trains unclipped at lr 0.03. */
@@ -28,15 +29,6 @@ function start(cwd: string, args: string[]): { child: ChildProcess; done: Promis
 }
 
 const gclip = (cwd: string, args: string[]) => start(cwd, args).done;
-
-function readReport(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, 'utf8'), decodeNumbers) as Record<string, unknown>;
-}
-
-/** The report without what depends on how it ran (timings, cache counts). */
-function withoutTimings(report: Record<string, unknown>): unknown {
-  return JSON.parse(JSON.stringify({ ...report, execution: null }, (k, v: unknown) => (k === 'wallMs' ? 0 : v)));
-}
 
 /** Owners (`host:pid`) of the leases in a store right now (a lease may vanish while we read). */
 function leaseOwners(store: string): string[] {
@@ -62,7 +54,7 @@ describe('gclip sweep on an lr axis (CLI)', () => {
     const cwd = workdir();
     const r = await gclip(cwd, ['sweep', '-c', 'boom.yaml', '--lrs', '0.1,0.03', '--thresholds', '0.5,2', '--seeds', '2', '--jobs', '2', '--out', 'out']);
     expect(r.code, r.stderr).toBe(0);
-    const report = readReport(join(cwd, 'out', 'sweep.json')) as {
+    const report = readJson(join(cwd, 'out', 'sweep.json')) as {
       version: number; grid: { lrs: number[]; thresholds: number[] };
       recommendation: { status: string; maxNorm: number | null; lr: number; reason: string; perLr: { lr: number; status: string; maxNorm: number | null; finalLoss: number }[]; lrCut: unknown };
       points: { id: string; lr: number; stableSeeds: number; finalLoss: number; clipRate: number }[];
@@ -102,7 +94,7 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const cwd = workdir();
     const one = await gclip(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--out', 'one', '-q']);
     expect(one.code, one.stderr).toBe(0);
-    const expected = withoutTimings(readReport(join(cwd, 'one', 'sweep.json')));
+    const expected = withoutTimings(readJson(join(cwd, 'one', 'sweep.json')));
 
     // Clean run: a creator and two workers that join once the plan exists.
     const creator = start(cwd, ['sweep', '-c', 'tiny.yaml', ...GRID, '--jobs', '1', '--store', 's3', '-q']);
@@ -110,7 +102,7 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     const workers = [gclip(cwd, ['sweep', 'worker', '--store', 's3', '--jobs', '1']), gclip(cwd, ['sweep', 'worker', '--store', 's3', '--jobs', '1'])];
     const all = await Promise.all([creator.done, ...workers]);
     for (const r of all) expect(r.code, r.stderr).toBe(0);
-    expect(withoutTimings(readReport(join(cwd, 's3', 'sweep.json')))).toEqual(expected);
+    expect(withoutTimings(readJson(join(cwd, 's3', 'sweep.json')))).toEqual(expected);
     // Which process ran which task depends on the machine's load (a busy machine can let the
     // creator finish before the workers start), so only the shared result is asserted here;
     // claims by several workers are asserted in the SIGKILL case below and in store.test.ts.
@@ -136,7 +128,7 @@ describe('gclip sweep --store: a work queue shared by workers', () => {
     expect(s.done + s.running + s.stale + s.left).toBe(9);
     const survivors = [gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1']), gclip(cwd, ['sweep', 'worker', '--store', 'sk', '--jobs', '1'])];
     for (const r of await Promise.all(survivors)) expect(r.code, r.stderr).toBe(0);
-    expect(withoutTimings(readReport(join(cwd, 'sk', 'sweep.json')))).toEqual(expected);
+    expect(withoutTimings(readJson(join(cwd, 'sk', 'sweep.json')))).toEqual(expected);
 
     const report = await gclip(cwd, ['sweep', 'report', 'sk', '--json', '--out', 'rep']);
     expect(report.code, report.stderr).toBe(0);
