@@ -5,9 +5,9 @@
  * optimizer applies, not only in the gradient: with Adam a small gradient can still give a
  * large step once the second moment has decayed. Healthy training keeps r near 1e-3.
  *
- * z = (r − median) / (1.4826·MAD + 1e-12) over the last `window` finite ratios (as the
- * gradient spike detector): an event needs z > zThreshold AND r > minRatio × median; during
- * the first `warmup` ratios only r > grossRatio × median counts. Independently, r > maxRatio
+ * A jump is a `robustJump` of r over the last `window` finite ratios, the test of the
+ * gradient spike detector: z = (r − median) / (1.4826·MAD + 1e-12) > zThreshold AND
+ * r > minRatio × median; during the first `warmup` ratios only r > grossRatio × median. Independently, r > maxRatio
  * is an event from the first step on. Records without the fields (older logs, update
  * clipping) and non-finite ratios (the nonfinite detector's business; a layer whose weights
  * were all 0) are skipped and kept out of the window.
@@ -15,8 +15,8 @@
 import type { DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';
 import type { Detector } from './types.js';
-import { MAD_TO_SIGMA, medianOfSorted } from '../stats.js';
-import { madOfSorted, pushWindow, sortedWindow } from './sorted-window.js';
+import { robustJump } from './robust-jump.js';
+import { pushWindow } from './sorted-window.js';
 import { largestUpdateRatio } from '../log/update-ratio.js';
 
 export interface UpdateRatioState {
@@ -35,14 +35,11 @@ export function createUpdateRatioDetector(options: UpdateRatioOptions): Detector
       if (found === null) return { state, events: [] };
       const { ratio, layer } = found;
       const window = pushWindow(state.window, ratio, options.window);
-      const sorted = sortedWindow(state.window);
-      const med = state.window.length > 0 ? medianOfSorted(sorted) : Number.NaN;
-      const z = state.window.length > 0 ? (ratio - med) / (MAD_TO_SIGMA * madOfSorted(sorted, med) + 1e-12) : Number.NaN;
-      const warm = state.window.length >= options.warmup;
-      const jumped = state.window.length > 0 && (warm ? z > options.zThreshold && ratio > options.minRatio * med : med > 0 && ratio > options.grossRatio * med);
+      // The ceiling holds from the first ratio on, when the jump has nothing to compare with (median and z NaN).
+      const { median, z, jumped } = robustJump(state.window, ratio, options);
       const ceiling = ratio > options.maxRatio;
       if (!jumped && !ceiling) return { state: { window }, events: [] };
-      const event: RunEvent = { kind: 'updateRatio', step: record.step, ratio, median: med, z, layer, ceiling };
+      const event: RunEvent = { kind: 'updateRatio', step: record.step, ratio, median, z, layer, ceiling };
       return { state: { window }, events: [event] };
     },
   };
