@@ -65,10 +65,12 @@ export function gruForward(p: ForwardPass, k: GruKernels): void {
 
 /**
  * Runs the backward loop (last step first): records dz and leaves in `dh` the gradient of the
- * initial state. `k` holds the transposed blocks.
+ * initial state. `k` holds the transposed blocks. The gradient of h that bypasses the
+ * product by U_zrᵀ (z ⊙ dh, then + r ⊙ dq·U_hᵀ) is summed in the pass's second state
+ * buffer `dc`, which a GRU has no cell state for.
  */
 export function gruBackward(p: BackwardPass, k: GruKernels): void {
-  const { ws, layout: L, act, gate, dh } = p;
+  const { ws, layout: L, act, gate, dh, dc: partial } = p;
   const { batch: B, steps: T, units: u } = p.dims;
   const G = 3 * u;
   const dq = ws.alloc([B, u]);
@@ -81,7 +83,6 @@ export function gruBackward(p: BackwardPass, k: GruKernels): void {
   const zr = ws.io.view(dzr);
   const drh = ws.io.read(Drh);
   const dhc = ws.io.read(Dh);
-  const partial = new Float32Array(B * u);
   if (p.returnSequences) addStepGradient(dh, dy, T - 1, p.dims);
   for (let s = T - 1; s >= 0; s--) {
     for (let b = 0; b < B; b++) {

@@ -47,7 +47,7 @@ export interface BackwardPass {
   readonly dz: Info;
   /** On entry the gradient of the last state; on exit that of h[0]. [B·u] */
   readonly dh: Float32Array;
-  /** LSTM: the same for the cell state (zero on entry). [B·u] */
+  /** LSTM: the same for the cell state (zero on entry). GRU: scratch for its partial gradient of h. [B·u] */
   readonly dc: Float32Array;
   readonly act: HostActivation;
   readonly gate: HostActivation;
