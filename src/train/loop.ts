@@ -183,29 +183,28 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
         const record = toRecord(step, numbers, recordShape, fixedThreshold);
         const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
         ({ decision, state: policy } = decide(events, policy, o.detect));
-        if (decision.action !== 'apply') await proposal?.discard();
+        const target = decision.action === 'rollback' ? rollbackTarget(ring, decision.cause!) : -1;
+        if (target < 0 && decision.action === 'rollback') decision = { action: 'halt', reason: `no state from before step ${decision.cause!.step} to roll back to (the ring keeps ${ringKeep} snapshots, every ${ringEvery} steps)` };
+        // A rollback restores an older state from the ring below: the step's own snapshot need not go back first.
+        if (decision.action === 'rollback') proposal?.release();
+        else if (decision.action !== 'apply') await proposal?.discard();
         else if (proposal) proposal.commit();
         else applyGradients(out.grads, numbers.measured);
         unsettled = false;
         strategyState = o.strategy.next(strategyState, numbers.measured);
         if (decision.action === 'rollback') {
-          const target = rollbackTarget(ring, decision.cause!);
-          if (target < 0) {
-            decision = { action: 'halt', reason: `no state from before step ${decision.cause!.step} to roll back to (the ring keeps ${ringKeep} snapshots, every ${ringEvery} steps)` };
-          } else {
-            const entry = ring[target]!;
-            for (const dropped of ring.splice(target + 1)) disposeSnapshot(dropped.tensors);
-            await restoreTensors(o.plan, entry.tensors);
-            const skipped: [number, number] = [entry.state.dataStep, dataStep];
-            ({ strategyState } = entry.state);
-            detectorStates = [...entry.state.detectorStates];
-            policy = { ...entry.state.policy, totalSkips: policy.totalSkips, totalRollbacks: policy.totalRollbacks };
-            lr = lr * lrScale;
-            recordShape.lr = lr;
-            setLearningRate(o.plan.optimizer, lr);
-            const cause = decision.cause!;
-            events.push({ kind: 'rollback', step, cause: cause.kind, toStep: entry.state.step, skipped, lr, layer: cause.layer });
-          }
+          const entry = ring[target]!;
+          for (const dropped of ring.splice(target + 1)) disposeSnapshot(dropped.tensors);
+          await restoreTensors(o.plan, entry.tensors);
+          const skipped: [number, number] = [entry.state.dataStep, dataStep];
+          ({ strategyState } = entry.state);
+          detectorStates = [...entry.state.detectorStates];
+          policy = { ...entry.state.policy, totalSkips: policy.totalSkips, totalRollbacks: policy.totalRollbacks };
+          lr = lr * lrScale;
+          recordShape.lr = lr;
+          setLearningRate(o.plan.optimizer, lr);
+          const cause = decision.cause!;
+          events.push({ kind: 'rollback', step, cause: cause.kind, toStep: entry.state.step, skipped, lr, layer: cause.layer });
         }
         record.events = faults ? [...injectedEvents(faults), ...events] : events;
         // Data position of an earlier step s: dataStep and step advance together, so s + (dataStep − step).

@@ -29,6 +29,11 @@ export interface UpdateProposal {
   commit(): void;
   /** Drops it: weights and optimizer state are as before the step. */
   discard(): Promise<void>;
+  /**
+   * Drops it without putting the state from before the step back, for a caller that
+   * restores an older state itself (a rollback): no snapshot is restored twice.
+   */
+  release(): void;
 }
 
 /** Proposes the update of `grads` (clipped, in `plan.vars` order) and appends its norms to `packed`. */
@@ -74,9 +79,13 @@ function speculative(plan: ProposalPlan): ProposeUpdate {
       packed: extended,
       commit: () => disposeSnapshot(snapshot),
       discard: async () => {
-        await restoreTensors(plan, snapshot);
-        disposeSnapshot(snapshot);
+        try {
+          await restoreTensors(plan, snapshot);
+        } finally {
+          disposeSnapshot(snapshot);
+        }
       },
+      release: () => disposeSnapshot(snapshot),
     };
   };
 }
@@ -94,6 +103,6 @@ export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy)
   return (grads, packed) => {
     const pending = fused(grads, packed);
     if (!pending) return ops(grads, packed);
-    return { packed: pending.packed!, commit: pending.commit, discard: async () => pending.discard() };
+    return { packed: pending.packed!, commit: pending.commit, discard: async () => pending.discard(), release: pending.discard };
   };
 }
