@@ -13,14 +13,15 @@
  * 3. A safe threshold *overshoots* when a smaller safe threshold made the loss fall faster
  *    (lower mean loss over the run, `lossAuc`) in every seed: its steps are too large, and
  *    a low final loss there is a late recovery a fresh seed may not make (`overshotBy`).
- *    The *candidates* are the safe region without them. best = the candidate with the
- *    lowest paired score (mean over seeds of the final loss: between two points, the mean
- *    per-seed difference). A point is *as good* as best when, seed by seed, its final loss
- *    is at most `tolerance` (relative) above best's final loss with the same seed. Seeds
- *    are paired (a seed fixes the initial weights and the batches of every point), so
- *    these differences carry far less noise than the spread across seeds, which used to
- *    set the band and let the choice drift up.
- * 4. Among candidates as good as best, the least intervention wins: the baseline (status
+ *    The *candidates* are the safe region without them.
+ * 4. best = the candidate with the lowest paired score (mean over seeds of the final
+ *    loss, the expected loss of a fresh run: between two points, the mean per-seed
+ *    difference). A point is *as good* as best when, seed by seed, its final loss is at
+ *    most `tolerance` (relative) above best's final loss with the same seed. Seeds are
+ *    paired (a seed fixes the initial weights and the batches of every point), so these
+ *    differences carry far less noise than the spread across seeds, which used to set the
+ *    band and let the choice drift up.
+ * 5. Among candidates as good as best, the least intervention wins: the baseline (status
  *    `not_needed`), else the largest threshold that still leaves some steps alone (clip
  *    rate below SATURATED_CLIP_RATE). When every such point clips (nearly) every step,
  *    clipping is normalised-gradient descent with step lr × max_norm: a larger threshold
@@ -29,8 +30,8 @@
  *    A baseline stable in every seed always gives `not_needed`: clipping is a stability
  *    tool, and a threshold that only lowers the loss is reported in the reason as a tuning
  *    option, not recommended as a fix for a problem the run does not have.
- * 5. No stable fixed point: status `none_stable`, maxNorm null, exit 1, with suggestions.
- * 6. An adaptive row that is stable and beats the chosen point by more than the band is
+ * 6. No stable fixed point: status `none_stable`, maxNorm null, exit 1, with suggestions.
+ * 7. An adaptive row that is stable and beats the chosen point by more than the band is
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
  *
  * With an lr axis, each column gets its own recommendation (`perLr`), and the overall
@@ -47,7 +48,7 @@ import { clipReason, edgeSuggestion, noneStable, num, overshootNote, pct, pointL
 export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 export { isStable, pairedAsGood, pairedScore, safeRegion, overshotBy, candidates, SATURATED_CLIP_RATE } from './recommend-region.js';
 
-/** Step 4's least intervention among `within` (best's paired equals, best included). */
+/** Step 5's least intervention among `within` (best's paired equals, best included). */
 function leastIntervention(within: readonly PointResult[], best: PointResult): PointResult {
   const baseline = within.find((p) => p.strategy === 'none');
   if (baseline) return baseline;
@@ -144,7 +145,7 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }
 
-/** The stable adaptive row with the lowest median final loss below `below`, or null (step 6). */
+/** The stable adaptive row with the lowest median final loss below `below`, or null (step 7). */
 function bestAdaptive(points: readonly PointResult[], below: number): PointResult | null {
   const better = points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm' && isStable(p) && p.finalLoss < below);
   return better.reduce<PointResult | null>((a, b) => (a === null || b.finalLoss < a.finalLoss ? b : a), null);
