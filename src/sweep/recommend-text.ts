@@ -40,15 +40,19 @@ export function edgeSuggestion(chosen: PointResult, points: readonly PointResult
   return `The lowest final loss is at the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
-/** The reason of a `clip` outcome: why this threshold, its clip rate, and what the baseline did. */
-export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[]): string {
+/**
+ * The reason of a `clip` outcome: why this threshold, its clip rate, and what the baseline
+ * did. `narrowed`: a threshold with a lower final loss was left out as overshooting.
+ */
+export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[], narrowed = false): string {
   const baseline = points.find((p) => p.strategy === 'none');
+  const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
   const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
   const why = saturated
-    ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of the thresholds stable in all ${chosen.seeds} seeds; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
+    ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
     : chosen === best
-      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of the thresholds stable in all ${chosen.seeds} seeds, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
       : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
   if (!baseline) return first;

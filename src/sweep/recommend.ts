@@ -141,7 +141,7 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
   }
   const edge = edgeSuggestion(chosen, points);
   const overshot = region.filter((p) => !eligible.includes(p) && pairedScore(p) < pairedScore(chosen)).reduce<PointResult | null>((a, b) => (a === null || pairedScore(b) < pairedScore(a) ? b : a), null);
-  const why = clipReason(chosen, best, within, tolerance, points) + overshootNote(overshot, overshot && overshotBy(overshot, region)) + note;
+  const why = clipReason(chosen, best, within, tolerance, points, overshot !== null) + overshootNote(overshot, overshot && overshotBy(overshot, region)) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }
 
