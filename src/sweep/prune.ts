@@ -6,7 +6,8 @@
  * and ends before the first threshold that failed in any seed. Once a threshold `f` has
  * one failed seed and some threshold below `f` is known stable in every seed, the region
  * ends at or below `f`: no fixed threshold above `f` can be recommended, and no result of
- * theirs enters the rule's numbers. Their remaining seeds are skipped (`pruned`). The
+ * theirs enters the rule's numbers (the overshoot clause of step 3 compares a threshold
+ * only with smaller ones of the region). Their remaining seeds are skipped (`pruned`). The
  * baseline and adaptive rows are never pruned: a baseline stable in every seed decides
  * `not_needed`, and the reason quotes both.
  */

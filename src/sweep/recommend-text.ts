@@ -1,0 +1,81 @@
+/**
+ * The words of the recommendation rule (recommend.ts): the reason sentences, which are data
+ * (they go into sweep.json), and the `none_stable` outcome with its suggestions.
+ */
+import type { PointResult } from './metrics.js';
+import type { Recommendation } from './recommendation.js';
+import { isStable, SATURATED_CLIP_RATE } from './recommend-region.js';
+import { formatNumber } from '../format.js';
+
+/** Numbers in the reason: 3 significant digits. */
+export const num = (x: number | null): string => formatNumber(x, { digits: 3 });
+
+/** A fraction as a whole percentage. */
+export function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
+}
+
+/** " at max_norm 0.5", ", unclipped" or " with zclip": what a point is, after a number. */
+export function pointLabel(p: PointResult): string {
+  return p.strategy === 'none' ? ', unclipped' : p.threshold !== null ? ` at max_norm ${num(p.threshold)}` : ` with ${p.strategy}`;
+}
+
+/**
+ * Says why a threshold with a lower final loss than the choice was left out by the
+ * overshoot clause (`overshot` lost to the smaller `faster`), or '' when none was.
+ */
+export function overshootNote(overshot: PointResult | null, faster: PointResult | null): string {
+  if (overshot === null || faster === null) return '';
+  return ` max_norm ${num(overshot.threshold)} ended lower (${num(overshot.finalLoss)}) but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(overshot.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+}
+
+/**
+ * When the choice is the smallest threshold tried and clips (nearly) every step, the loss
+ * may still fall below the grid: every step has length lr × max_norm, and a shorter one
+ * did better at every threshold tried. Says so, with the flags to look; else null.
+ */
+export function edgeSuggestion(chosen: PointResult, points: readonly PointResult[]): string | null {
+  const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
+  if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
+  return `The lowest final loss is at the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
+}
+
+/**
+ * The reason of a `clip` outcome: why this threshold, its clip rate, and what the baseline
+ * did. `narrowed`: a threshold with a lower final loss was left out as overshooting.
+ */
+export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[], narrowed = false): string {
+  const baseline = points.find((p) => p.strategy === 'none');
+  const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
+  const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
+  const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
+  const why = saturated
+    ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
+    : chosen === best
+      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+  const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
+  if (!baseline) return first;
+  const failed = baseline.seeds - baseline.stableSeeds;
+  const second = failed > 0
+    ? ` Unclipped, ${failed}/${baseline.seeds} seeds failed${baseline.firstBadStep !== null ? ` (first bad step ${baseline.firstBadStep})` : ''}.`
+    : ` Unclipped training was stable too (${baseline.seeds}/${baseline.seeds} seeds), so clipping is not needed for stability; it is recommended because the unclipped final loss ${num(baseline.finalLoss)} is ${pct(baseline.finalLoss / chosen.finalLoss - 1)} worse, beyond the band.`;
+  return first + second;
+}
+
+/** The `none_stable` outcome: nothing was stable in every seed; what to try instead. */
+export function noneStable(points: readonly PointResult[]): Recommendation {
+  const fixed = points.filter((p) => p.strategy === 'norm');
+  const smallest = fixed.reduce<number | null>((m, p) => (m === null || p.threshold! < m ? p.threshold : m), null);
+  const adaptive = points.filter((p) => p.strategy !== 'none' && p.strategy !== 'norm' && isStable(p));
+  const suggestions = [
+    'Lower the learning rate (try --lr at a third or a tenth of the current value) and sweep again.',
+    adaptive.length
+      ? `Use an adaptive strategy: ${[...new Set(adaptive.map((p) => p.strategy))].join(', ')} was stable in every seed.`
+      : 'Try an adaptive strategy: --strategies autoclip,zclip,agc.',
+  ];
+  if (smallest !== null) suggestions.push(`Try thresholds below ${num(smallest)} (--range ${num(smallest / 100)}:${num(smallest)}).`);
+  const tried = fixed.length ? `${new Set(fixed.map((p) => p.threshold)).size} thresholds from ${num(smallest)} to ${num(Math.max(...fixed.map((p) => p.threshold!)))}` : 'no fixed threshold';
+  const reason = `No fixed threshold was stable in every seed (${tried}, and the unclipped baseline), so no max_norm can be recommended; try a lower learning rate or an adaptive strategy.`;
+  return { status: 'none_stable', maxNorm: null, reason, pointId: null, bestFinalLoss: null, band: null, adaptive: adaptive[0] ? { strategy: adaptive[0].strategy, finalLoss: adaptive[0].finalLoss } : null, suggestions, lr: null, perLr: [], lrCut: null };
+}
