@@ -5,7 +5,7 @@
  * `checkSchema.parse({})` is a complete, sensible gate.
  */
 import { z } from 'zod';
-import { divergenceThresholds, spikeThresholds } from './detect-schema.js';
+import { divergenceThresholds, lossSpikeThresholds, spikeThresholds } from './detect-schema.js';
 
 const count = () => z.number().int().min(0);
 const positive = () => z.number().positive();
@@ -35,6 +35,7 @@ export const clipRateBandSchema = z
 export const checkDetectionSchema = z.strictObject({
   spike: z.strictObject(spikeThresholds).prefault({}),
   divergence: z.strictObject(divergenceThresholds).prefault({}),
+  lossSpike: z.strictObject(lossSpikeThresholds).prefault({}),
 });
 export type CheckDetection = z.infer<typeof checkDetectionSchema>;
 
@@ -65,6 +66,11 @@ export const checkSchema = z.strictObject({
    * `noDivergence` leave its events out.
    */
   maxRollbacks: count().nullable().default(null),
+  /**
+   * Most loss spikes allowed (transient loss jumps, `detect.lossSpike`); null (the default):
+   * not judged, but a run with spikes gets a passing `loss_spikes` warning.
+   */
+  maxLossSpikes: count().nullable().default(null),
   /** Final smoothed loss must be ≤ lossRatio × initial smoothed loss. */
   lossRatio: positive().nullable().default(0.9),
   /** Records in the median that smooths the initial and the final loss (capped at a quarter of the log). */

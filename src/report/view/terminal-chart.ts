@@ -43,7 +43,7 @@ export interface TerminalRunCharts {
 }
 
 // An injected fault marks its column above all: what happens there is its consequence.
-const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, spike: 1, divergence: 2, nonfinite: 3, rollback: 4, injected: 5 };
+const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, lossSpike: 1, spike: 2, divergence: 3, nonfinite: 4, rollback: 5, injected: 6 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
