@@ -9,6 +9,7 @@ import { isNonfiniteStep, isRollbackStep, stepNamer, summarizeRecords, type Inje
 import { formatBound } from './format.js';
 import { atMost, eventsOf, fmt, type CriterionResult, type StepText } from './criterion.js';
 import { lossSpikes } from './loss-spikes.js';
+import { updateRatio } from './update-ratio.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
 import { withDetectedEvents } from '../detect/index.js';
@@ -62,6 +63,7 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
   push(criteria.noDivergence ? divergence(judged, criteria, at) : null);
+  push(criteria.maxUpdateRatio === null ? null : updateRatio(summary, criteria.maxUpdateRatio));
   push(lossSpikes(summary.lossSpikes, criteria.maxLossSpikes, at));
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { divergenceThresholds, lossSpikeThresholds, spikeThresholds } from './detect-schema.js';
+import { flag } from './flag-meta.js';
 
 const count = () => z.number().int().min(0);
 const positive = () => z.number().positive();
@@ -71,6 +72,14 @@ export const checkSchema = z.strictObject({
    * not judged, but a run with spikes gets a passing `loss_spikes` warning.
    */
   maxLossSpikes: count().nullable().default(null),
+  /**
+   * Largest per-layer update/weight ratio ‖Δw_l‖/‖w_l‖ allowed at any step (the records'
+   * `layerUpdateRatios`); null (the default): not judged.
+   */
+  maxUpdateRatio: positive()
+    .nullable()
+    .default(null)
+    .meta(flag('--max-update-ratio', 'fail when any step moves a layer by more than this fraction of its weights (largest ‖Δw‖/‖w‖; healthy ≈ 1e-3)')),
   /** Final smoothed loss must be ≤ lossRatio × initial smoothed loss. */
   lossRatio: positive().nullable().default(0.9),
   /** Records in the median that smooths the initial and the final loss (capped at a quarter of the log). */
