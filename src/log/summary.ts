@@ -62,7 +62,11 @@ export interface RecordSummary {
    * (older logs, update clipping).
    */
   readonly updateRatio: { readonly median: number; readonly max: number; readonly maxStep: number; readonly layer: string } | null;
-  /** The `lossSpike` events (transient loss jumps), in step order; [] for a run without. */
+  /**
+   * The transient loss jumps: the `lossSpike` events, in step order, but those at or after
+   * the first step of a divergence streak that followed (that jump did not settle: the
+   * divergence reports it); [] for a run without. `events` still counts every lossSpike.
+   */
   readonly lossSpikes: readonly LossSpike[];
 }
 
@@ -182,7 +186,7 @@ interface Counters {
   readonly events: Record<string, number>;
   firstBad: RunEvent | null;
   readonly injected: InjectedFault[];
-  readonly lossSpikes: LossSpike[];
+  lossSpikes: LossSpike[];
 }
 
 /** A fresh summariser. */
@@ -207,6 +211,7 @@ export function createRecordSummariser(): RecordSummariser {
         if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
         else if (e.kind === 'injected') c.injected.push({ step: e.step, fault: injectedText(e) });
         else if (e.kind === 'lossSpike') c.lossSpikes.push(lossSpikeOf(e));
+        if (e.kind === 'divergence') c.lossSpikes = c.lossSpikes.filter((s) => s.step < (e.since ?? e.step));
       }
     },
     onsetIf: t.onsetIf,

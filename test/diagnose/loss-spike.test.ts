@@ -49,6 +49,8 @@ describe('a one-step loss jump that settles', () => {
     const report = await gclip(['report', run, '--html', html]);
     expect(report.code).toBe(0);
     expect(flat(report.stdout)).toContain(`loss spikes ${text}`);
+    // ◇ marks its column under the loss chart, with its key.
+    expect(stripAnsi(report.stdout)).toMatch(/^ +◇ +◇ loss spike$/m);
     expect(readFileSync(html, 'utf8')).toContain(`loss spikes</th><td>${text}</td>`);
 
     const steps = join(run, 'steps.jsonl');

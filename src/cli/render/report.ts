@@ -71,6 +71,12 @@ function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string
   return marks.size ? markerRow(chart, marks) : '';
 }
 
+/** ◇ under the loss chart's columns that hold a loss spike, or undefined (no row) without one. */
+function lossSpikeRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string | undefined {
+  if (t.lossSpikeColumns.length === 0) return undefined;
+  return `${markerRow(chart, new Map(t.lossSpikeColumns.map((col) => [col, c.yellow(MARK.lossSpike)])))}  ${c.yellow('◇ loss spike')}`;
+}
+
 function stepAxis(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
   const last = `step ${t.lastStep}`;
   const row = markerRow(chart, new Map([[0, '']]));
@@ -87,7 +93,7 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const rollback = t.eventColumns.some((e) => e.kind === 'rollback') ? ` ${c.cyan('↺ rollback')}` : '';
   const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.yellow('△ update ratio')} ${c.yellow('◇ loss spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${rollback}${injected}` : '';
   return [
-    c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
+    c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, lossSpikeRow(loss, t, c), stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),
     `  ${legend.join('  ')}${keys}`,
     ...updateChart(t, c),
