@@ -42,6 +42,8 @@ export interface RunSummary {
   /** Rollbacks done (`detect.<event>.action: rollback`). */
   readonly rollbacks: number;
   readonly events: Readonly<Record<string, number>>;
+  /** Transient loss jumps (`lossSpike` events), in step order; absent when there was none. */
+  readonly lossSpikes?: RecordSummary['lossSpikes'];
   /** Faults injected on purpose (`--inject`), in step order; absent when none was. */
   readonly injected?: RecordSummary['injected'];
   readonly backend: string;

@@ -5,9 +5,11 @@
  */
 import type { RunEvent, StepRecord } from '../record.js';
 import type { DivergenceEvent, SpikeEvent } from './stats.js';
-import { formatNumber } from '../format.js';
 import { isNonfiniteStep, isRollbackStep, stepNamer, summarizeRecords, type InjectedFault, type RecordSummary } from '../log/index.js';
-import { formatBound, VERDICT, type Bound } from './format.js';
+import { formatBound } from './format.js';
+import { atMost, eventsOf, fmt, type CriterionResult, type StepText } from './criterion.js';
+import { lossSpikes } from './loss-spikes.js';
+import { updateRatio } from './update-ratio.js';
 import type { CheckCriteria, GradNormBound } from './schema.js';
 import { percentile } from '../stats.js';
 import { withDetectedEvents } from '../detect/index.js';
@@ -15,19 +17,7 @@ import type { Onset } from '../log/onset.js';
 import { BY_DESIGN_CLIP_RATE, MAX_GRAD_NORM_HINT, type ClipKnowledge } from '../log/types.js';
 
 export type { Bound } from './format.js';
-
-const fmt = (n: number | null): string => formatNumber(n, VERDICT);
-
-/** One criterion's verdict. `value` is null when it could not be measured (then it fails). */
-export interface CriterionResult {
-  /** Stable snake_case name: `nonfinite`, `loss_ratio`, `grad_norm_p99`, ... */
-  readonly name: string;
-  readonly passed: boolean;
-  readonly value: number | null;
-  readonly bound: Bound;
-  /** One line: the measured value and the bound, and on failure where it went wrong. */
-  readonly reason: string;
-}
+export type { CriterionResult } from './criterion.js';
 
 /** The `--json` contract: `passed` is true iff every criterion passed. */
 export interface CheckResult {
@@ -73,6 +63,8 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   for (const b of criteria.gradNorm) push(gradNormPercentile(records, b));
   push(criteria.clipRate === null ? null : clipRate(summary, criteria.clipRate, clipping));
   push(criteria.noDivergence ? divergence(judged, criteria, at) : null);
+  push(criteria.maxUpdateRatio === null ? null : updateRatio(summary, criteria.maxUpdateRatio));
+  push(lossSpikes(summary.lossSpikes, criteria.maxLossSpikes, at));
   if (baseline) results.push(...regression(records, summary, criteria.baseline, baseline));
   return {
     passed: results.every((r) => r.passed),
@@ -85,12 +77,6 @@ export function evaluate(logged: readonly StepRecord[], criteria: CheckCriteria,
   };
 }
 
-/** Builds an upper-limit result: passes when value ≤ bound; null value fails. */
-function atMost(name: string, value: number | null, bound: number, describe: (ok: boolean) => string): CriterionResult {
-  const passed = value !== null && value <= bound;
-  return { name, passed, value, bound, reason: `${describe(passed)} (bound ${formatBound(bound)})` };
-}
-
 function finiteNorms(records: readonly StepRecord[]): number[] {
   return records.map((r) => r.preClipNorm).filter(Number.isFinite);
 }
@@ -98,14 +84,6 @@ function finiteNorms(records: readonly StepRecord[]): number[] {
 function finiteLosses(records: readonly StepRecord[]): number[] {
   return records.map((r) => r.loss).filter(Number.isFinite);
 }
-
-/** The events of `kind` in the records, in step order. */
-function eventsOf<E extends RunEvent>(records: readonly StepRecord[], kind: E['kind']): E[] {
-  return records.flatMap((r) => r.events.filter((e): e is E => e.kind === kind));
-}
-
-/** Words a step in a reason: `step 20`, or `step 20 (injected nan@20)` (see `stepNamer`). */
-type StepText = (step: number) => string;
 
 function nonfinite(records: readonly StepRecord[], max: number, at: StepText): CriterionResult {
   const bad = records.filter(isNonfiniteStep);

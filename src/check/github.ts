@@ -52,17 +52,20 @@ export interface AnnotationOptions {
 
 /**
  * Workflow commands for a result: one `::error` per failed criterion (title
- * `gclip check: <name>`, message = reason), one `::warning` per note. Passing criteria
- * produce nothing. A run with an onset gets one more annotation naming it (step, signal,
+ * `gclip check: <name>`, message = reason), one `::warning` per warning criterion and per
+ * note. Other passing criteria produce nothing. A run with an onset gets one more annotation naming it (step, signal,
  * blamed layer; an error when the check failed, else a warning).
  */
 export function annotations(result: CheckResult, options: AnnotationOptions = {}): string[] {
   const errors = result.criteria
     .filter((c) => !c.passed)
     .map((c) => workflowCommand('error', c.reason, { title: `gclip check: ${c.name}`, file: options.file }));
+  const warned = result.criteria
+    .filter((c) => c.warning)
+    .map((c) => workflowCommand('warning', c.reason, { title: `gclip check: ${c.name}`, file: options.file }));
   const warnings = (options.notes ?? []).map((n) => workflowCommand('warning', n, { title: 'gclip check: log', file: options.file }));
   const onset = result.onset === null ? [] : [workflowCommand(result.passed ? 'warning' : 'error', `onset ${onsetText(result.onset, stepNamer(result.injected ?? []))}`, { title: 'gclip check: onset', file: options.file })];
-  return [...errors, ...onset, ...warnings];
+  return [...errors, ...onset, ...warned, ...warnings];
 }
 
 /** Escapes a Markdown table cell: `|` and backslash are escaped, newlines become `<br>`, `<`/`&` become entities. */
@@ -84,7 +87,7 @@ export function stepSummary(result: CheckResult, title = 'gclip check'): string 
   const failed = result.criteria.filter((c) => !c.passed).length;
   const verdict = result.passed ? '✅ passed' : `❌ failed (${failed} of ${result.criteria.length} criteria)`;
   const rows = result.criteria.map((c) =>
-    [c.name, c.passed ? '✅ pass' : '❌ fail', formatNumber(c.value, VERDICT), formatBound(c.bound), c.reason].map(markdownCell).join(' | '),
+    [c.name, !c.passed ? '❌ fail' : c.warning ? '⚠️ warning' : '✅ pass', formatNumber(c.value, VERDICT), formatBound(c.bound), c.reason].map(markdownCell).join(' | '),
   );
   return [
     `### ${markdownCell(title)}: ${verdict}`,

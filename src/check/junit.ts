@@ -25,7 +25,8 @@ export interface JUnitOptions {
  * Renders a check result as JUnit XML (the Jenkins/Surefire dialect GitHub, GitLab and
  * most CI test reporters read). tests = number of criteria, failures = failed ones,
  * errors = skipped = 0. A failure's `message` attribute is the one-line reason; its body
- * repeats the value and bound on separate lines.
+ * repeats the value and bound on separate lines. A warning criterion (passed, not judged)
+ * carries `warning: <reason>` in its `<system-out>`.
  */
 export function toJUnitXml(raw: CheckResult, rawOptions: JUnitOptions = {}): string {
   const [result, options] = [neutralizeDeep(raw), neutralizeDeep(rawOptions)];
@@ -53,6 +54,8 @@ export function toJUnitXml(raw: CheckResult, rawOptions: JUnitOptions = {}): str
   if (result.onset?.layer) props.ele('property', { name: 'onset_layer', value: result.onset.layer });
   for (const c of result.criteria) {
     const testcase = suite.ele('testcase', { name: c.name, classname: 'gclip.check', time: '0' });
+    // JUnit has no warning state: a warning criterion passes and says why in its system-out.
+    if (c.warning) testcase.ele('system-out').txt(`warning: ${c.reason}`);
     if (!c.passed) {
       const body = `${c.reason}\nmeasured: ${formatNumber(c.value, VERDICT)}\nbound: ${formatBound(c.bound)}`;
       testcase.ele('failure', { message: oneLine(c.reason), type: 'check_failed' }).txt(body);

@@ -6,8 +6,12 @@
  * its current step, flushes its sinks, writes `summary.json` with status `interrupted`
  * and a checkpoint, and gclip exits 130 (SIGINT) or 143 (SIGTERM), whatever the command
  * returned. A second signal exits at once with the same code.
+ *
+ * A closed stdout or stderr (a pipe reader that left: `gclip train … | head`) is dropped
+ * and the command runs to its normal end and exit code (stdio.ts).
  */
 import { runCli } from './program.js';
+import { createStdWriter } from './stdio.js';
 
 /** Conventional exit codes of a process stopped by a signal: 128 + its number. */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -24,9 +28,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+const stdout = createStdWriter(process.stdout);
+const stderr = createStdWriter(process.stderr);
 const code = await runCli(process.argv.slice(2), {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: stdout.write,
+  err: stderr.write,
   errStream: process.stderr,
   env: process.env,
   cwd: process.cwd(),

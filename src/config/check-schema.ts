@@ -5,7 +5,8 @@
  * `checkSchema.parse({})` is a complete, sensible gate.
  */
 import { z } from 'zod';
-import { divergenceThresholds, spikeThresholds } from './detect-schema.js';
+import { divergenceThresholds, lossSpikeThresholds, spikeThresholds } from './detect-schema.js';
+import { flag } from './flag-meta.js';
 
 const count = () => z.number().int().min(0);
 const positive = () => z.number().positive();
@@ -35,6 +36,7 @@ export const clipRateBandSchema = z
 export const checkDetectionSchema = z.strictObject({
   spike: z.strictObject(spikeThresholds).prefault({}),
   divergence: z.strictObject(divergenceThresholds).prefault({}),
+  lossSpike: z.strictObject(lossSpikeThresholds).prefault({}),
 });
 export type CheckDetection = z.infer<typeof checkDetectionSchema>;
 
@@ -65,6 +67,19 @@ export const checkSchema = z.strictObject({
    * `noDivergence` leave its events out.
    */
   maxRollbacks: count().nullable().default(null),
+  /**
+   * Most loss spikes allowed (transient loss jumps, `detect.lossSpike`); null (the default):
+   * not judged, but a run with spikes gets a passing `loss_spikes` warning.
+   */
+  maxLossSpikes: count().nullable().default(null),
+  /**
+   * Largest per-layer update/weight ratio ‖Δw_l‖/‖w_l‖ allowed at any step (the records'
+   * `layerUpdateRatios`); null (the default): not judged.
+   */
+  maxUpdateRatio: positive()
+    .nullable()
+    .default(null)
+    .meta(flag('--max-update-ratio', 'fail when any step moves a layer by more than this fraction of its weights (largest ‖Δw‖/‖w‖; healthy ≈ 1e-3)')),
   /** Final smoothed loss must be ≤ lossRatio × initial smoothed loss. */
   lossRatio: positive().nullable().default(0.9),
   /** Records in the median that smooths the initial and the final loss (capped at a quarter of the log). */

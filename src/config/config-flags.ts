@@ -72,8 +72,17 @@ function walk(node: JsonSchema, path: readonly string[], variant: Found['variant
   for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key], undefined, out);
 }
 
+/** A nullable field (`.nullable()`: anyOf [T, null]) takes a T from its flag; `null` is for config files. */
+function nonNull(node: JsonSchema): JsonSchema {
+  const kept = node.anyOf?.filter((n) => n.type !== 'null') ?? [];
+  if (node.anyOf === undefined || kept.length !== 1 || kept.length === node.anyOf.length) return node;
+  const { anyOf: _nullable, ...rest } = node;
+  return { ...kept[0], ...rest };
+}
+
 function toFlag(places: readonly Found[], all: readonly Found[]): ConfigFlag {
-  const { meta, node, path, variant } = places[0]!;
+  const { meta, path, variant } = places[0]!;
+  const node = nonNull(places[0]!.node);
   const paths = new Set(places.map((p) => p.path.join('.')));
   if (paths.size > 1) throw new Error(`flag ${meta.name} is declared on different fields: ${[...paths].join(', ')}`);
   const union = variant?.union.flag as FlagMeta | undefined;

@@ -34,6 +34,24 @@ export const divergenceThresholds = {
 };
 
 /**
+ * Loss-spike thresholds: one step's loss far above the rolling median of the recent
+ * losses, then (usually) back: a bad batch, a transient the divergence detector, which
+ * needs the loss to stay up, never reports (src/detect/loss-spike.ts).
+ */
+export const lossSpikeThresholds = {
+  /** Number of preceding finite losses the rolling median is taken over. */
+  window: z.number().int().min(5).default(20),
+  /** Losses seen before a jump above `factor` × median can be called; until then only one above `grossFactor` × median counts. */
+  warmup: z.number().int().min(1).default(10),
+  /** A loss above this multiple of the rolling median is a spike. */
+  factor: z.number().gt(1).default(10),
+  /** During the warm-up, a loss above this multiple of the median so far is still a spike. */
+  grossFactor: z.number().gt(1).default(100),
+  /** ...and the loss must also reach this fraction of the run's first finite loss (a near-zero loss wobbling by 10× is noise). */
+  minOfFirstLoss: z.number().min(0).default(0.1),
+};
+
+/**
  * Update-ratio thresholds: the step's largest per-layer update-to-weight ratio
  * ‖Δw_l‖/‖w_l‖ far above its recent history (robust z-score, as for gradient spikes), or
  * above an absolute ceiling (src/detect/update-ratio.ts).
@@ -79,6 +97,19 @@ export const detectSchema = z.strictObject({
     .prefault({}),
   divergence: z
     .strictObject({ enabled: z.boolean().default(true), ...divergenceThresholds, action: actionSchema.default('halt') })
+    .prefault({}),
+  /** Transient loss jumps (one step, or a few, far above the rolling median). */
+  lossSpike: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      ...lossSpikeThresholds,
+      factor: lossSpikeThresholds.factor.meta(
+        flag('--loss-spike-factor', 'a step whose loss is above this multiple of the rolling median of recent losses is a loss spike (detect.lossSpike)'),
+      ),
+      action: actionSchema
+        .default('warn')
+        .meta(flag('--on-loss-spike', 'what to do when a step\'s loss jumps above --loss-spike-factor × the rolling median', { arg: 'action' })),
+    })
     .prefault({}),
   /** The update-to-weight ratio signal (needs the update telemetry: off for update clipping). */
   updateRatio: z

@@ -95,6 +95,18 @@ describe('divergence detector', () => {
     expect(s).toMatchObject({ firstLoss: 5, bestLoss: 0.5, streak: 0, seen: 7, streakLayer: null });
   });
 
+  it('dates the streak at its first record, also where the steps are not consecutive (an HF log every 10 steps)', () => {
+    const d = createDivergenceDetector({ factor: 10, warmup: 0, patience: 5 });
+    let s = d.init();
+    const events: RunEvent[] = [];
+    [0.6, 0.62, 30, 58, 87, 120, 148].forEach((loss, i) => {
+      const r = d.observe(obs(740 + 10 * i, { loss }), s);
+      s = r.state;
+      events.push(...r.events);
+    });
+    expect(events).toMatchObject([{ kind: 'divergence', step: 800, since: 760 }]);
+  });
+
   it('ignores non-finite losses', () => {
     const d = createDivergenceDetector({ factor: 2, warmup: 0, patience: 1 });
     const s = d.observe(obs(0, { loss: 1 }), d.init()).state;

@@ -4,23 +4,26 @@
  * `report` both read events through `withDetectedEvents`, so they list the same ones.
  */
 import { z } from 'zod';
-import { divergenceThresholds, spikeThresholds } from '../config/detect-schema.js';
+import { divergenceThresholds, lossSpikeThresholds, spikeThresholds } from '../config/detect-schema.js';
 import type { RunEvent, StepRecord } from '../record.js';
 import { createDivergenceDetector, type DivergenceOptions } from './divergence.js';
+import { createLossSpikeDetector, type LossSpikeOptions } from './loss-spike.js';
 import { createNonfiniteDetector } from './nonfinite.js';
 import { createSpikeDetector, type SpikeOptions } from './spike.js';
 import type { Detector } from './types.js';
 
-/** The spike and divergence thresholds a replay uses. */
+/** The spike, divergence and loss-spike thresholds a replay uses. */
 export interface ReplayOptions {
   readonly spike: SpikeOptions;
   readonly divergence: DivergenceOptions;
+  readonly lossSpike: LossSpikeOptions;
 }
 
 /** The thresholds of `detect:` and `check.detection` when nothing sets them. */
 export const DEFAULT_REPLAY: ReplayOptions = {
   spike: z.strictObject(spikeThresholds).parse({}),
   divergence: z.strictObject(divergenceThresholds).parse({}),
+  lossSpike: z.strictObject(lossSpikeThresholds).parse({}),
 };
 
 /**
@@ -51,7 +54,12 @@ export function replayDetector<S>(detector: Detector<S>, records: readonly StepR
  * Records without additions are returned as they were.
  */
 export function withDetectedEvents(records: readonly StepRecord[], options: ReplayOptions = DEFAULT_REPLAY): StepRecord[] {
-  const detectors = [createNonfiniteDetector(), createSpikeDetector(options.spike), createDivergenceDetector(options.divergence)] as Detector[];
+  const detectors = [
+    createNonfiniteDetector(),
+    createSpikeDetector(options.spike),
+    createDivergenceDetector(options.divergence),
+    createLossSpikeDetector(options.lossSpike),
+  ] as Detector[];
   const added = new Map<number, RunEvent[]>();
   for (const detector of detectors) {
     for (const e of replayDetector(detector, records)) {

@@ -17,4 +17,5 @@ export { loadRunDir, parseRunOutcome, withOutcomeBeside, parseRunSettings, readO
 export { parseRunSettingsField, runSettings, settingRows, type RunSetting, type RunSettings, type SettingSource } from './settings.js';
 export { createRecordSummariser, isNonfiniteStep, isRollbackStep, summarizeRecords, type RecordSummariser, type RecordSummary } from './summary.js';
 export { blameLayer, createOnsetTracker, EARLY_STEPS, LOSS_FACTOR, NORM_FACTOR, RECENT_STEPS, type Onset, type OnsetSignal, type OnsetTracker, type Moments, momentRows, onsetText } from './onset.js';
+export { lossSpikeOf, lossSpikesRow, lossSpikeText, type LossSpike, type LossSpikeEvent } from './loss-spike.js';
 export { faultText, injectedRows, injectedText, stepNamer, type FaultParts, type InjectedEvent, type InjectedFault } from './injected.js';

@@ -43,8 +43,14 @@ describe('the step record schema', () => {
     expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
-  it('knows the four detector event kinds, the rollback record and the injected fault', () => {
-    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'updateRatio', 'rollback', 'injected']);
+  it('knows the five detector event kinds, the rollback record and the injected fault', () => {
+    expect(EVENT_KINDS).toEqual(['nonfinite', 'spike', 'divergence', 'updateRatio', 'lossSpike', 'rollback', 'injected']);
+  });
+
+  it('reads a lossSpike event back to the same bytes', () => {
+    const events = [{ kind: 'lossSpike', step: 41, loss: 0.767, median: 0.0269, factor: 28.5, layer: 'head' }];
+    const line = encodeRecord({ ...stepRecordSchema.parse({ step: 41, loss: 0.767, preClipNorm: 2, postClipNorm: 2 }), events } as never);
+    expect(encodeRecord(stepRecordSchema.parse(decodeLine(line)))).toBe(line);
   });
 
   it('reads an injected event back to the same bytes, with and without its optional factor', () => {

@@ -66,6 +66,23 @@ const updateRatioEventSchema = z.object({
 });
 
 /**
+ * A transient loss jump: the step's loss is far above the rolling median of the recent
+ * losses (src/detect/loss-spike.ts). Reported once per excursion, at its first step; a
+ * jump that persists is also the divergence detector's.
+ */
+const lossSpikeEventSchema = z.object({
+  kind: z.literal('lossSpike'),
+  step: z.number().int(),
+  loss: num,
+  /** Rolling median of the recent finite losses. */
+  median: num,
+  /** loss ÷ median. */
+  factor: num,
+  /** Layer whose gradient norm jumped most at this step. */
+  layer,
+});
+
+/**
  * The `rollback` action at work (not a detector's finding): at `step`, the weights,
  * optimizer, clip and detector state went back to the snapshot taken before step `toStep`,
  * the batches `skipped[0]`..`skipped[1]` (data positions, inclusive) are never used, and
@@ -75,7 +92,7 @@ const rollbackEventSchema = z.object({
   kind: z.literal('rollback'),
   step: z.number().int(),
   /** The event kind that asked for it. */
-  cause: z.enum(['nonfinite', 'spike', 'divergence', 'updateRatio']),
+  cause: z.enum(['nonfinite', 'spike', 'divergence', 'updateRatio', 'lossSpike']),
   toStep: z.number().int(),
   skipped: z.tuple([z.number().int(), z.number().int()]),
   lr: num,
@@ -116,7 +133,7 @@ export const blamedBatchSchema = z.object({
 });
 
 /** Something a detector noticed at one step, a rollback, or an injected fault; `kind` is the discriminant. */
-export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, updateRatioEventSchema, rollbackEventSchema, injectedEventSchema]);
+export const runEventSchema = z.discriminatedUnion('kind', [nonfiniteEventSchema, spikeEventSchema, divergenceEventSchema, updateRatioEventSchema, lossSpikeEventSchema, rollbackEventSchema, injectedEventSchema]);
 
 /** The event kinds, in the order of the schema. */
 export const EVENT_KINDS: readonly string[] = runEventSchema.options.map((o) => ('shape' in o ? o.shape : o.in.shape).kind.value);

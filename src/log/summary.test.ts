@@ -34,6 +34,13 @@ describe('summarizeRecords', () => {
     expect(s.events).toEqual({ divergence: 1 });
   });
 
+  it('lists the loss spikes that settled, not the one a divergence streak then began with', () => {
+    const spike = (step: number): RunEvent => ({ kind: 'lossSpike', step, loss: 30, median: 1, factor: 30, layer: null });
+    const t = summarizeRecords([rec(1, 30, 1, { events: [spike(1)] }), rec(2, 1, 1), rec(3, 30, 1, { events: [spike(3)] }), rec(4, 40, 1), rec(5, 50, 1, { events: [{ ...divergence, step: 5, since: 3 }] })]);
+    expect(t.lossSpikes).toEqual([{ step: 1, loss: 30, median: 1, factor: 30 }]);
+    expect(t.events).toEqual({ lossSpike: 2, divergence: 1 });
+  });
+
   it('counts a step the rollback action answered as a rollback, not as a skipped step', () => {
     const rollback: RunEvent = { kind: 'rollback', step: 2, cause: 'divergence', toStep: 0, skipped: [0, 2], lr: 0.05, layer: null };
     const t = summarizeRecords([rec(1, 1, 1, { skipped: true }), rec(2, 90, 1, { events: [{ ...divergence, step: 2 }, rollback], skipped: true }), rec(3, 1, 1)]);

@@ -9,6 +9,7 @@ import type { RunEvent, StepRecord } from './schema.js';
 import { createOnsetTracker, type Onset, type OnsetTracker } from './onset.js';
 import { injectedText, type InjectedFault } from './injected.js';
 import { largestUpdateRatio } from './update-ratio.js';
+import { lossSpikeOf, type LossSpike } from './loss-spike.js';
 
 /** What the records of a run add up to. Norm statistics cover finite pre-clip norms only. */
 export interface RecordSummary {
@@ -61,6 +62,12 @@ export interface RecordSummary {
    * (older logs, update clipping).
    */
   readonly updateRatio: { readonly median: number; readonly max: number; readonly maxStep: number; readonly layer: string } | null;
+  /**
+   * The transient loss jumps: the `lossSpike` events, in step order, but those at or after
+   * the first step of a divergence streak that followed (that jump did not settle: the
+   * divergence reports it); [] for a run without. `events` still counts every lossSpike.
+   */
+  readonly lossSpikes: readonly LossSpike[];
 }
 
 /** Folds records one at a time: `add` each in step order, then `finish` once. */
@@ -166,6 +173,7 @@ function finishSummary(c: Counters, norms: readonly number[], m: Extremes, t: On
     firstSkippedStep: t.firstSkippedStep(),
     threshold: m.thresholdMin <= m.thresholdMax ? { min: m.thresholdMin, max: m.thresholdMax } : null,
     injected: c.injected,
+    lossSpikes: c.lossSpikes,
     updateRatio: m.ratioMax && { median: percentile(m.ratios, 50)!, max: m.ratioMax.ratio, maxStep: m.ratioMax.step, layer: m.ratioMax.layer },
   };
 }
@@ -178,13 +186,14 @@ interface Counters {
   readonly events: Record<string, number>;
   firstBad: RunEvent | null;
   readonly injected: InjectedFault[];
+  lossSpikes: LossSpike[];
 }
 
 /** A fresh summariser. */
 export function createRecordSummariser(): RecordSummariser {
   const norms: number[] = [];
   const m = emptyExtremes();
-  const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null, injected: [] };
+  const c: Counters = { steps: 0, clipped: 0, skipped: 0, nonfinite: 0, events: {}, firstBad: null, injected: [], lossSpikes: [] };
   const t = createOnsetTracker();
   return {
     add(r) {
@@ -201,6 +210,8 @@ export function createRecordSummariser(): RecordSummariser {
         c.events[e.kind] = (c.events[e.kind] ?? 0) + 1;
         if (c.firstBad === null && isUnstable(e)) c.firstBad = e;
         else if (e.kind === 'injected') c.injected.push({ step: e.step, fault: injectedText(e) });
+        else if (e.kind === 'lossSpike') c.lossSpikes.push(lossSpikeOf(e));
+        if (e.kind === 'divergence') c.lossSpikes = c.lossSpikes.filter((s) => s.step < (e.since ?? e.step));
       }
     },
     onsetIf: t.onsetIf,

@@ -92,9 +92,10 @@ class MonitorOptimizer extends DelegatingOptimizer {
     const vars = varList ?? Object.keys(grads).map((n) => tf.engine().registeredVariables[n]!);
     const list = vars.map((v) => grads[v.name]!);
     if (this.core.decision.action !== 'halt') {
-      const out = this.core.step({ vars, grads: list, loss: value, lr: learningRate(this.inner) });
+      const out = this.core.step({ vars, grads: list, loss: value, lr: learningRate(this.inner), optimizer: this.inner });
       try {
-        if (out.decision.action === 'apply') this.updateFor(vars)(out.grads);
+        // The core applied it already when the fused kernel measured the update in the readback.
+        if (out.decision.action === 'apply' && !out.applied) this.updateFor(vars)(out.grads);
       } finally {
         disposeAll(list, out.grads);
       }

@@ -96,7 +96,7 @@ function unansweredIn(record: StepRecord): boolean {
 
 /** Whether any event kind's action is `rollback` (then the loop keeps a ring of snapshots). */
 function rollsBack(detect: DetectConfig): boolean {
-  return (['nonfinite', 'spike', 'divergence', 'updateRatio'] as const).some((k) => detect[k].action === 'rollback');
+  return (['nonfinite', 'spike', 'divergence', 'updateRatio', 'lossSpike'] as const).some((k) => detect[k].action === 'rollback');
 }
 
 /**
@@ -120,7 +120,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const detectors = createDetectors(o.detect);
   const summary = createSummaryAccumulator();
   const from = o.start?.state;
-  let detectorStates: unknown[] = from ? [...from.detectorStates] : detectors.map((d) => d.init());
+  let detectorStates: unknown[] = detectors.map((d, i) => from?.detectorStates[i] ?? d.init()); // a checkpoint from before a detector existed (--force) starts it fresh
   let strategyState = from ? from.strategyState : o.strategy.init(o.plan.vars);
   let policy: PolicyState = from?.policy ?? initialPolicyState;
   let lr = from?.lr ?? o.plan.lr;

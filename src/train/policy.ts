@@ -8,6 +8,7 @@ import { formatNumber } from '../format.js';
 import type { Action, DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';
 import { injectedText } from '../log/injected.js';
+import { lossSpikeText } from '../log/loss-spike.js';
 
 export interface PolicyState {
   readonly consecutiveSkips: number;
@@ -88,6 +89,8 @@ export function describe(event: RunEvent): string {
     case 'updateRatio':
       if (event.ceiling) return `update/weight ratio ${fmt(event.ratio)} above the ceiling at step ${event.step}`;
       return `update/weight ratio jump at step ${event.step}: ${fmt(event.ratio)} vs median ${fmt(event.median)} (z ${fmt(event.z)})`;
+    case 'lossSpike':
+      return lossSpikeText(event);
     case 'rollback':
       return `rolled back at step ${event.step} (${event.cause}) to the state before step ${event.toStep}, skipping batches ${event.skipped[0]}–${event.skipped[1]}; lr now ${fmt(event.lr)}`;
   }

@@ -57,6 +57,8 @@ function runSummary(s: RecordSummary, { halted, interrupted, recovered, reason, 
     events: s.events,
     // Only a run with injected faults has the field: a clean run's summary.json is as before.
     ...(s.injected.length > 0 ? { injected: s.injected } : {}),
+    // Likewise only a run with a loss spike has this one.
+    ...(s.lossSpikes.length > 0 ? { lossSpikes: s.lossSpikes } : {}),
     backend,
     stepsPerSec: totalMs > 0 ? (s.steps * 1000) / totalMs : 0,
     runDir,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { monitor } from '../../src/index.js';
-import { loadLog } from '../../src/log/index.js';
+import { loadLog, type StepRecord } from '../../src/log/index.js';
 import { tf } from '../../src/runtime/tf.js';
 import { gclip } from '../helpers/cli.js';
 import { BATCH, makeData, makeModel, SAMPLES, weightValues } from './fixture.js';
@@ -91,9 +91,41 @@ describe('monitor() with model.fit', () => {
       if (step.decision === 'apply') optimizer.applyGradients(step.grads);
       tf.dispose([x, y, value, grads, step.grads]);
     }
-    const strip = (r: { wallMs: number }) => ({ ...r, wallMs: 0 });
+    // run.step cannot see the update (the caller's optimizer applies it): fit's records add the update telemetry.
+    const strip = (r: StepRecord) => ({ ...r, wallMs: 0, updateNorm: undefined, layerUpdateNorms: undefined, layerUpdateRatios: undefined });
+    expect(run.records().every((r) => r.updateNorm === undefined)).toBe(true);
+    expect(fitted.run.records().every((r) => r.updateNorm !== undefined)).toBe(true);
     expect(run.records().map(strip)).toEqual(fitted.run.records().map(strip));
     expect(weightValues(model)).toEqual(weightValues(fitted.model));
+  });
+
+  it('records the update each step applied (‖Δw‖, per layer and relative to the weights before), from the one readback', async () => {
+    for (const [name, optimizer] of [['sgd', () => tf.train.sgd(0.05)], ['adam', () => tf.train.adam(0.01)]] as const) {
+      const run = monitor({});
+      const model = makeModel();
+      model.compile({ optimizer: run.optimizer(optimizer()), loss: 'meanSquaredError' });
+      const before: Float32Array[][] = [];
+      const after: Float32Array[][] = [];
+      const snap = new tf.CustomCallback({ onBatchBegin: async () => void before.push(weightValues(model)), onBatchEnd: async () => void after.push(weightValues(model)) });
+      const { xs, ys } = makeData();
+      await model.fit(xs, ys, { batchSize: BATCH, epochs: 1, shuffle: false, callbacks: [run.callback(), snap], verbose: 0 });
+      const records = run.records();
+      // Weights in model order: hidden kernel, bias, out kernel, bias.
+      const layers = { hidden: [0, 1], out: [2, 3] };
+      records.forEach((r, k) => {
+        // tfjs creates Adam's slots in its first step, which the fused kernel cannot measure: that record has no update fields.
+        if (name === 'adam' && k === 0) return expect(r.updateNorm, `${name} step 0`).toBeUndefined();
+        const sq = (ws: number[], f: (j: number, i: number) => number) => ws.reduce((s, j) => s + before[k]![j]!.reduce((a, _, i) => a + f(j, i) ** 2, 0), 0);
+        const du = (ws: number[]) => Math.sqrt(sq(ws, (j, i) => after[k]![j]![i]! - before[k]![j]![i]!));
+        const w = (ws: number[]) => Math.sqrt(sq(ws, (j, i) => before[k]![j]![i]!));
+        expect(r.updateNorm, `${name} step ${k}`).toBeCloseTo(du([0, 1, 2, 3]), 6);
+        for (const [layer, ws] of Object.entries(layers)) {
+          expect(r.layerUpdateNorms![layer], `${name} step ${k} ${layer}`).toBeCloseTo(du(ws), 6);
+          expect(r.layerUpdateRatios![layer]! / (du(ws) / w(ws)), `${name} step ${k} ${layer} ratio`).toBeCloseTo(1, 5);
+        }
+      });
+      expect((await run.close()).updateRatio).not.toBeNull();
+    }
   });
 
   it('halts fit at the step the detector names, without applying that step', async () => {

@@ -31,9 +31,8 @@ function columnsOf(flags: CheckFlags): Record<string, string> {
 async function planOf(flags: CheckFlags, cmd: Command, ctx: CommandContext): Promise<CheckPlan> {
   const common = { baseline: flags.baseline, junit: flags.junit, json: Boolean(flags.json) };
   if (flags.log !== undefined) {
-    const criteria = flags.config === undefined
-      ? (await import('../../config/check-schema.js')).checkSchema.parse({})
-      : (await loadRunConfig(flags.config, {}, ctx.io)).config.check;
+    // Without --config: the defaults (the demo has no check: block), with the check flags applied.
+    const criteria = (await loadRunConfig(flags.config, appliedConfigFlags(cmd, 'check'), ctx.io)).config.check;
     const given = flags.maxGradNorm ?? flags.clippedAt;
     const name = flags.maxGradNorm === undefined ? CHECK.clippedAt.name : CHECK.maxGradNorm.name;
     const clipNorm = given === undefined ? undefined : numberFlag(name, given, CHECK.maxGradNorm.bounds);

@@ -22,7 +22,8 @@ export function isClipSetting(flag: ConfigFlag): boolean {
 /**
  * Whether a mode applies a config flag. A sweep sets the clip block of every point
  * itself, keeps its own files (`log:`) and halts a point on a non-finite value or a
- * divergence (`detect:` actions) and injects no faults; `gclip check` writes no TensorBoard files.
+ * divergence (`detect:` actions), injects no faults and judges no `check:` gate; `gclip
+ * check` writes no TensorBoard files, and with `--log` takes only the `check:` criteria.
  */
 function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
   switch (scope) {
@@ -31,7 +32,9 @@ function appliesConfig(scope: ConfigScope, flag: ConfigFlag): boolean {
     case 'single-run':
       return flag.path.join('.') !== 'log.tensorboard';
     case 'sweep':
-      return !isClipSetting(flag) && flag.path[0] !== 'log' && flag.path[0] !== 'detect' && flag.path[0] !== 'inject';
+      return !isClipSetting(flag) && !['log', 'detect', 'inject', 'check'].includes(flag.path[0]!);
+    case 'check':
+      return flag.path[0] === 'check';
     case 'none':
       return false;
   }
@@ -43,6 +46,7 @@ function sweepHint(flag: CliFlag): string | undefined {
   if (flag.config === undefined) return undefined;
   if (isClipSetting(flag.config)) return SWEEP_CLIP_HINT;
   if (flag.config.path[0] === 'inject') return 'A sweep compares healthy runs; test the gate with gclip check --inject (or gclip train --inject).';
+  if (flag.config.path[0] === 'check') return 'A sweep judges no gate; give check criteria to gclip check.';
   return flag.config.path[0] === 'log' ? 'The sweep keeps its own files (see --out).' : 'The sweep halts every point on a non-finite value or a divergence.';
 }
 
@@ -67,7 +71,7 @@ export const COMMANDS: Readonly<Record<CommandPath, readonly CommandMode[]>> = {
     {
       label: 'gclip check --log',
       when: (given) => given.has('--log'),
-      config: 'none',
+      config: 'check',
       own: [checkConfig, log, ...Object.values(logOnly), baseline, junit, checkJson],
       hint: () => 'Drop it: with --log nothing is trained.',
     },

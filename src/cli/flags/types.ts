@@ -33,8 +33,8 @@ export interface CliFlag extends OwnFlag {
   readonly config?: ConfigFlag;
 }
 
-/** Which config flags a command mode applies: every one, the ones a sweep keeps, or none. */
-export type ConfigScope = 'all' | 'sweep' | 'single-run' | 'none';
+/** Which config flags a command mode applies: every one, the ones a sweep keeps, the `check:` criteria only, or none. */
+export type ConfigScope = 'all' | 'sweep' | 'single-run' | 'check' | 'none';
 
 /** One way a command runs (`gclip check` reads a log or trains): the flags it applies. */
 export interface CommandMode {

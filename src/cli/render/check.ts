@@ -16,7 +16,7 @@ export interface CheckSubject {
   readonly notes: readonly string[];
 }
 
-/** One row per criterion (✔/✖, name, value, bound, reason), then the notes and the verdict. */
+/** One row per criterion (✔/⚠/✖, name, value, bound, reason), then the notes and the verdict. */
 export function renderCheckTable(raw: CheckResult, rawSubject: CheckSubject, c: ChalkInstance): string {
   const [result, subject] = [neutralizeDeep(raw), neutralizeDeep(rawSubject)];
   const table = new Table({
@@ -26,12 +26,14 @@ export function renderCheckTable(raw: CheckResult, rawSubject: CheckSubject, c: 
     colWidths: [3, null, null, null, 42],
   });
   for (const k of result.criteria) {
-    const mark = k.passed ? c.green('✔') : c.red('✖');
+    const mark = !k.passed ? c.red('✖') : k.warning ? c.yellow('⚠') : c.green('✔');
     table.push([mark, k.name, formatNumber(k.value, VERDICT), formatBound(k.bound), k.reason]);
   }
   const failed = result.criteria.filter((k) => !k.passed).length;
+  const warned = result.criteria.filter((k) => k.warning).length;
+  const warnings = warned > 0 ? c.yellow(` (${warned} warning${warned > 1 ? 's' : ''})`) : '';
   const verdict = result.passed
-    ? c.green(`✔ check passed: ${result.criteria.length} criteria, ${result.steps} steps`)
+    ? c.green(`✔ check passed: ${result.criteria.length} criteria, ${result.steps} steps`) + warnings
     : c.red(`✖ check failed: ${failed} of ${result.criteria.length} criteria, ${result.steps} steps`);
   const notes = subject.notes.map((n) => c.yellow(`! ${n}`));
   const moments = momentRows(result).map(([k, v]) => `${k}: ${v}`).join('; ');

@@ -23,7 +23,7 @@ export interface ProgressOptions {
 
 function eventLine(e: RunEvent, c: ChalkInstance): string {
   if (e.kind === 'injected') return c.blue(`↯ ${neutralize(describe(e))} (on purpose: the events at this step are its consequences)`);
-  const warning = e.kind === 'spike' || e.kind === 'updateRatio';
+  const warning = e.kind === 'spike' || e.kind === 'updateRatio' || e.kind === 'lossSpike';
   const paint = warning ? c.yellow : c.red;
   return paint(`${warning ? '⚠' : '✖'} ${neutralize(describe(e))}`);
 }

@@ -15,7 +15,7 @@ import { stringifyWithNonFinite } from '../../log/codec.js';
 import { num, pct } from './format.js';
 
 const HEIGHT = 10;
-const MARK: Readonly<Record<EventKind, string>> = { updateRatio: '△', spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺', injected: '↯' };
+const MARK: Readonly<Record<EventKind, string>> = { updateRatio: '△', lossSpike: '◇', spike: '▲', divergence: '◆', nonfinite: '✖', rollback: '↺', injected: '↯' };
 
 /** Widths of the summary table's two columns: 28 + 48 plus borders fit an 80-column terminal. */
 const SUMMARY_WIDTHS = [28, 48];
@@ -66,9 +66,15 @@ function breakAt(chart: string, gaps: readonly number[]): string {
 }
 
 function eventRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
-  const paint = { updateRatio: c.yellow, spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan, injected: c.blue } as const;
+  const paint = { updateRatio: c.yellow, lossSpike: c.yellow, spike: c.yellow, divergence: c.magenta, nonfinite: c.red, rollback: c.cyan, injected: c.blue } as const;
   const marks = new Map(t.eventColumns.map((e) => [e.column, paint[e.kind](MARK[e.kind])]));
   return marks.size ? markerRow(chart, marks) : '';
+}
+
+/** ◇ under the loss chart's columns that hold a loss spike, or undefined (no row) without one. */
+function lossSpikeRow(chart: string, t: TerminalRunCharts, c: ChalkInstance): string | undefined {
+  if (t.lossSpikeColumns.length === 0) return undefined;
+  return `${markerRow(chart, new Map(t.lossSpikeColumns.map((col) => [col, c.yellow(MARK.lossSpike)])))}  ${c.yellow('◇ loss spike')}`;
 }
 
 function stepAxis(chart: string, t: TerminalRunCharts, c: ChalkInstance): string {
@@ -85,9 +91,9 @@ function runCharts(t: TerminalRunCharts, c: ChalkInstance): string {
   const legend = [c.yellow('── pre-clip norm'), c.cyan('── post-clip norm'), ...(t.thresholdLog10 ? [c.magenta('── threshold')] : [])];
   const injected = t.eventColumns.some((e) => e.kind === 'injected') ? ` ${c.blue('↯ injected')}` : '';
   const rollback = t.eventColumns.some((e) => e.kind === 'rollback') ? ` ${c.cyan('↺ rollback')}` : '';
-  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.yellow('△ update ratio')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${rollback}${injected}` : '';
+  const keys = t.eventColumns.length ? `   events: ${c.yellow('▲ spike')} ${c.yellow('△ update ratio')} ${c.yellow('◇ loss spike')} ${c.magenta('◆ divergence')} ${c.red('✖ non-finite')}${rollback}${injected}` : '';
   return [
-    c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, stepAxis(loss, t, c), null,
+    c.bold(`Loss${t.lossLog ? ' (log scale)' : ''}`), loss, lossSpikeRow(loss, t, c), stepAxis(loss, t, c), null,
     c.bold('Gradient norm (log scale)'), normChart, eventRow(normChart, t, c) || undefined, stepAxis(normChart, t, c),
     `  ${legend.join('  ')}${keys}`,
     ...updateChart(t, c),

@@ -7,6 +7,8 @@ import { num, pct } from './format.js';
 import { momentRows } from '../../log/onset.js';
 import { settingRows } from '../../log/settings.js';
 import { updateRatioText } from '../../log/update-ratio.js';
+import { lossSpikesRow } from '../../log/loss-spike.js';
+import { stepNamer } from '../../log/injected.js';
 
 /** Widths of the two columns: the longest label (32) + padding, and what keeps the table within 80 columns. */
 const SUMMARY_WIDTHS = [34, 42];
@@ -39,6 +41,7 @@ export function renderRunSummary(summary: RunSummary, c: ChalkInstance): string 
     ['steps skipped', String(s.skippedSteps)],
     ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', eventsText(s.events)],
+    ...(s.lossSpikes ? [['loss spikes', lossSpikesRow(s.lossSpikes, stepNamer(s.injected ?? []))] as [string, string]] : []),
     ...(s.settings ? settingRows(s.settings) : []),
     ['backend', s.backend],
     ['steps/s', num(s.stepsPerSec, { digits: 3 })],

@@ -44,7 +44,7 @@ const ROLLBACK_KEY = ' <span class="rollback">↺ rollback (state restored, batc
 
 /** The marker legend; the rollback key only when the run rolled back. */
 const eventKey = (rolledBack: boolean): string =>
-  `<p class="key"><span class="spike">▲ spike</span> <span class="updateRatio">△ update/weight ratio</span> <span class="divergence">◆ divergence (first step of the streak)</span> <span class="nonfinite">✖ non-finite loss or gradient</span>${rolledBack ? ROLLBACK_KEY : ''} — dashed vertical lines</p>`;
+  `<p class="key"><span class="spike">▲ spike</span> <span class="updateRatio">△ update/weight ratio</span> <span class="lossSpike">◇ loss spike</span> <span class="divergence">◆ divergence (first step of the streak)</span> <span class="nonfinite">✖ non-finite loss or gradient</span>${rolledBack ? ROLLBACK_KEY : ''} — dashed vertical lines</p>`;
 /** Only a run with injected faults gets the key of their marker, so a clean run's report is as before. */
 const injectedKey = (r: RunReport): string => (r.summary.injected.length ? `<p class="key"><span style="color:#1f5fbf">↯ fault injected on purpose (${escapeHtml(r.summary.injected.map((f) => f.fault).join(', '))})</span>: what the detectors found there is its consequence</p>` : '');
 
@@ -109,7 +109,7 @@ const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.source{color:#666;margin:0;word-break:break-all}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
 table.summary th{background:#f6f6f6;font-weight:600}.note{color:#666;font-size:12.5px}.key span{margin-right:14px}
-.spike{color:#d98c00}.updateRatio{color:#2ca02c}.divergence{color:#9c27b0}.nonfinite{color:#d62728}.rollback{color:#17a2b8}.recommend{font-size:16px;color:#145a14}.recommend.none{color:#a66a00}
+.spike{color:#d98c00}.updateRatio{color:#2ca02c}.lossSpike{color:#e377c2}.divergence{color:#9c27b0}.nonfinite{color:#d62728}.rollback{color:#17a2b8}.recommend{font-size:16px;color:#145a14}.recommend.none{color:#a66a00}
 footer{margin-top:32px;color:#888;font-size:12px}`;
 
 /**

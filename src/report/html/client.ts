@@ -8,7 +8,7 @@ export const CLIENT_JS = String.raw`(function () {
   'use strict';
   var D = JSON.parse(document.getElementById('gclip-data').textContent);
   var COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-  var EVENT = { spike: { color: '#d98c00', glyph: '\u25B2' }, updateRatio: { color: '#2ca02c', glyph: '\u25B3' }, divergence: { color: '#9c27b0', glyph: '\u25C6' }, nonfinite: { color: '#d62728', glyph: '\u2716' }, rollback: { color: '#17a2b8', glyph: '\u21BA' }, injected: { color: '#1f5fbf', glyph: '\u21AF' } };
+  var EVENT = { spike: { color: '#d98c00', glyph: '\u25B2' }, updateRatio: { color: '#2ca02c', glyph: '\u25B3' }, lossSpike: { color: '#e377c2', glyph: '\u25C7' }, divergence: { color: '#9c27b0', glyph: '\u25C6' }, nonfinite: { color: '#d62728', glyph: '\u2716' }, rollback: { color: '#17a2b8', glyph: '\u21BA' }, injected: { color: '#1f5fbf', glyph: '\u21AF' } };
   var charts = [];
   function fmt(v) {
     if (v == null) return '';

@@ -4,7 +4,7 @@
  */
 import { formatNumber, formatPercent } from '../../format.js';
 import type { RunReportSummary } from './report.js';
-import { BY_DESIGN_CLIP_RATE, MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
+import { BY_DESIGN_CLIP_RATE, lossSpikesRow, MAX_GRAD_NORM_HINT, momentRows, stepNamer } from '../../log/index.js';
 import { updateRatioText } from '../../log/update-ratio.js';
 
 export { formatNumber, formatPercent };
@@ -34,6 +34,7 @@ export function summaryRows(s: RunReportSummary): [string, string][] {
     ['steps skipped / non-finite', `${s.skippedSteps} / ${s.nonfiniteSteps}`],
     ...(s.rollbacks > 0 ? [['rollbacks', String(s.rollbacks)] as [string, string]] : []),
     ['events', events],
+    ...(s.lossSpikes.length > 0 ? [['loss spikes', lossSpikesRow(s.lossSpikes, at)] as [string, string]] : []),
     ...momentRows({ onset: s.onset, firstNonfiniteStep: s.firstNonfiniteStep, policyStep: s.outcome?.policyStep ?? s.firstSkippedStep, injected: s.injected }),
   ];
   if (s.outcome) rows.unshift(['status', s.outcome.reason ? `${s.outcome.status}: ${s.outcome.reason}` : s.outcome.status]);

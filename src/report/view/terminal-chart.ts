@@ -40,10 +40,12 @@ export interface TerminalRunCharts {
   readonly updateGaps: readonly number[];
   /** Columns holding at least one event, with the most severe kind there. */
   readonly eventColumns: readonly { readonly column: number; readonly kind: EventKind }[];
+  /** Columns holding a loss spike, marked under the loss chart (a loss event, whatever else the column holds). */
+  readonly lossSpikeColumns: readonly number[];
 }
 
 // An injected fault marks its column above all: what happens there is its consequence.
-const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, spike: 1, divergence: 2, nonfinite: 3, rollback: 4, injected: 5 };
+const SEVERITY: Readonly<Record<EventKind, number>> = { updateRatio: 0, lossSpike: 1, spike: 2, divergence: 3, nonfinite: 4, rollback: 5, injected: 6 };
 
 const log10OrNaN = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
 
@@ -69,6 +71,7 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
   const col = (f: (r: StepRecord) => number): Float64Array => Float64Array.from(records, f);
   const thresholds = col((r) => r.threshold ?? Number.NaN);
   const events = new Map<number, EventKind>();
+  const lossSpikes = new Set<number>();
   const indexOf = new Map(records.map((r, i) => [r.step, i]));
   records.forEach((r, i) => {
     for (const e of r.events) {
@@ -76,6 +79,7 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
       const c = columnOf(e.kind === 'divergence' ? indexOf.get(e.since) ?? i : i, n, width);
       const prev = events.get(c);
       if (prev === undefined || SEVERITY[e.kind] > SEVERITY[prev]) events.set(c, e.kind);
+      if (e.kind === 'lossSpike') lossSpikes.add(c);
     }
   });
   const lossRaw = col((r) => r.loss);
@@ -99,6 +103,7 @@ export function buildTerminalCharts(records: readonly StepRecord[], width: numbe
     updateGaps: ratio ? gapColumns(ratio) : [],
     thresholdLog10: thresholds.some(Number.isFinite) ? carryGaps(bucketReduce(thresholds, width, 'last').map(log10OrNaN)) : null,
     eventColumns: [...events.entries()].sort((a, b) => a[0] - b[0]).map(([column, kind]) => ({ column, kind })),
+    lossSpikeColumns: [...lossSpikes].sort((a, b) => a - b),
   };
 }
 
