@@ -10,6 +10,7 @@
  */
 import { tf } from '../tf.js';
 import { hostIo } from './host-io.js';
+import { hostLoops, type HostLoops } from './wasm-host.js';
 import type { KernelBackend } from './run-kernel.js';
 
 type Info = tf.TensorInfo;
@@ -17,13 +18,15 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; at
 
 /**
  * `src` viewed as [batch, rows, cols] (its last two axes), written transposed into `dst`
- * as [batch, cols, rows]. Blocked so that both sides stay in cache for large matrices.
+ * as [batch, cols, rows]: by the wasm SIMD loop where `loops` takes the matrix (4×4 tiles,
+ * sides multiples of 4), else blocked so that both sides stay in cache for large matrices.
  */
-export function transposeLastTwo(src: ArrayLike<number>, dst: Float32Array, batch: number, rows: number, cols: number): void {
+export function transposeLastTwo(src: ArrayLike<number>, dst: Float32Array, batch: number, rows: number, cols: number, loops?: HostLoops | null): void {
   const B = 32;
   const size = rows * cols;
   for (let b = 0; b < batch; b++) {
     const base = b * size;
+    if (loops && src instanceof Float32Array && loops.transpose(src.subarray(base, base + size), dst.subarray(base, base + size), rows, cols)) continue;
     for (let r0 = 0; r0 < rows; r0 += B) {
       const r1 = Math.min(rows, r0 + B);
       for (let c0 = 0; c0 < cols; c0 += B) {
@@ -71,7 +74,7 @@ export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
       const b2 = fresh(b, transposeB);
       for (const { from, to, transpose } of temps) {
         const n = from.shape.length;
-        if (transpose) transposeLastTwo(io.read(from), io.view(to), from.shape.slice(0, -2).reduce((p, d) => p * d, 1), from.shape[n - 2]!, from.shape[n - 1]!);
+        if (transpose) transposeLastTwo(io.read(from), io.view(to), from.shape.slice(0, -2).reduce((p, d) => p * d, 1), from.shape[n - 2]!, from.shape[n - 1]!, hostLoops(io.memory));
         else io.view(to).set(io.read(from));
       }
       return plain({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });

@@ -31,6 +31,8 @@ describe('wasm BatchMatMul with transposed operands', () => {
     { name: 'batch 3, transposeA', a: [3, 40, 33], b: [3, 40, 7], ta: true, tb: false },
     { name: 'batch broadcast [1] against [3], transposeB', a: [1, 9, 70], b: [3, 4, 70], ta: false, tb: true },
     { name: 'rank 4, both transposed', a: [2, 2, 6, 5], b: [2, 2, 3, 6], ta: true, tb: true },
+    { name: 'batch 2, both transposed, sides multiples of 4 (the SIMD transpose)', a: [2, 16, 12], b: [2, 8, 16], ta: true, tb: true },
+    { name: 'rank 2, the mlp-100k weight gradient', a: [128, 256], b: [128, 128], ta: true, tb: false },
   ];
 
   it.each(CASES)('matches cpu and the backend’s own untransposed product bit for bit: $name', async (c) => {
