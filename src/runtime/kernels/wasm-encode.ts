@@ -19,7 +19,7 @@ export const I32_CONST = 0x41, I32_EQ = 0x46, I32_LT_U = 0x49, I32_GE_U = 0x4f, 
 export const F32_SQRT = 0x91, F32_ADD = 0x92, F32_SUB = 0x93, F32_MUL = 0x94, F32_DIV = 0x95;
 export const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_PROMOTE = 0xbb;
 export const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-export const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, EMPTY = 0x40;
+export const BLOCK = 0x02, LOOP = 0x03, BR_IF = 0x0d, END = 0x0b, EMPTY = 0x40, SELECT = 0x1b;
 /** Memory argument of an f32 load or store: alignment 4 (log2 2) and offset 0. */
 export const MEM = [2, 0];
 

@@ -13,7 +13,7 @@
  */
 import {
   BLOCK, body, BR_IF, END, EMPTY, F32, F32_MUL, F32X4_MUL, F32X4_SPLAT, F64X2_ADD, F64X2_MUL, F64X2_PROMOTE_LOW, f64x2Lane, GET, GLOBAL_SET, HIGH_HALF, I32,
-  i32, I32_ADD, I32_AND, I32_GE_U, I32_LT_U, I32_MUL, LOAD, LOOP, MEM, memoryModule, perMemory, SET, shuffle, STORE, TEE, V128, V128_LOAD, V128_STORE,
+  i32, I32_ADD, I32_AND, I32_GE_U, I32_LT_U, I32_MUL, LOAD, LOOP, MEM, SELECT, memoryModule, perMemory, SET, shuffle, STORE, TEE, V128, V128_LOAD, V128_STORE,
 } from './wasm-encode.js';
 
 const get = (i: number) => [GET, i];
@@ -55,28 +55,34 @@ function scaleBody(): number[] {
 const lanes32 = (lanes: readonly number[]) => shuffle(lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)));
 
 /**
- * transpose(src, dst, rows, cols), both multiples of 4: 4×4 tiles, rows of tiles outer.
- * Locals: r, c, p (the tile's source address), q (its destination), the two strides, a0…a3, t0…t3.
+ * transpose(src, dst, rows, cols), both multiples of 4: 4×4 tiles, in blocks of 16 rows so
+ * that each column step writes whole 64-byte lines of `dst` (a sweep over all rows would
+ * revisit every line of dst, rows × 4 bytes apart, four times). Locals: the block's first
+ * row and its end, c, r, p (the tile's source address), q (its destination), the two row
+ * strides in bytes, a0…a3, t0…t3.
  */
 function transposeBody(): number[] {
-  const [SRC, DST, ROWS, COLS, R, C, P, Q, RB, CB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const A = [10, 11, 12, 13], T = [14, 15, 16, 17];
+  const [SRC, DST, ROWS, COLS, R0, REND, C, R, P, Q, RB, CB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const A = [12, 13, 14, 15], T = [16, 17, 18, 19];
   const plus = (base: number, times: number, stride: number) => [...get(base), ...(times ? [...get(stride), ...i32(times), I32_MUL, I32_ADD] : [])];
+  const address = (base: number, major: number, stride: number, minor: number) => [...get(base), ...get(major), ...get(stride), I32_MUL, I32_ADD, ...get(minor), ...i32(4), I32_MUL, I32_ADD];
+  const pair = (x: number, y: number, l: readonly number[]) => [...get(x), ...get(y), ...lanes32(l)];
   const tile = [
+    ...address(SRC, R, RB, C), SET, P, ...address(DST, C, CB, R), SET, Q,
     ...A.flatMap((a, i) => [...plus(P, i, RB), ...V128_LOAD, SET, a]),
-    ...get(A[0]!), ...get(A[1]!), ...lanes32([0, 4, 1, 5]), SET, T[0]!, ...get(A[0]!), ...get(A[1]!), ...lanes32([2, 6, 3, 7]), SET, T[1]!,
-    ...get(A[2]!), ...get(A[3]!), ...lanes32([0, 4, 1, 5]), SET, T[2]!, ...get(A[2]!), ...get(A[3]!), ...lanes32([2, 6, 3, 7]), SET, T[3]!,
-    ...[[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]].flatMap(([x, y, l], i) => [
-      ...plus(Q, i, CB), ...get(T[x as number]!), ...get(T[y as number]!), ...lanes32(l as number[]), ...V128_STORE,
+    ...pair(A[0]!, A[1]!, [0, 4, 1, 5]), SET, T[0]!, ...pair(A[0]!, A[1]!, [2, 6, 3, 7]), SET, T[1]!,
+    ...pair(A[2]!, A[3]!, [0, 4, 1, 5]), SET, T[2]!, ...pair(A[2]!, A[3]!, [2, 6, 3, 7]), SET, T[3]!,
+    ...([[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]] as const).flatMap(([x, y, l], i) => [
+      ...plus(Q, i, CB), ...pair(T[x]!, T[y]!, l), ...V128_STORE,
     ]),
-    ...get(P), ...i32(16), I32_ADD, SET, P, ...plus(Q, 4, CB), SET, Q,
   ];
-  const row = [
-    ...get(SRC), ...get(R), ...get(RB), I32_MUL, I32_ADD, SET, P,
-    ...get(DST), ...get(R), ...i32(4), I32_MUL, I32_ADD, SET, Q,
-    ...i32(0), SET, C, ...loop(C, get(COLS), 4, tile),
+  const column = [...get(R0), SET, R, ...loop(R, get(REND), 4, tile)];
+  const block = [
+    // rEnd = min(r0 + 16, rows)
+    ...get(R0), ...i32(16), I32_ADD, ...get(ROWS), ...get(R0), ...i32(16), I32_ADD, ...get(ROWS), I32_LT_U, SELECT, SET, REND,
+    ...i32(0), SET, C, ...loop(C, get(COLS), 4, column),
   ];
-  return body([[6, I32], [8, V128]], [...get(COLS), ...i32(4), I32_MUL, SET, RB, ...get(ROWS), ...i32(4), I32_MUL, SET, CB, ...loop(R, get(ROWS), 4, row), END]);
+  return body([[8, I32], [8, V128]], [...get(COLS), ...i32(4), I32_MUL, SET, RB, ...get(ROWS), ...i32(4), I32_MUL, SET, CB, ...loop(R0, get(ROWS), 16, block), END]);
 }
 
 type Exports = { sums(g: number, w: number, bytes: number): void; scale(src: number, dst: number, bytes: number, c: number): void; transpose(src: number, dst: number, rows: number, cols: number): void } & Record<string, WebAssembly.Global>;
