@@ -33,6 +33,8 @@ describe('wasm BatchMatMul with transposed operands', () => {
     { name: 'rank 4, both transposed', a: [2, 2, 6, 5], b: [2, 2, 3, 6], ta: true, tb: true },
     { name: 'batch 2, both transposed, sides multiples of 4 (the SIMD transpose)', a: [2, 16, 12], b: [2, 8, 16], ta: true, tb: true },
     { name: 'rank 2, the mlp-100k weight gradient', a: [128, 256], b: [128, 128], ta: true, tb: false },
+    { name: 'rank 2, transposeB computed as (b·aᵀ)ᵀ (a dense layer’s input gradient)', a: [16, 64], b: [256, 64], ta: false, tb: true },
+    { name: 'rank 2, transposeB swapped, sides not multiples of 4', a: [9, 70], b: [301, 70], ta: false, tb: true },
   ];
 
   it.each(CASES)('matches cpu and the backend’s own untransposed product bit for bit: $name', async (c) => {
