@@ -41,28 +41,35 @@ export function transposeLastTwo(src: ArrayLike<number>, dst: Float32Array, batc
 }
 
 /**
- * Whether a·bᵀ (a: [m, k], b: [n, k]) is cheaper as (b·aᵀ)ᵀ. XNNPACK packs its `b` operand
- * into its own layout whenever it sees a new one (~5 ns per element here: 3 ms for a
- * 512×1024 matrix), and a transposed operand is always new; so the direct form costs a
- * transpose and a pack of b (2·n·k), the swapped one a transpose and a pack of a and a
- * transpose of the [n, m] result (m·(2k + n)); it is taken when it moves at most half as
- * many elements (measured: no gain at the break-even, where the GEMM's shape also differs).
- * Swapped, the input gradient dy·Wᵀ of a wide dense layer packs the batch-sized dy instead
- * of the weights (mlp-1m: 6.9 → 5.3 ms of CPU for [128,512]·[1024,512]ᵀ). Every output element is the same
- * sum over k in the same order either way (XNNPACK's f32 GEMM does not split k), so the
- * product is the same bits (tested against the untransposed product).
+ * `b` operands seen by this kernel, by data id: the backend keeps an XNNPACK operator per
+ * `b` it has multiplied (its pack of b), so a b seen before is cheapest as it is.
  */
-function swapped(a: Info, b: Info): boolean {
-  if (a.shape.length !== 2 || b.shape.length !== 2) return false;
+const seen = new WeakSet<object>();
+
+/**
+ * Whether a·b (a: [m, k]; b: [k, n], or [n, k] with `transposeB`) is cheaper as (b·aᵀ)ᵀ.
+ * XNNPACK packs its `b` operand into its own layout when it first sees it (~6 ns per element
+ * here: 3 ms for a 512×1024 matrix), while the 4×4 SIMD transpose moves ~0.5 ns per element.
+ * The direct form packs b (n·k elements; with `transposeB` it also transposes b, which is
+ * then always new); the swapped one transposes a, packs aᵀ (m·k) and transposes the [n, m]
+ * result (and, without `transposeB`, transposes b). Counting a pack as 10 moves, it is taken
+ * when it costs at most half: a dense layer's input gradient dy·Wᵀ and, for a weight matrix
+ * new this step, its forward x·W then pack the batch-sized operand instead of the weights.
+ * Every output element is the same sum over k in the same order either way (XNNPACK's f32
+ * GEMM does not split k), so the product is the same bits (tested against the direct one).
+ */
+function swapped(a: Info, b: Info, transposeB: boolean): boolean {
+  if (a.shape.length !== 2 || b.shape.length !== 2 || (!transposeB && seen.has(b.dataId))) return false;
   const [m, k] = a.shape as [number, number];
-  const n = b.shape[0]!;
-  return m * (2 * k + n) <= n * k;
+  const n = transposeB ? b.shape[0]! : b.shape[1]!;
+  const direct = 10 * n * k + (transposeB ? n * k : 0);
+  return 2 * (m * (11 * k + n) + (transposeB ? 0 : n * k)) <= direct;
 }
 
 /**
  * Builds the wasm `BatchMatMul` config that wraps `inner` (the backend's own kernel): a
- * transposed float32 operand is materialised, the rest goes to `inner` unchanged; a·bᵀ of
- * two matrices goes as (b·aᵀ)ᵀ where that packs less (`swapped`).
+ * transposed float32 operand is materialised, the rest goes to `inner` unchanged; a product
+ * of two matrices goes as (b·aᵀ)ᵀ where that packs less (`swapped`).
  *
  * When only `a` is transposed, `b` is copied too: wasm's fast path caches its XNNPACK
  * operator (with `b` packed in) under `b`'s data id whatever the shape, and a Reshape keeps
@@ -76,7 +83,13 @@ export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): Info => {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     const { a, b } = args.inputs as { a: Info; b: Info };
-    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return plain(args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return plain(args);
+    const swap = !transposeA && swapped(a, b, transposeB);
+    if (!transposeA && !transposeB) {
+      // The next product with this b goes direct: the backend then packs it once and keeps it.
+      seen.add(b.dataId);
+      if (!swap) return plain(args);
+    }
     const backend = args.backend as KernelBackend;
     const io = hostIo(backend, 'wasm');
     io.local([a, b]);
@@ -91,18 +104,18 @@ export function batchMatMulWasmConfig(inner: tf.KernelConfig): tf.KernelConfig {
       return to;
     };
     const attrs = { ...args.attrs, transposeA: false, transposeB: false };
-    const swap = transposeB && !transposeA && swapped(a, b);
     try {
       // Allocate every temporary first: an allocation may grow the heap and detach views.
       const a2 = transposeA || swap ? fresh(a, true) : a;
-      const b2 = swap ? b : fresh(b, transposeB);
+      // Swapped, b is the left operand: as it is with transposeB, else transposed.
+      const b2 = swap ? (transposeB ? b : fresh(b, true)) : fresh(b, transposeB);
       for (const { from, to, transpose } of temps) {
         const n = from.shape.length;
         if (transpose) transposeLastTwo(io.read(from), io.view(to), from.shape.slice(0, -2).reduce((p, d) => p * d, 1), from.shape[n - 2]!, from.shape[n - 1]!, loops);
         else io.view(to).set(io.read(from));
       }
       if (!swap) return plain({ ...args, inputs: { a: a2, b: b2 }, attrs });
-      const flipped = plain({ ...args, inputs: { a: b, b: a2 }, attrs });
+      const flipped = plain({ ...args, inputs: { a: b2, b: a2 }, attrs });
       const [n, m] = flipped.shape as [number, number];
       const out = io.alloc([m, n]);
       transposeLastTwo(io.read(flipped), io.view(out), 1, n, m, loops);
