@@ -31,6 +31,11 @@ describe('wasm BatchMatMul with transposed operands', () => {
     { name: 'batch 3, transposeA', a: [3, 40, 33], b: [3, 40, 7], ta: true, tb: false },
     { name: 'batch broadcast [1] against [3], transposeB', a: [1, 9, 70], b: [3, 4, 70], ta: false, tb: true },
     { name: 'rank 4, both transposed', a: [2, 2, 6, 5], b: [2, 2, 3, 6], ta: true, tb: true },
+    { name: 'batch 2, both transposed, sides multiples of 4 (the SIMD transpose)', a: [2, 16, 12], b: [2, 8, 16], ta: true, tb: true },
+    { name: 'rank 2, the mlp-100k weight gradient', a: [128, 256], b: [128, 128], ta: true, tb: false },
+    { name: 'rank 2, transposeB computed as (b·aᵀ)ᵀ (a dense layer’s input gradient)', a: [16, 64], b: [256, 64], ta: false, tb: true },
+    { name: 'rank 2, transposeB swapped, sides not multiples of 4', a: [9, 70], b: [301, 70], ta: false, tb: true },
+    { name: 'rank 2, untransposed with a new wide b, computed as (bᵀ·aᵀ)ᵀ (a dense layer’s forward)', a: [8, 64], b: [64, 512], ta: false, tb: false },
   ];
 
   it.each(CASES)('matches cpu and the backend’s own untransposed product bit for bit: $name', async (c) => {
@@ -43,6 +48,18 @@ describe('wasm BatchMatMul with transposed operands', () => {
     const wasm = await on('wasm', product);
     expect(relError(wasm, cpu)).toBeLessThan(1e-5);
     expect(wasm).toEqual(await on('wasm', explicit));
+  });
+
+  it('gives the same bits swapped ((bᵀ·aᵀ)ᵀ, for a b it has not seen) as direct (the b again, now packed by the backend)', async () => {
+    for (const [m, k, n] of [[8, 64, 512], [128, 96, 300], [3, 200, 1000]] as const) {
+      const av = seededValues(m * k, 3);
+      const bv = seededValues(k * n, 4);
+      await tf.setBackend('wasm');
+      const [a, b] = [tf.tensor2d(av, [m, k]), tf.tensor2d(bv, [k, n])];
+      const [swapped, direct] = [tf.matMul(a, b), tf.matMul(a, b)];
+      expect(new Uint32Array((await swapped.data()).buffer), `${m}×${k}×${n}`).toEqual(new Uint32Array((await direct.data()).buffer));
+      tf.dispose([a, b, swapped, direct]);
+    }
   });
 
   it('is gclip’s kernel, registered once however often registration runs', () => {

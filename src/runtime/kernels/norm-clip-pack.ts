@@ -21,6 +21,7 @@ import { tf, type Tensor } from '../tf.js';
 import { fusedClipCoef, MINIMUM, scaleInto, type FusedClipAttrs } from './global-clip.js';
 import { ensureHostKernel, hostKernel } from './host-io.js';
 import { stepNormsHost, sumSquares } from './step-norms.js';
+import { hostLoops, type HostLoops } from './wasm-host.js';
 
 /** The kernel's registry name. */
 export const FUSED_STEP_KERNEL = 'GclipNormClipPack';
@@ -50,9 +51,10 @@ const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendNa
   const weights: ArrayLike<number>[] = [];
   for (let j = 1; j <= k; j++) grads.push(io.read(all[j]!));
   for (let j = k + 1; j < n; j++) weights.push(io.read(all[j]!));
-  const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups) : stepNormsHost(grads, weights, a);
+  const loops = hostLoops(io.memory);
+  const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups, loops) : stepNormsHost(grads, weights, a);
   const c = fusedClipCoef(r.total, a, MINIMUM[backendName]);
-  for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!));
+  for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!), loops);
   a.layout.write(io.view(packed), { loss: io.read(all[0]!)[0]!, summary: r.summary, scale: c, weightsSum: r.weightsSum, readback: [c, a.maxNorm] });
   outs.push(packed);
   return outs;
@@ -67,37 +69,48 @@ function sameSizes(grads: readonly ArrayLike<number>[], weights: readonly ArrayL
 }
 
 /**
- * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
- * variable in one loop (eight independent add chains instead of two loops of four: ~6.6 →
- * 4.5 µs on the MLP). Every accumulator receives the same terms in the same order as in
- * `sumSquares` and `sum` of `step-norms.ts`, and the results are combined and rounded as
- * there, so the outputs are the same bits.
+ * Σx² into acc[0…3] and Σy into acc[4…7] (zeros on entry): element 4i + j to accumulator j,
+ * the last n mod 4 to the first of each (`sumSquares` and `sum` of `step-norms.ts`).
  */
-function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], groups: readonly (readonly number[])[]) {
+export function partialSums(x: ArrayLike<number>, y: ArrayLike<number>, acc: Float64Array): void {
+  let a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
+  const n = x.length;
+  const end = n - (n % 4);
+  for (let i = 0; i < end; i += 4) {
+    const x0 = x[i]!, x1 = x[i + 1]!, x2 = x[i + 2]!, x3 = x[i + 3]!;
+    a += x0 * x0;
+    b += x1 * x1;
+    c += x2 * x2;
+    d += x3 * x3;
+    e += y[i]!;
+    f += y[i + 1]!;
+    g += y[i + 2]!;
+    h += y[i + 3]!;
+  }
+  for (let i = end; i < n; i++) {
+    a += x[i]! * x[i]!;
+    e += y[i]!;
+  }
+  acc.set([a, b, c, d, e, f, g, h]);
+}
+
+/**
+ * `stepNormsHost` for p = 2 when every weight has its gradient's size: Σg² and Σw of each
+ * variable in one pass (eight independent add chains instead of two loops of four: ~6.6 →
+ * 4.5 µs on the MLP), by the wasm SIMD loop of `wasm-host.ts` where `loops` has it (the
+ * same accumulators, f64x2 lanes). Every accumulator receives the same terms in the same
+ * order as in `sumSquares` and `sum` of `step-norms.ts`, and the results are combined and
+ * rounded as there, so the outputs are the same bits.
+ */
+function stepNormsL2(grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], groups: readonly (readonly number[])[], loops: HostLoops | null) {
   const tensorNorms: number[] = [];
   let weightsSum = 0;
+  const acc = new Float64Array(8);
   for (let j = 0; j < grads.length; j++) {
-    const x = grads[j]!, y = weights[j]!;
-    let a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
-    const n = x.length;
-    const end = n - (n % 4);
-    for (let i = 0; i < end; i += 4) {
-      const x0 = x[i]!, x1 = x[i + 1]!, x2 = x[i + 2]!, x3 = x[i + 3]!;
-      a += x0 * x0;
-      b += x1 * x1;
-      c += x2 * x2;
-      d += x3 * x3;
-      e += y[i]!;
-      f += y[i + 1]!;
-      g += y[i + 2]!;
-      h += y[i + 3]!;
-    }
-    for (let i = end; i < n; i++) {
-      a += x[i]! * x[i]!;
-      e += y[i]!;
-    }
-    tensorNorms.push(f32(Math.sqrt(f32(a + b + c + d))));
-    weightsSum = weightsSum + (e + f + g + h);
+    acc.fill(0);
+    if (!loops?.sums(grads[j]!, weights[j]!, acc)) partialSums(grads[j]!, weights[j]!, acc);
+    tensorNorms.push(f32(Math.sqrt(f32(acc[0]! + acc[1]! + acc[2]! + acc[3]!))));
+    weightsSum = weightsSum + (acc[4]! + acc[5]! + acc[6]! + acc[7]!);
   }
   const total = f32(Math.sqrt(f32(sumSquares(tensorNorms))));
   const summary = [total];

@@ -5,7 +5,7 @@
  */
 import { tf, type Tensor, type Variable } from '../tf.js';
 import type { Apply } from './rule-apply.js';
-import { nativeRule } from './wasm-rules.js';
+import { nativeRule, type NativeForm } from './wasm-rules.js';
 
 const f = Math.fround;
 
@@ -30,8 +30,8 @@ export interface Rule {
   /** New values of the written scalars. */
   next(p: readonly number[], scalars: readonly number[]): number[];
   readonly apply: Apply;
-  /** `apply` as native code on the wasm backend's memory, where the rule has it (null: it cannot run there). */
-  readonly native?: (memory: WebAssembly.Memory, js: Apply) => Apply | null;
+  /** `apply` as native code on the wasm backend's memory, where the rule has it (null: it cannot run there); SIMD unless `form` says scalar. */
+  readonly native?: (memory: WebAssembly.Memory, js: Apply, form?: NativeForm) => Apply | null;
 }
 
 /**
@@ -63,7 +63,7 @@ const adam: Rule = {
   params: (o: AdamFields) => [o.beta1, o.beta2, o.epsilon, o.learningRate],
   constants: ([b1, b2, eps, lr], [acc1, acc2]) => Float64Array.of(f(b1!), f(1 - b1!), f(b2!), f(1 - b2!), f(1 - acc1!), f(1 - acc2!), f(eps!), f(-lr!)),
   next: ([b1, b2], [acc1, acc2]) => [f(acc1! * f(b1!)), f(acc2! * f(b2!))],
-  native: (memory, js) => nativeRule(memory, js, () => 'adam'),
+  native: (memory, js, form) => nativeRule(memory, js, () => 'adam', form),
   apply: (w, g, s, c, wOut, sOut, sums) => {
     const m = s[0]!, v = s[1]!, mOut = sOut[0]!, vOut = sOut[1]!;
     const b1 = c[0]!, c1 = c[1]!, b2 = c[2]!, c2 = c[3]!, d1 = c[4]!, d2 = c[5]!, eps = c[6]!, nlr = c[7]!;
@@ -98,7 +98,7 @@ const sgd: Rule = {
   params: () => [],
   constants: (_p, [c]) => Float64Array.of(c!),
   next: () => [],
-  native: (memory, js) => nativeRule(memory, js, () => 'sgd'),
+  native: (memory, js, form) => nativeRule(memory, js, () => 'sgd', form),
   apply: (w, g, _s, c, wOut, _sOut, sums) => {
     const k = c[0]!;
     let du = 0, ww = 0;
@@ -125,7 +125,7 @@ const momentum: Rule = {
   params: (o: MomentumFields) => [o.useNesterov ? 1 : 0],
   constants: ([nesterov], [m, c]) => Float64Array.of(m!, c!, nesterov!),
   next: () => [],
-  native: (memory, js) => nativeRule(memory, js, (c) => (c[2] === 1 ? 'nesterov' : 'momentum')),
+  native: (memory, js, form) => nativeRule(memory, js, (c) => (c[2] === 1 ? 'nesterov' : 'momentum'), form),
   apply: (w, g, [a], c, wOut, [aOut], sums) => {
     const m = c[0]!, k = c[1]!, nesterov = c[2] === 1;
     let du = 0, ww = 0;
@@ -156,7 +156,7 @@ const rmsprop: Rule = {
   params: (o: RmsFields) => [o.decay, o.momentum, o.learningRate, o.epsilon, o.centered ? 1 : 0],
   constants: ([decay, mu, lr, eps, centered]) => Float64Array.of(f(decay!), f(1 - decay!), f(mu!), f(lr!), f(eps!), centered!),
   next: () => [],
-  native: (memory, js) => nativeRule(memory, js, (c) => (c[5] === 1 ? 'rmspropCentered' : 'rmsprop')),
+  native: (memory, js, form) => nativeRule(memory, js, (c) => (c[5] === 1 ? 'rmspropCentered' : 'rmsprop'), form),
   apply: (w, g, [ms, mom, mg], c, wOut, [msOut, momOut, mgOut], sums) => {
     const rho = c[0]!, c1 = c[1]!, mu = c[2]!, lr = c[3]!, eps = c[4]!, centered = c[5] === 1;
     let du = 0, ww = 0;

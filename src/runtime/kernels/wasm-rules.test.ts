@@ -4,7 +4,7 @@ import { createRng } from '../rng.js';
 import { tf } from '../tf.js';
 import { hostIo } from './host-io.js';
 import { RULES } from './optimizer-rules.js';
-import { nativeRule } from './wasm-rules.js';
+import { nativeRule, simdRulesValid, type NativeForm } from './wasm-rules.js';
 
 useWasmBackend();
 
@@ -18,10 +18,14 @@ function heap(): { memory: WebAssembly.Memory; view(t: tf.Tensor): Float32Array 
   return { memory: b.wasm.asm.memory, view: (t) => b.typedArrayFromHeap(t) };
 }
 
-/** w, g and `slots` slot inputs of `n` elements: normal values at several scales, with special values mixed in; the last slot ≥ 0 unless special. */
-function inputs(n: number, seed: number, slots: number): Float32Array[] {
+/**
+ * w, g and `slots` slot inputs of `n` elements: normal values at several scales, with special
+ * values mixed in (none when `finite`: then the float64 sums are finite, and their bits depend
+ * on the order of their terms); the last slot ≥ 0 unless special.
+ */
+function inputs(n: number, seed: number, slots: number, finite = false): Float32Array[] {
   const rng = createRng(seed);
-  const value = (i: number, scale: number) => (i % 7 === 3 ? SPECIAL[i % SPECIAL.length]! : rng.normal() * scale);
+  const value = (i: number, scale: number) => (finite || i % 7 !== 3 ? rng.normal() * scale : SPECIAL[i % SPECIAL.length]!);
   return [1, 1e-3, 1e-20, 1e-6, 0.3].slice(0, 2 + slots).map((scale, q) => Float32Array.from({ length: n }, (_, i) => (q === 1 + slots && q > 1 ? Math.abs(value(i, scale)) : value(i, scale))));
 }
 
@@ -35,14 +39,22 @@ const CASES = [
   { rule: 'RMSProp', c: RULES.RMSProp!.rule.constants([0.95, 0.5, 0.01, 1e-6, 1], []), slots: 3 },
 ];
 
+const FORMS: NativeForm[] = ['simd', 'scalar'];
+
 describe('native rules (wasm-rules.ts)', () => {
-  it.each(CASES)('$rule runs on the wasm backend and writes the JS rule’s weights, slots and float64 sums bit for bit ($c)', ({ rule: ruleName, c, slots }) => {
+  it('compiles the SIMD module here', () => {
+    expect(simdRulesValid()).toBe(true);
+  });
+
+  it.each(CASES.flatMap((k) => FORMS.map((form) => ({ ...k, form }))))('$rule ($form) runs on the wasm backend and writes the JS rule’s weights, slots and float64 sums bit for bit ($c)', ({ rule: ruleName, c, slots, form }) => {
     const { memory, view } = heap();
     const rule = RULES[ruleName]!.rule;
-    const native = rule.native!(memory, rule.apply);
+    const native = rule.native!(memory, rule.apply, form);
     expect(native).not.toBeNull();
-    for (const [n, seed] of [[0, 1], [1, 2], [13, 3], [4099, 4]] as const) {
-      const ins = inputs(n, seed, slots).map((x) => tf.tensor1d(x));
+    // Sizes around the SIMD groups of four: none, the scalar tail alone, whole groups, groups and a tail.
+    // The last, finite, makes sums whose bits depend on the order of their terms.
+    for (const [n, seed, finite] of [[0, 1], [1, 2], [3, 5], [4, 6], [13, 3], [16, 7], [4099, 4], [4099, 8, true]] as const) {
+      const ins = inputs(n, seed, slots, finite).map((x) => tf.tensor1d(x));
       const outs = Array.from({ length: 2 * (1 + slots) }, () => tf.zeros([n]));
       const [w, g, ...s] = ins.map(view);
       const [wJs, ...rest] = outs.map(view);
