@@ -21,12 +21,26 @@ export function pointLabel(p: PointResult): string {
 }
 
 /**
- * Says why a threshold with a lower final loss than the choice was left out by the
- * overshoot clause (`overshot` lost to the smaller `faster`), or '' when none was.
+ * What step 3 (overshoot) changed, for the reason: the threshold it kept the rule from
+ * choosing (`left`: one that ended lower than the choice, or one as good as best with
+ * fewer clipped steps, which step 5 would have chosen) and the smaller `faster` one it
+ * lost to. `null` when step 3 changed nothing.
  */
-export function overshootNote(overshot: PointResult | null, faster: PointResult | null): string {
-  if (overshot === null || faster === null) return '';
-  return ` max_norm ${num(overshot.threshold)} ended lower (${num(overshot.finalLoss)}) but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(overshot.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+export interface LeftOut {
+  readonly left: PointResult;
+  readonly faster: PointResult;
+  /** `lower`: its mean final loss is below the choice's; `as-good`: within the tolerance of best in every seed, with fewer clipped steps. */
+  readonly why: 'lower' | 'as-good';
+}
+
+/** Says why a threshold was left out by the overshoot clause (`LeftOut`), or '' when none was. */
+export function overshootNote(out: LeftOut | null, tolerance: number): string {
+  if (out === null) return '';
+  const { left, faster } = out;
+  const claim = out.why === 'lower'
+    ? `ended lower (${num(left.finalLoss)})`
+    : `ended within ${pct(tolerance)} of the best in every seed (${num(left.finalLoss)}) and clips fewer steps (${pct(left.clipRate)})`;
+  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(left.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
 }
 
 /**
@@ -42,18 +56,20 @@ export function edgeSuggestion(chosen: PointResult, points: readonly PointResult
 
 /**
  * The reason of a `clip` outcome: why this threshold, its clip rate, and what the baseline
- * did. `narrowed`: a threshold with a lower final loss was left out as overshooting.
+ * did. `narrowed`: step 3 left some safe threshold out as overshooting, so "the
+ * thresholds" and "no threshold" speak of those that do not overshoot.
  */
 export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[], narrowed = false): string {
   const baseline = points.find((p) => p.strategy === 'none');
   const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
+  const largest = `the largest threshold stable in all ${chosen.seeds} seeds${narrowed ? ' that does not overshoot,' : ''}`;
   const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
   const why = saturated
     ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
     : chosen === best
-      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
-      : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no${narrowed ? ' such' : ''} threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      : `max_norm ${num(chosen.threshold)} is ${largest} with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
   if (!baseline) return first;
   const failed = baseline.seeds - baseline.stableSeeds;

@@ -5,8 +5,8 @@ import { candidates, overshotBy, recommend, safeRegion } from '../../src/sweep/r
 /** One seed as [final loss, loss AUC (mean loss over the run), clip rate]. */
 type Seed = readonly [number, number, number];
 
-function point(threshold: number | null, seeds: readonly Seed[]) {
-  const id = threshold === null ? 'baseline' : `norm@${threshold}`;
+function point(threshold: number | null, seeds: readonly Seed[], lr: number | null = null) {
+  const id = (threshold === null ? 'baseline' : `norm@${threshold}`) + (lr === null ? '' : `@lr${lr}`);
   const runs = seeds.map(([loss, auc, clipRate], i): SeedResult => {
     const stable = Number.isFinite(loss);
     return {
@@ -14,7 +14,7 @@ function point(threshold: number | null, seeds: readonly Seed[]) {
       clipRate, spikes: 0, skipped: 0, firstBadStep: stable ? null : 2, norms: null, reason: null, wallMs: 1,
     };
   });
-  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm' }, runs);
+  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm', lr }, runs);
 }
 
 /**
@@ -64,5 +64,30 @@ describe('overshoot clause of the recommendation rule', () => {
     const points = [point(null, [[0.3, 9, 0], [0.3, 9, 0]]), point(0.5, [[0.2, 1, 0.6], [0.2, 1, 0.6]]), point(1, [[0.25, 2, 0.3], [0.25, 2, 0.3]])];
     expect(candidates(points).map((p) => p.threshold)).toEqual([0.5, null]);
     expect(recommend(points, 0.05)).toMatchObject({ status: 'not_needed', maxNorm: null, pointId: 'baseline' });
+  });
+
+  it('says so when it left out a threshold as good as best with fewer clipped steps, which step 5 would have chosen', () => {
+    // `gclip sweep -c bench/advice/relu-rnn.yaml --seeds 1 --seed 102`, rounded: 5 is within 5%
+    // of 3 and clips fewer steps, but its loss AUC is 2% above 3's in its one seed.
+    const points = [
+      point(null, [[Number.NaN, Number.POSITIVE_INFINITY, 0]]),
+      point(1, [[0.2273, 7.0421, 1]]),
+      point(2, [[0.1864, 5.7202, 0.66]]),
+      point(3, [[0.1514, 5.2439, 0.11]]),
+      point(5, [[0.1541, 5.3495, 0.08]]),
+    ];
+    expect(overshotBy(at(points, 5), safeRegion(points))?.threshold).toBe(3);
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 3 });
+    // Not "no threshold with fewer clipped steps is within 5%": 5 is, and was left out by step 3.
+    expect(r.reason).toMatch(/^max_norm 3 has the lowest final loss \(0\.151, paired over seeds\) of the thresholds stable in all 1 seeds that do not overshoot, and no such threshold with fewer clipped steps/);
+    expect(r.reason).toContain('max_norm 5 ended within 5% of the best in every seed (0.154) and clips fewer steps (8%) but is not recommended: in every seed its loss fell more slowly than at max_norm 3 (mean loss over the run 5.35 against 5.24)');
+  });
+
+  it('with an lr axis, does not call best the lowest final loss of any stable cell when an overshooting cell ended lower', () => {
+    const lrAxis = [0.3, 0.6].flatMap((lr) => CNN.map((p) => point(p.threshold, p.runs.map((r): Seed => [r.finalLoss * (lr === 0.3 ? 1.5 : 1), r.lossAuc, r.clipRate]), lr)));
+    const r = recommend(lrAxis, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
+    expect(r.reason).toContain('the lowest final loss of any stable cell that does not overshoot;');
   });
 });
