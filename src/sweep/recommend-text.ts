@@ -4,7 +4,7 @@
  */
 import type { PointResult } from './metrics.js';
 import type { Recommendation } from './recommendation.js';
-import { isStable, SATURATED_CLIP_RATE } from './recommend-region.js';
+import { isStable, pairedScore, SATURATED_CLIP_RATE } from './recommend-region.js';
 import { formatNumber } from '../format.js';
 
 /** Numbers in the reason: 3 significant digits. */
@@ -33,12 +33,13 @@ export interface LeftOut {
   readonly why: 'lower' | 'as-good';
 }
 
-/** Says why a threshold was left out by the overshoot clause (`LeftOut`), or '' when none was. */
-export function overshootNote(out: LeftOut | null, tolerance: number): string {
+/** Says why a threshold was left out by the overshoot clause (`LeftOut`) instead of `chosen`, or '' when none was. */
+export function overshootNote(out: LeftOut | null, chosen: PointResult, tolerance: number): string {
   if (out === null) return '';
   const { left, faster } = out;
+  // `lower` compares the paired scores (mean final loss), which can disagree with the medians the table shows.
   const claim = out.why === 'lower'
-    ? `ended lower (${num(left.finalLoss)})`
+    ? `ended lower on average (mean final loss ${num(pairedScore(left))} against ${num(pairedScore(chosen))})`
     : `ended within ${pct(tolerance)} of the best in every seed (${num(left.finalLoss)}) and clips fewer steps (${pct(left.clipRate)})`;
   return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(left.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
 }

@@ -142,7 +142,7 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
   const edge = edgeSuggestion(chosen, points);
-  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), tolerance) + note;
+  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, tolerance) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }
 

@@ -46,7 +46,7 @@ describe('overshoot clause of the recommendation rule', () => {
     const r = recommend(CNN, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1, pointId: 'norm@1', bestFinalLoss: 0.2015 });
     expect(r.reason).toMatch(/^max_norm 1 has the lowest final loss \(0\.202, paired over seeds\) of the thresholds stable in all 3 seeds that do not overshoot/);
-    expect(r.reason).toContain('max_norm 2 ended lower (0.0962) but is not recommended: in every seed its loss fell more slowly than at max_norm 1 (mean loss over the run 1.23 against 1.07)');
+    expect(r.reason).toContain('max_norm 2 ended lower on average (mean final loss 0.162 against 0.247) but is not recommended: in every seed its loss fell more slowly than at max_norm 1 (mean loss over the run 1.23 against 1.07)');
   });
 
   it('needs every seed: when one seed of 2 fell faster than at 1, 2 is a candidate and wins on mean final loss', () => {
@@ -89,5 +89,13 @@ describe('overshoot clause of the recommendation rule', () => {
     const r = recommend(lrAxis, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
     expect(r.reason).toContain('the lowest final loss of any stable cell that does not overshoot;');
+  });
+
+  it('says "ended lower" of the mean final loss it compared, not of a median that may be higher', () => {
+    // 2 overshoots 1 and its mean final loss is lower (0.17 against 0.2), but its median (0.25) is not.
+    const points = [point(null, [[Number.NaN, Number.POSITIVE_INFINITY, 0], [Number.NaN, Number.POSITIVE_INFINITY, 0], [Number.NaN, Number.POSITIVE_INFINITY, 0]]), point(1, [[0.2, 1, 0.5], [0.2, 1, 0.5], [0.2, 1, 0.5]]), point(2, [[0.01, 1.1, 0.2], [0.25, 1.1, 0.2], [0.25, 1.1, 0.2]])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 1 });
+    expect(r.reason).toContain('max_norm 2 ended lower on average (mean final loss 0.17 against 0.2) but is not recommended');
   });
 });
