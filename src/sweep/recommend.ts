@@ -75,8 +75,8 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
   const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  // A stable cell left out as overshooting may have ended lower: the claim is then about those that do not overshoot.
-  const narrowed = columns.some((c) => safeRegion(c.points).length > cells.filter((p) => p.lr === c.lr).length);
+  // When a stable cell left out as overshooting ended lower, the claim is about those that do not overshoot.
+  const narrowed = columns.some((c) => safeRegion(c.points).some((p) => !cells.includes(p) && pairedScore(p) < pairedScore(best)));
   const versus = chosen === best ? `the lowest final loss of any stable cell${narrowed ? ' that does not overshoot' : ''}` : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
   const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;

@@ -89,6 +89,10 @@ describe('overshoot clause of the recommendation rule', () => {
     const r = recommend(lrAxis, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
     expect(r.reason).toContain('the lowest final loss of any stable cell that does not overshoot;');
+    // Without 2 and 3, only 5 overshoots, and it ended higher: the plain claim is true.
+    const r2 = recommend(lrAxis.filter((p) => p.threshold !== 2 && p.threshold !== 3), 0.05);
+    expect(r2).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
+    expect(r2.reason).toContain('the lowest final loss of any stable cell;');
   });
 
   it('says "ended lower" of the mean final loss it compared, not of a median that may be higher', () => {
