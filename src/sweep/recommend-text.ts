@@ -48,11 +48,15 @@ export function overshootNote(out: LeftOut | null, chosen: PointResult, toleranc
  * When the choice is the smallest threshold tried and clips (nearly) every step, the loss
  * may still fall below the grid: every step has length lr × max_norm, and a shorter one
  * did better at every threshold tried. Says so, with the flags to look; else null.
+ * `lowestOfRegion`: the choice also has the lowest paired score of the whole safe region
+ * (no threshold left out as overshooting ended lower).
  */
-export function edgeSuggestion(chosen: PointResult, points: readonly PointResult[]): string | null {
+export function edgeSuggestion(chosen: PointResult, points: readonly PointResult[], lowestOfRegion: boolean): string | null {
   const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
   if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
-  return `The lowest final loss is at the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
+  // A larger threshold left out as overshooting may have ended lower: then only the choice is at the edge.
+  const where = lowestOfRegion ? 'The lowest final loss is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
+  return `${where}, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
 /**

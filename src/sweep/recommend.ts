@@ -141,7 +141,7 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${pct(tolerance)} in every seed of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
-  const edge = edgeSuggestion(chosen, points);
+  const edge = edgeSuggestion(chosen, points, lowest(region) === chosen);
   const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, tolerance) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }

@@ -102,4 +102,14 @@ describe('overshoot clause of the recommendation rule', () => {
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1 });
     expect(r.reason).toContain('max_norm 2 ended lower on average (mean final loss 0.17 against 0.2) but is not recommended');
   });
+
+  it('at the lower edge of the grid, does not call the choice the lowest final loss when an overshooting threshold ended lower', () => {
+    const none: Seed = [Number.NaN, Number.POSITIVE_INFINITY, 0];
+    const points = [point(null, [none, none]), point(0.1, [[0.3, 1, 1], [0.3, 1, 1]]), point(0.2, [[0.25, 1.2, 1], [0.25, 1.2, 1]]), point(0.5, [[0.35, 1.3, 0.9], [0.35, 1.3, 0.9]])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.1 });
+    expect(r.reason).toContain('max_norm 0.2 ended lower on average (mean final loss 0.25 against 0.3)');
+    expect(r.suggestions).toEqual(['The choice is the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below 0.1 (--range 0.01:0.1).']);
+    expect(r.reason).not.toContain('The lowest final loss is at the smallest threshold');
+  });
 });
