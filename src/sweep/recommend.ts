@@ -131,7 +131,9 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     adaptive: adaptive ? { strategy: adaptive.strategy, finalLoss: adaptive.finalLoss } : null,
     suggestions: [],
   };
-  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than every eligible fixed threshold by more than the tolerance.` : '';
+  // Step 7 compares with the chosen point only (best may be lower by up to the tolerance): say so, not "every threshold".
+  const versus = chosen.strategy === 'none' ? 'unclipped training' : `max_norm ${num(chosen.threshold)}`;
+  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than ${versus} (${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
   const baseline = points.find((p) => p.strategy === 'none');
   if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
     const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (final loss ${num(baseline.finalLoss)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${num(chosen.finalLoss)} (${pct(1 - chosen.finalLoss / baseline.finalLoss)} lower), clipping ${pct(chosen.clipRate)} of steps.`;
