@@ -4,7 +4,7 @@
  */
 import type { PointResult } from './metrics.js';
 import type { Recommendation } from './recommendation.js';
-import { isStable, SATURATED_CLIP_RATE } from './recommend-region.js';
+import { isStable, pairedScore, SATURATED_CLIP_RATE } from './recommend-region.js';
 import { formatNumber } from '../format.js';
 
 /** Numbers in the reason: 3 significant digits. */
@@ -21,39 +21,60 @@ export function pointLabel(p: PointResult): string {
 }
 
 /**
- * Says why a threshold with a lower final loss than the choice was left out by the
- * overshoot clause (`overshot` lost to the smaller `faster`), or '' when none was.
+ * What step 3 (overshoot) changed, for the reason: the threshold it kept the rule from
+ * choosing (`left`: one that ended lower than the choice, or one as good as best with
+ * fewer clipped steps, which step 5 would have chosen) and the smaller `faster` one it
+ * lost to. `null` when step 3 changed nothing.
  */
-export function overshootNote(overshot: PointResult | null, faster: PointResult | null): string {
-  if (overshot === null || faster === null) return '';
-  return ` max_norm ${num(overshot.threshold)} ended lower (${num(overshot.finalLoss)}) but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(overshot.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+export interface LeftOut {
+  readonly left: PointResult;
+  readonly faster: PointResult;
+  /** `lower`: its mean final loss is below the choice's; `as-good`: within the tolerance of best in every seed, with fewer clipped steps. */
+  readonly why: 'lower' | 'as-good';
+}
+
+/** Says why a threshold was left out by the overshoot clause (`LeftOut`) instead of `chosen`, or '' when none was. */
+export function overshootNote(out: LeftOut | null, chosen: PointResult, tolerance: number): string {
+  if (out === null) return '';
+  const { left, faster } = out;
+  // `lower` compares the paired scores (mean final loss), which can disagree with the medians the table shows.
+  const claim = out.why === 'lower'
+    ? `ended lower on average (mean final loss ${num(pairedScore(left))} against ${num(pairedScore(chosen))})`
+    : `ended within ${pct(tolerance)} of the best in every seed (${num(left.finalLoss)}) and clips fewer steps (${pct(left.clipRate)})`;
+  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(left.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
 }
 
 /**
  * When the choice is the smallest threshold tried and clips (nearly) every step, the loss
  * may still fall below the grid: every step has length lr × max_norm, and a shorter one
  * did better at every threshold tried. Says so, with the flags to look; else null.
+ * `lowestOfRegion`: the choice also has the lowest paired score of the whole safe region
+ * (no threshold left out as overshooting ended lower).
  */
-export function edgeSuggestion(chosen: PointResult, points: readonly PointResult[]): string | null {
+export function edgeSuggestion(chosen: PointResult, points: readonly PointResult[], lowestOfRegion: boolean): string | null {
   const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
   if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
-  return `The lowest final loss is at the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
+  // A larger threshold left out as overshooting may have ended lower: then only the choice is at the edge.
+  const where = lowestOfRegion ? 'The lowest final loss is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
+  return `${where}, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
 /**
  * The reason of a `clip` outcome: why this threshold, its clip rate, and what the baseline
- * did. `narrowed`: a threshold with a lower final loss was left out as overshooting.
+ * did. `narrowed`: step 3 left some safe threshold out as overshooting, so "the
+ * thresholds" and "no threshold" speak of those that do not overshoot.
  */
 export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[], narrowed = false): string {
   const baseline = points.find((p) => p.strategy === 'none');
   const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
+  const largest = `the largest threshold stable in all ${chosen.seeds} seeds${narrowed ? ' that does not overshoot,' : ''}`;
   const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
   const why = saturated
     ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
     : chosen === best
-      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
-      : `max_norm ${num(chosen.threshold)} is the largest threshold stable in all ${chosen.seeds} seeds with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no${narrowed ? ' such' : ''} threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      : `max_norm ${num(chosen.threshold)} is ${largest} with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
   if (!baseline) return first;
   const failed = baseline.seeds - baseline.stableSeeds;

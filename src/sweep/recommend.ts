@@ -43,7 +43,7 @@
 import type { PointResult } from './metrics.js';
 import type { ColumnRecommendation, Recommendation } from './recommendation.js';
 import { candidates, isStable, lowest, overshotBy, pairedAsGood, pairedScore, safeRegion, SATURATED_CLIP_RATE } from './recommend-region.js';
-import { clipReason, edgeSuggestion, noneStable, num, overshootNote, pct, pointLabel } from './recommend-text.js';
+import { clipReason, edgeSuggestion, noneStable, num, overshootNote, pct, pointLabel, type LeftOut } from './recommend-text.js';
 
 export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 export { isStable, pairedAsGood, pairedScore, safeRegion, overshotBy, candidates, SATURATED_CLIP_RATE } from './recommend-region.js';
@@ -75,7 +75,9 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
   const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  const versus = chosen === best ? 'the lowest final loss of any stable cell' : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
+  // When a stable cell left out as overshooting ended lower, the claim is about those that do not overshoot.
+  const narrowed = columns.some((c) => safeRegion(c.points).some((p) => !cells.includes(p) && pairedScore(p) < pairedScore(best)));
+  const versus = chosen === best ? `the lowest final loss of any stable cell${narrowed ? ' that does not overshoot' : ''}` : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
   const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
   return {
@@ -129,7 +131,9 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     adaptive: adaptive ? { strategy: adaptive.strategy, finalLoss: adaptive.finalLoss } : null,
     suggestions: [],
   };
-  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than every eligible fixed threshold by more than the tolerance.` : '';
+  // Step 7 compares with the chosen point only (best may be lower by up to the tolerance): say so, not "every threshold".
+  const versus = chosen.strategy === 'none' ? 'unclipped training' : `max_norm ${num(chosen.threshold)}`;
+  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than ${versus} (${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
   const baseline = points.find((p) => p.strategy === 'none');
   if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
     const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (final loss ${num(baseline.finalLoss)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${num(chosen.finalLoss)} (${pct(1 - chosen.finalLoss / baseline.finalLoss)} lower), clipping ${pct(chosen.clipRate)} of steps.`;
@@ -139,10 +143,25 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
     const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${pct(tolerance)} in every seed of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
-  const edge = edgeSuggestion(chosen, points);
-  const overshot = region.filter((p) => !eligible.includes(p) && pairedScore(p) < pairedScore(chosen)).reduce<PointResult | null>((a, b) => (a === null || pairedScore(b) < pairedScore(a) ? b : a), null);
-  const why = clipReason(chosen, best, within, tolerance, points, overshot !== null) + overshootNote(overshot, overshot && overshotBy(overshot, region)) + note;
+  const edge = edgeSuggestion(chosen, points, lowest(region) === chosen);
+  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, tolerance) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
+}
+
+/**
+ * What step 3 kept a column's rule from choosing: the overshooting threshold with the
+ * lowest paired score below the choice's, else the threshold steps 4 and 5 would have
+ * chosen without step 3 (as good as best, fewer clipped steps) when step 3 left it out;
+ * null when step 3 changed nothing.
+ */
+function leftOut(region: readonly PointResult[], eligible: readonly PointResult[], chosen: PointResult, tolerance: number): LeftOut | null {
+  const out = region.filter((p) => !eligible.includes(p));
+  const lower = out.filter((p) => pairedScore(p) < pairedScore(chosen)).reduce<PointResult | null>((a, b) => (a === null || pairedScore(b) < pairedScore(a) ? b : a), null);
+  const unfilteredBest = lowest(region);
+  const unfiltered = leastIntervention(region.filter((p) => pairedAsGood(p, unfilteredBest, tolerance)), unfilteredBest);
+  const left = lower ?? (out.includes(unfiltered) ? unfiltered : null);
+  const faster = left && overshotBy(left, region);
+  return left && faster ? { left, faster, why: lower ? 'lower' : 'as-good' } : null;
 }
 
 /** The stable adaptive row with the lowest median final loss below `below`, or null (step 7). */

@@ -1,7 +1,8 @@
 /**
  * Update telemetry (issue #20): each step's update is computed before the step's single
  * readback, its norms ride in that readback (the update section of `PackLayout`), and the
- * loop then commits it (the policy applies the step) or discards it (skip, rollback, halt).
+ * loop then commits it (the policy applies the step), discards it (skip, halt) or releases
+ * it (rollback, which restores an older state from the ring itself).
  * So the record of step K describes the update of step K, and a detector that asks to skip
  * it stops it from ever reaching the weights.
  *

@@ -5,8 +5,8 @@ import { candidates, overshotBy, recommend, safeRegion } from '../../src/sweep/r
 /** One seed as [final loss, loss AUC (mean loss over the run), clip rate]. */
 type Seed = readonly [number, number, number];
 
-function point(threshold: number | null, seeds: readonly Seed[]) {
-  const id = threshold === null ? 'baseline' : `norm@${threshold}`;
+function point(threshold: number | null, seeds: readonly Seed[], lr: number | null = null) {
+  const id = (threshold === null ? 'baseline' : `norm@${threshold}`) + (lr === null ? '' : `@lr${lr}`);
   const runs = seeds.map(([loss, auc, clipRate], i): SeedResult => {
     const stable = Number.isFinite(loss);
     return {
@@ -14,7 +14,7 @@ function point(threshold: number | null, seeds: readonly Seed[]) {
       clipRate, spikes: 0, skipped: 0, firstBadStep: stable ? null : 2, norms: null, reason: null, wallMs: 1,
     };
   });
-  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm' }, runs);
+  return aggregatePoint({ id, threshold, strategy: threshold === null ? 'none' : 'norm', lr }, runs);
 }
 
 /**
@@ -46,7 +46,7 @@ describe('overshoot clause of the recommendation rule', () => {
     const r = recommend(CNN, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1, pointId: 'norm@1', bestFinalLoss: 0.2015 });
     expect(r.reason).toMatch(/^max_norm 1 has the lowest final loss \(0\.202, paired over seeds\) of the thresholds stable in all 3 seeds that do not overshoot/);
-    expect(r.reason).toContain('max_norm 2 ended lower (0.0962) but is not recommended: in every seed its loss fell more slowly than at max_norm 1 (mean loss over the run 1.23 against 1.07)');
+    expect(r.reason).toContain('max_norm 2 ended lower on average (mean final loss 0.162 against 0.247) but is not recommended: in every seed its loss fell more slowly than at max_norm 1 (mean loss over the run 1.23 against 1.07)');
   });
 
   it('needs every seed: when one seed of 2 fell faster than at 1, 2 is a candidate and wins on mean final loss', () => {
@@ -64,5 +64,52 @@ describe('overshoot clause of the recommendation rule', () => {
     const points = [point(null, [[0.3, 9, 0], [0.3, 9, 0]]), point(0.5, [[0.2, 1, 0.6], [0.2, 1, 0.6]]), point(1, [[0.25, 2, 0.3], [0.25, 2, 0.3]])];
     expect(candidates(points).map((p) => p.threshold)).toEqual([0.5, null]);
     expect(recommend(points, 0.05)).toMatchObject({ status: 'not_needed', maxNorm: null, pointId: 'baseline' });
+  });
+
+  it('says so when it left out a threshold as good as best with fewer clipped steps, which step 5 would have chosen', () => {
+    // `gclip sweep -c bench/advice/relu-rnn.yaml --seeds 1 --seed 102`, rounded: 5 is within 5%
+    // of 3 and clips fewer steps, but its loss AUC is 2% above 3's in its one seed.
+    const points = [
+      point(null, [[Number.NaN, Number.POSITIVE_INFINITY, 0]]),
+      point(1, [[0.2273, 7.0421, 1]]),
+      point(2, [[0.1864, 5.7202, 0.66]]),
+      point(3, [[0.1514, 5.2439, 0.11]]),
+      point(5, [[0.1541, 5.3495, 0.08]]),
+    ];
+    expect(overshotBy(at(points, 5), safeRegion(points))?.threshold).toBe(3);
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 3 });
+    // Not "no threshold with fewer clipped steps is within 5%": 5 is, and was left out by step 3.
+    expect(r.reason).toMatch(/^max_norm 3 has the lowest final loss \(0\.151, paired over seeds\) of the thresholds stable in all 1 seeds that do not overshoot, and no such threshold with fewer clipped steps/);
+    expect(r.reason).toContain('max_norm 5 ended within 5% of the best in every seed (0.154) and clips fewer steps (8%) but is not recommended: in every seed its loss fell more slowly than at max_norm 3 (mean loss over the run 5.35 against 5.24)');
+  });
+
+  it('with an lr axis, does not call best the lowest final loss of any stable cell when an overshooting cell ended lower', () => {
+    const lrAxis = [0.3, 0.6].flatMap((lr) => CNN.map((p) => point(p.threshold, p.runs.map((r): Seed => [r.finalLoss * (lr === 0.3 ? 1.5 : 1), r.lossAuc, r.clipRate]), lr)));
+    const r = recommend(lrAxis, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
+    expect(r.reason).toContain('the lowest final loss of any stable cell that does not overshoot;');
+    // Without 2 and 3, only 5 overshoots, and it ended higher: the plain claim is true.
+    const r2 = recommend(lrAxis.filter((p) => p.threshold !== 2 && p.threshold !== 3), 0.05);
+    expect(r2).toMatchObject({ status: 'clip', maxNorm: 1, lr: 0.6 });
+    expect(r2.reason).toContain('the lowest final loss of any stable cell;');
+  });
+
+  it('says "ended lower" of the mean final loss it compared, not of a median that may be higher', () => {
+    // 2 overshoots 1 and its mean final loss is lower (0.17 against 0.2), but its median (0.25) is not.
+    const points = [point(null, [[Number.NaN, Number.POSITIVE_INFINITY, 0], [Number.NaN, Number.POSITIVE_INFINITY, 0], [Number.NaN, Number.POSITIVE_INFINITY, 0]]), point(1, [[0.2, 1, 0.5], [0.2, 1, 0.5], [0.2, 1, 0.5]]), point(2, [[0.01, 1.1, 0.2], [0.25, 1.1, 0.2], [0.25, 1.1, 0.2]])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 1 });
+    expect(r.reason).toContain('max_norm 2 ended lower on average (mean final loss 0.17 against 0.2) but is not recommended');
+  });
+
+  it('at the lower edge of the grid, does not call the choice the lowest final loss when an overshooting threshold ended lower', () => {
+    const none: Seed = [Number.NaN, Number.POSITIVE_INFINITY, 0];
+    const points = [point(null, [none, none]), point(0.1, [[0.3, 1, 1], [0.3, 1, 1]]), point(0.2, [[0.25, 1.2, 1], [0.25, 1.2, 1]]), point(0.5, [[0.35, 1.3, 0.9], [0.35, 1.3, 0.9]])];
+    const r = recommend(points, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.1 });
+    expect(r.reason).toContain('max_norm 0.2 ended lower on average (mean final loss 0.25 against 0.3)');
+    expect(r.suggestions).toEqual(['The choice is the smallest threshold tried, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below 0.1 (--range 0.01:0.1).']);
+    expect(r.reason).not.toContain('The lowest final loss is at the smallest threshold');
   });
 });

@@ -123,6 +123,15 @@ describe('recommendation rule', () => {
     expect(r.reason).toMatch(/autoclip reached 0\.1/);
   });
 
+  it('names the point an adaptive row beat, not every fixed threshold: best may be lower than the choice', () => {
+    // best 1 (0.2); 2 is within 5% in every seed with fewer clipped steps and is chosen (0.209);
+    // autoclip (0.198) beats 2 by more than the band (0.01) but 1 by only 0.002.
+    const auto = aggregatePoint({ id: 'autoclip', threshold: null, strategy: 'autoclip' }, [0, 1, 2].map((i) => seed('autoclip', i, 0.198)));
+    const r = recommend([point(null, [NaN, NaN, NaN]), point(1, [0.2, 0.2, 0.2], 0.5), point(2, [0.209, 0.209, 0.209], 0.2), auto], 0.05);
+    expect(r).toMatchObject({ maxNorm: 2, adaptive: { strategy: 'autoclip', finalLoss: 0.198 } });
+    expect(r.reason).toContain('autoclip reached 0.198, better than max_norm 2 (0.209) by more than the band (0.01).');
+  });
+
   it('cross-checks take medians over the baseline seeds of the norm statistics', () => {
     const norms = (m: number) => ({ count: 10, mean: m, p10: m / 2, p50: m, p90: 2 * m });
     const runs = [1, 2, 4].map((m, i) => seed('baseline', i, 0.1, { norms: norms(m) }));
