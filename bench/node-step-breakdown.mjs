@@ -7,7 +7,8 @@
 //   +norms      … + the step's pre-clip norms (`stepNorms`: per-variable, total, per layer);
 //   +clip       … + the global-norm clip and the pack (`clipAndPack`, gclip's own);
 //   +update     … + the optimizer's update (applyGradients, no telemetry);
-//   +telemetry  … + the update proposal instead (snapshot, update, update norms);
+//   +telemetry  … + the update proposal instead (snapshot, update, update norms; on the
+//               host update path this includes the readback, where the update is computed);
 //   +readback   … + the one awaited data() of the packed vector;
 //   train()     gclip's whole step (loop, detectors, policy, JSONL) from `timeInterleaved`.
 // Per variant: median wall ms and process CPU ms per step, and kernel dispatches per step.
@@ -83,7 +84,11 @@ function variant(level) {
     if (depth === 3) apply(out.grads);
     let proposal = null;
     if (depth >= 4) proposal = propose(out.grads, out.packed);
-    if (depth >= 5) await (proposal?.packed ?? out.packed).data();
+    // The host update (tfjs-node) computes the update after the readback, so it reads back here.
+    if (depth >= 5 || proposal?.finish) {
+      const values = await (proposal?.packed ?? out.packed).data();
+      proposal?.finish?.(values);
+    }
     proposal?.commit();
     proposal?.packed.dispose();
     tf.dispose([out.packed, ...out.grads]);

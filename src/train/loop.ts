@@ -179,7 +179,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
         unsettled = proposal !== null;
         const readback = proposal?.packed ?? out.packed;
         const values = hostMemory ? readback.dataSync<'float32'>() : await readback.data<'float32'>();
-        const numbers = out.layout.decode(values);
+        const numbers = out.layout.decode(proposal?.finish?.(values) ?? values);
         const record = toRecord(step, numbers, recordShape, fixedThreshold);
         const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
         ({ decision, state: policy } = decide(events, policy, o.detect));

@@ -20,11 +20,19 @@ import type { ClipStrategy } from '../clip/types.js';
 import type { RunPlan } from './plan.js';
 import { internalError } from '../errors.js';
 import { disposeSnapshot, restoreTensors, takeSnapshot } from './snapshot.js';
+import { createHostUpdate } from '../runtime/kernels/host-update.js';
+import { updateSectionSize, writeUpdateSection } from '../runtime/kernels/update-stats.js';
 
 /** A step's update, computed and measured but not yet kept. */
 export interface UpdateProposal {
   /** The step's packed readback with the update section appended; the caller disposes it. */
   readonly packed: tf.Tensor1D;
+  /**
+   * The host update's second half: the values read back from `packed` (the step's vector,
+   * then what the update reads) in, the step's vector with the update section out. Absent
+   * where `packed` already holds the section.
+   */
+  readonly finish?: (values: Float32Array) => Float32Array;
   /** Keeps the update (the step is applied). */
   commit(): void;
   /** Drops it: weights and optimizer state are as before the step. */
@@ -82,14 +90,53 @@ function speculative(plan: ProposalPlan): ProposeUpdate {
 }
 
 /**
+ * The tfjs backends whose steps update on the host (`host-update.ts`): tfjs-node, where the
+ * readback is a copy in the same memory, and `cpu-ops`, which stands in for it in tests. Not
+ * webgl, where reading every gradient back from the GPU each step would cost more than it saves.
+ */
+const HOST_UPDATE_BACKENDS: ReadonlySet<string> = new Set(['tensorflow', 'cpu-ops']);
+
+const flat = (t: Tensor): Tensor => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+
+/**
+ * The host path: the gradients ride in the step's readback, the update and its norms are
+ * computed on the host after it (`finish`), and `commit` writes the weights. Nothing is
+ * applied before the policy decides, so discarding is free. Steps it declines (the first
+ * one of an optimizer with slots) take `ops`.
+ */
+function onHost(plan: ProposalPlan, ops: ProposeUpdate): ProposeUpdate | null {
+  const groups = groupsOf(plan);
+  const host = createHostUpdate(plan.optimizer, plan.vars, groups);
+  if (!host) return null;
+  return (grads, packed) => {
+    const step = host(grads);
+    if (!step) return ops(grads, packed);
+    const n = packed.size;
+    return {
+      packed: tf.tidy(() => tf.concat([packed, ...grads.map(flat), ...step.reads.map(flat)]) as tf.Tensor1D),
+      finish: (values) => {
+        const out = new Float32Array(n + updateSectionSize(groups.layers));
+        out.set(values.subarray(0, n));
+        writeUpdateSection(out, n, step.run(values, n));
+        return out;
+      },
+      commit: step.commit,
+      discard: async () => {},
+    };
+  };
+}
+
+/**
  * How the loop proposes each step's update, or null when the update depends on the
  * readback itself (update clipping, whose per-tensor learning rates come from it): such
- * runs log no update telemetry and apply after the readback as before.
+ * runs log no update telemetry and apply after the readback as before. `host` (default:
+ * the active backend is one of `HOST_UPDATE_BACKENDS`) takes the host path where no fused
+ * kernel runs.
  */
-export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy): ProposeUpdate | null {
+export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy, host = HOST_UPDATE_BACKENDS.has(tf.getBackend())): ProposeUpdate | null {
   if (isUpdateClip(strategy) || plan.vars.length === 0) return null;
   const fused = createProposeUpdate(plan.optimizer, plan.vars, groupsOf(plan));
-  const ops = speculative(plan);
+  const ops = (host ? onHost(plan, speculative(plan)) : null) ?? speculative(plan);
   if (!fused) return ops;
   return (grads, packed) => {
     const pending = fused(grads, packed);
