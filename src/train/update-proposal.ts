@@ -22,6 +22,7 @@ import { internalError } from '../errors.js';
 import { disposeSnapshot, restoreTensors, takeSnapshot } from './snapshot.js';
 import { createHostUpdate } from '../runtime/kernels/host-update.js';
 import { updateSectionSize, writeUpdateSection } from '../runtime/kernels/update-stats.js';
+import type { DeferredStep } from '../runtime/kernels/norm-clip-pack.js';
 
 /** A step's update, computed and measured but not yet kept. */
 export interface UpdateProposal {
@@ -39,8 +40,17 @@ export interface UpdateProposal {
   discard(): Promise<void>;
 }
 
-/** Proposes the update of `grads` (clipped, in `plan.vars` order) and appends its norms to `packed`. */
-export type ProposeUpdate = (grads: readonly Tensor[], packed: tf.Tensor1D) => UpdateProposal;
+/** How the loop proposes each step's update. */
+export interface ProposeUpdate {
+  /**
+   * Proposes the update of `grads` (clipped, in `plan.vars` order) and appends its norms to
+   * `packed`; with `deferred` (a fused step left to the host), `grads` are those before the
+   * clip, which `packed` already holds, and the host finishes the step.
+   */
+  (grads: readonly Tensor[], packed: tf.Tensor1D, deferred?: DeferredStep): UpdateProposal;
+  /** Whether the next step's fused step may be deferred to this proposer (`StepOptions.defer`). */
+  readonly defers?: () => boolean;
+}
 
 type ProposalPlan = Pick<RunPlan, 'model' | 'optimizer' | 'vars' | 'groups'>;
 
@@ -108,22 +118,27 @@ function onHost(plan: ProposalPlan, ops: ProposeUpdate): ProposeUpdate | null {
   const groups = groupsOf(plan);
   const host = createHostUpdate(plan.optimizer, plan.vars, groups);
   if (!host) return null;
-  return (grads, packed) => {
+  const propose = (grads: readonly Tensor[], packed: tf.Tensor1D, deferred?: DeferredStep): UpdateProposal => {
     const step = host(grads);
+    if (!step && deferred) throw internalError('host_update_order', 'a step was deferred to a host update that declined it');
     if (!step) return ops(grads, packed);
-    const n = packed.size;
+    // Deferred: [loss, gradients] then the reads; else the step's vector, the gradients, the reads.
+    const n = deferred ? deferred.gradsAt : packed.size;
+    const size = deferred ? deferred.size : n;
     return {
-      packed: tf.tidy(() => tf.concat([packed, ...grads.map(flat), ...step.reads.map(flat)]) as tf.Tensor1D),
+      packed: tf.tidy(() => tf.concat([packed, ...(deferred ? [] : grads.map(flat)), ...step.reads.map(flat)]) as tf.Tensor1D),
       finish: (values) => {
-        const out = new Float32Array(n + updateSectionSize(groups.layers));
-        out.set(values.subarray(0, n));
-        writeUpdateSection(out, n, step.run(values, n));
+        const out = new Float32Array(size + updateSectionSize(groups.layers));
+        if (!deferred) out.set(values.subarray(0, n));
+        const clip = deferred ? (g: readonly Float32Array[], w: readonly Float32Array[]) => deferred.pack(out, values[0]!, g, w) : undefined;
+        writeUpdateSection(out, size, step.run(values, n, clip));
         return out;
       },
       commit: step.commit,
       discard: async () => {},
     };
   };
+  return Object.assign(propose, { defers: host.ready });
 }
 
 /**
@@ -135,8 +150,11 @@ function onHost(plan: ProposalPlan, ops: ProposeUpdate): ProposeUpdate | null {
  */
 export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy, host = HOST_UPDATE_BACKENDS.has(tf.getBackend())): ProposeUpdate | null {
   if (isUpdateClip(strategy) || plan.vars.length === 0) return null;
+  // The host backends' fused kernel never runs where the host update does.
+  const onHostPath = host ? onHost(plan, speculative(plan)) : null;
+  if (onHostPath) return onHostPath;
   const fused = createProposeUpdate(plan.optimizer, plan.vars, groupsOf(plan));
-  const ops = (host ? onHost(plan, speculative(plan)) : null) ?? speculative(plan);
+  const ops = speculative(plan);
   if (!fused) return ops;
   return (grads, packed) => {
     const pending = fused(grads, packed);

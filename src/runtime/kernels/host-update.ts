@@ -20,6 +20,7 @@ import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
 import type { Apply } from './rule-apply.js';
 import { fusable, ruleOf, type UpdateGroups } from './optimizer-update.js';
 import type { UpdateSums } from './update-stats.js';
+import { scaleInto } from './global-clip.js';
 import { internalError } from '../../errors.js';
 
 /** One step's update on the host, from `run` to `commit`. */
@@ -29,14 +30,24 @@ export interface HostUpdateStep {
   /**
    * Takes the readback's `values` from `at` (the gradients in `vars` order, flattened, then
    * `reads`), computes the update into the next host buffers and returns its per-layer sums.
+   * With `clip`, the gradients are those before the clip: `clip` gets them and the weights
+   * and returns the coefficient they are multiplied by (float32 products, as `tf.mul`).
    */
-  run(values: Float32Array, at: number): UpdateSums;
+  run(values: Float32Array, at: number, clip?: HostClip): UpdateSums;
   /** Writes the update `run` computed into the optimizer's variables. */
   commit(): void;
 }
 
-/** A step's host update of `grads` (clipped, in `vars` order), or null when this step cannot take it (slots not created yet, a shape or dtype mismatch). */
-export type HostUpdate = (grads: readonly Tensor[]) => HostUpdateStep | null;
+/** A clip done on the host: the coefficient for the gradients, given them and the weights. */
+export type HostClip = (grads: readonly Float32Array[], weights: readonly Float32Array[]) => number;
+
+/** The host update of one run's variables. */
+export interface HostUpdate {
+  /** A step's update of `grads` (in `vars` order), or null when this step cannot take it (slots not created yet, a shape or dtype mismatch). */
+  (grads: readonly Tensor[]): HostUpdateStep | null;
+  /** Whether the next step can take it (then its clip may be left to `run`). */
+  ready(): boolean;
+}
 
 /** A state tensor's host copy: its values now, the buffer the update writes, and the `dataId` they are the values of. */
 interface Held {
@@ -103,7 +114,7 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
     return { held, grads: arrays.slice(k * per.length), apply };
   };
 
-  return (grads) => {
+  const update = (grads: readonly Tensor[]): HostUpdateStep | null => {
     const slots = rule.slots(o);
     if (!fusable(vars, grads, slots)) return null;
     const s = (store ??= allocate(slots.length));
@@ -134,7 +145,7 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
     let written: number[] | null = null;
     return {
       reads,
-      run: (values, at) => {
+      run: (values, at, clip) => {
         let offset = at;
         for (let j = 0; j < k; j++) {
           s.grads[j]!.set(values.subarray(offset, offset + sizes[j]!));
@@ -144,6 +155,10 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
           fills[i]!(values.subarray(offset, offset + t.size));
           offset += t.size;
         });
+        if (clip) {
+          const coef = clip(s.grads, s.held.map((h) => h[0]!.cur));
+          for (const g of s.grads) scaleInto(g, coef, g);
+        }
         const params = rule.params(o);
         const c = rule.constants(params, scalarHeld.values);
         const sums = { du2: new Float64Array(groups.layers), w2: new Float64Array(groups.layers) };
@@ -180,4 +195,5 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
       },
     };
   };
+  return Object.assign(update, { ready: () => fusable(vars, vars, rule.slots(o)) });
 }
