@@ -13,7 +13,8 @@
 //   train()     gclip's whole step (loop, detectors, policy, JSONL) from `timeInterleaved`.
 // Per variant: median wall ms and process CPU ms per step, and kernel dispatches per step.
 //   npm run build && node bench/node-step-breakdown.mjs [rung=mlp-10k] [backend=node] [steps=40]
-// Then: tiny op (1-element add) µs, and one matmul at each dense layer's size, µs.
+// Then: tiny op (1-element add) µs, and one matmul at each dense layer's size, µs (steps=0:
+// only these; run under TF_NUM_INTRAOP_THREADS=1 or TF_ENABLE_ONEDNN_OPTS=0 to compare).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,8 @@ function plainVariant() {
 }
 
 const timing = new Map(variants.map(([n]) => [n, { wall: [], cpu: [], kernels: [] }]));
+if (steps > 0) await timeSteps();
+async function timeSteps() {
 for (let i = 0; i < steps + WARMUP; i++) {
   for (const [name, run] of variants) {
     const [w0, c0, k0] = [performance.now(), cpuMs(), dispatches];
@@ -140,6 +143,7 @@ for (const [name] of variants) {
 }
 console.log('train()'.padEnd(12) + median(paired.gclipMs).toFixed(3).padStart(10) + median(paired.gclipCpuMs).toFixed(3).padStart(10) + String(trainKernels).padStart(10));
 console.log('plain (pair)'.padEnd(12) + median(paired.plainMs).toFixed(3).padStart(10) + median(paired.plainCpuMs).toFixed(3).padStart(10));
+}
 
 // Fixed cost of one dispatch and the rung's matmuls at their sizes.
 const timeOp = (body, n) => {
