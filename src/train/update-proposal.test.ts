@@ -75,4 +75,34 @@ describe('the host update in the loop (backends without host kernels: tfjs-node,
     // No tensor leaks from step to step once the slots exist.
     expect(new Set(tensors.slice(1)).size).toBe(1);
   });
+
+  it('defers the global-norm step to the host: the numbers and weights of the fused host path on cpu, bit for bit', async () => {
+    const strategy = clipByGlobalNorm({ maxNorm: 0.5 });
+    const run = async (backend: 'cpu' | 'cpu-ops') => {
+      expect((await tryBackend(backend)).loaded).toBe(true);
+      // SGD has no slots, so every step can be deferred (an Adam run's first step measures with ops).
+      const plan = buildPlan(config('sgd'));
+      const propose = createUpdateProposer(plan, strategy)!;
+      const steps = [];
+      for (let step = 0; step < 5; step++) {
+        const defer = propose.defers?.() ?? false;
+        const t = computeStep(plan, strategy, {}, { step, normType: 2, evaluate: false, defer });
+        const proposal = propose(t.grads, t.packed, t.host);
+        const read = await proposal.packed.data<'float32'>();
+        const values = [...t.layout.decode(proposal.finish?.(read) ?? read).values];
+        proposal.commit();
+        tf.dispose([t.packed, proposal.packed, ...t.grads]);
+        steps.push({ defer, deferred: t.host !== undefined, values, weights: plan.vars.map((v) => [...v.dataSync()]) });
+      }
+      plan.dispose();
+      return steps;
+    };
+    const ops = await run('cpu-ops');
+    const host = await run('cpu');
+    expect(ops.map((s) => [s.defer, s.deferred])).toEqual(Array(5).fill([true, true]));
+    expect(host.map((s) => s.deferred)).toEqual(Array(5).fill(false));
+    expect(ops.map((s) => s.values)).toEqual(host.map((s) => s.values));
+    expect(ops.map((s) => s.weights)).toEqual(host.map((s) => s.weights));
+    await tryBackend('cpu-ops');
+  });
 });
