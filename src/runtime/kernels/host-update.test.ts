@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng.js';
 import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
-import { createHostUpdate } from './host-update.js';
+import { createHostUpdate, flushHostState } from './host-update.js';
 
 // The host update is backend-agnostic (tensors in, tensors assigned); tfjs-node runs it in
 // gclip's loop, and test/node-backend checks it there. Here it runs on cpu against tfjs's
@@ -58,6 +58,7 @@ async function train(host: boolean, make: () => Optimizer): Promise<Run> {
     const grads = gradsAt(step);
     if (step === 8) {
       // New tensors (a clone would share the variable's data, and its dataId): halved weights, the same slots.
+      flushHostState(optimizer); // as gclip's snapshots do before reading the state
       const [iter, ...slots] = await optimizer.getWeights();
       iter!.tensor.dispose();
       for (const v of vars) tf.tidy(() => v.assign(tf.mul(v, 0.5)));
@@ -84,6 +85,7 @@ async function train(host: boolean, make: () => Optimizer): Promise<Run> {
     tf.dispose(grads);
   }
   const weights = vars.map((v) => v.dataSync() as Float32Array);
+  flushHostState(optimizer);
   const [iter, ...moments] = await optimizer.getWeights();
   iter!.tensor.dispose();
   const state = moments.map((w) => w.tensor.dataSync() as Float32Array);
@@ -127,6 +129,27 @@ describe('host update (the optimizer step of tfjs-node runs)', () => {
     await tf.setBackend('cpu');
     const run = await train(true, () => tf.train.adam(0.01));
     for (const s of run.sums.slice(0, 14)) s.got.forEach((g, l) => expect(g).toBeCloseTo(s.want[l]!, 12));
+  });
+
+  it('leaves the slots on the host until flushHostState writes them', async () => {
+    await tf.setBackend('cpu');
+    const w = tf.variable(tf.ones([3]), true, 'hu_flush');
+    const g = tf.ones([3]);
+    const adam = tf.train.adam(0.1);
+    const update = createHostUpdate(adam, [w], { layerOf: [0], layers: 1 })!;
+    adam.applyGradients([{ name: w.name, tensor: g }]); // creates the slots
+    const m = () => (adam as unknown as { accumulatedFirstMoment: Array<{ variable: Variable }> }).accumulatedFirstMoment[0]!.variable;
+    const step = update([g])!;
+    const packed = tf.tidy(() => tf.concat([g, ...step.reads].map((t) => tf.reshape(t, [-1]))));
+    const values = packed.dataSync() as Float32Array;
+    packed.dispose();
+    step.run(values, 0);
+    step.commit();
+    expect([...m().dataSync()]).toEqual([0.1, 0.1, 0.1].map(Math.fround)); // m after tfjs's first step
+    flushHostState(adam);
+    expect([...m().dataSync()]).toEqual([0.19, 0.19, 0.19].map(Math.fround)); // m·0.9 + g·0.1
+    adam.dispose();
+    tf.dispose([w, g]);
   });
 
   it('declines optimizers without a rule and steps whose slots do not exist yet', async () => {

@@ -8,8 +8,10 @@
  * copies of the optimizer's state, and `commit` uploads them (one tensor per variable and
  * slot; tfjs-node hands a new tensor's values to TensorFlow on its first use).
  *
- * The optimizer's own variables stay the state of record: each commit writes them, so
- * snapshots, checkpoints, `getWeights` and a later op-path step see what tfjs would hold.
+ * The optimizer's own variables stay the state of record: each commit writes the weights,
+ * and the slots are written when gclip reads the state (`flushHostState`, called by
+ * snapshots: checkpoints, the rollback ring, the op path's update), so those see what tfjs
+ * would hold; uploading every slot at every step cost as much as the update at 1M parameters.
  * The host copies are checked against them by identity (`dataId`; `assign` replaces it) at
  * every step: one assigned by anyone else since (a rollback's restore, a resumed run, the
  * first step here) is read back in that step's readback (`reads`). Numerics: the rules
@@ -176,13 +178,15 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
       },
       commit: () => {
         if (!written) throw internalError('host_update_order', 'commit before run');
+        // The weights now (the next forward reads them); the slots when someone reads them (`flushHostState`).
         tensors.forEach((row, j) =>
           row.forEach((t, q) => {
             const h = s.held[j]![q]!;
-            h.known = upload(t as Variable, h.next);
+            if (q === 0) h.known = upload(t as Variable, h.next);
             [h.cur, h.next] = [h.next, h.cur];
           }),
         );
+        pending = tensors;
         written.forEach((x, i) => {
           const v = scalars[i] as Variable;
           const t = tf.scalar(x, 'float32');
@@ -195,5 +199,30 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
       },
     };
   };
+  // Slot values committed on the host but not yet uploaded, by the commit's state tensors.
+  let pending: Tensor[][] | null = null;
+  FLUSH.set(optimizer, () => {
+    pending?.forEach((row, j) =>
+      row.forEach((t, q) => {
+        const h = store!.held[j]![q]!;
+        // A slot assigned since (a restore) holds newer values than the host copy: keep them.
+        if (q > 0 && h.known === dataIdOf(t)) h.known = upload(t as Variable, h.cur);
+      }),
+    );
+    pending = null;
+  });
   return Object.assign(update, { ready: () => fusable(vars, vars, rule.slots(o)) });
+}
+
+/** Per optimizer with a host update: uploads the slot values its commits left on the host. */
+const FLUSH = new WeakMap<Optimizer, () => void>();
+
+/**
+ * Writes the optimizer state a host update keeps on the host into `optimizer`'s own slot
+ * variables. Its commits upload the weights at once and the slots only when this is called:
+ * by whatever reads an optimizer's state (gclip's snapshots, which checkpoints, the rollback
+ * ring and the op path's update take). A no-op for an optimizer without one.
+ */
+export function flushHostState(optimizer: Optimizer): void {
+  FLUSH.get(optimizer)?.();
 }
