@@ -149,18 +149,11 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
       reads,
       run: (values, at, clip) => {
         let offset = at;
-        for (let j = 0; j < k; j++) {
-          s.grads[j]!.set(values.subarray(offset, offset + sizes[j]!));
-          offset += sizes[j]!;
-        }
-        reads.forEach((t, i) => {
-          fills[i]!(values.subarray(offset, offset + t.size));
-          offset += t.size;
-        });
-        if (clip) {
-          const coef = clip(s.grads, s.held.map((h) => h[0]!.cur));
-          for (const g of s.grads) scaleInto(g, coef, g);
-        }
+        const raw = sizes.map((n) => values.subarray(offset, (offset += n)));
+        reads.forEach((t, i) => fills[i]!(values.subarray(offset, (offset += t.size))));
+        // The clip reads the gradients where they were read back; the copy multiplies (one pass).
+        const coef = clip ? clip(raw, s.held.map((h) => h[0]!.cur)) : 1;
+        for (let j = 0; j < k; j++) scaleInto(raw[j]!, coef, s.grads[j]!);
         const params = rule.params(o);
         const c = rule.constants(params, scalarHeld.values);
         const sums = { du2: new Float64Array(groups.layers), w2: new Float64Array(groups.layers) };
