@@ -131,7 +131,7 @@ describe('host update (the optimizer step of tfjs-node runs)', () => {
     for (const s of run.sums.slice(0, 14)) s.got.forEach((g, l) => expect(g).toBeCloseTo(s.want[l]!, 12));
   });
 
-  it('leaves the slots on the host until flushHostState writes them', async () => {
+  it.each([false, true])('leaves the slots on the host until flushHostState writes them (by a new host update: %s)', async (viaNew) => {
     await tf.setBackend('cpu');
     const w = tf.variable(tf.ones([3]), true, 'hu_flush');
     const g = tf.ones([3]);
@@ -146,7 +146,9 @@ describe('host update (the optimizer step of tfjs-node runs)', () => {
     step.run(values, 0);
     step.commit();
     expect([...m().dataSync()]).toEqual([0.1, 0.1, 0.1].map(Math.fround)); // m after tfjs's first step
-    flushHostState(adam);
+    // An explicit flush, or a new host update of the same optimizer (a later loop on the plan).
+    if (viaNew) createHostUpdate(adam, [w], { layerOf: [0], layers: 1 });
+    else flushHostState(adam);
     expect([...m().dataSync()]).toEqual([0.19, 0.19, 0.19].map(Math.fround)); // m·0.9 + g·0.1
     adam.dispose();
     tf.dispose([w, g]);

@@ -194,6 +194,8 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
   };
   // Slot values committed on the host but not yet uploaded, by the commit's state tensors.
   let pending: Tensor[][] | null = null;
+  // A host update this optimizer had before (an earlier loop on the same plan) hands its state over first.
+  flushHostState(optimizer);
   FLUSH.set(optimizer, () => {
     pending?.forEach((row, j) =>
       row.forEach((t, q) => {
