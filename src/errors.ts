@@ -101,6 +101,7 @@ export type ErrorCode =
   | 'agc_rank'
   | 'agc_vars'
   | 'update_proposal_vars'
+  | 'host_update_order'
   | 'chain_state'
   | 'chain_state_mismatch'
   | 'nonfinite_total_norm'

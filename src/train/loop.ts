@@ -170,16 +170,16 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
       const evaluate = o.evalEvery > 0 && (step % o.evalEvery === 0 || step === o.plan.totalSteps - 1);
       const histograms = (o.histogramEvery ?? 0) > 0 && step % o.histogramEvery! === 0;
       const faults = o.faults?.get(step);
-      const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms, faults });
+      const out = computeStep(o.plan, o.strategy, strategyState, { step, dataStep, normType: o.normType, evaluate, histograms, faults, defer: propose?.defers?.() });
       let proposal: UpdateProposal | null = null;
       let unsettled = false;
       try {
         // The update is computed before the readback, so its norms ride in it (update-proposal.ts).
-        proposal = propose?.(out.grads, out.packed) ?? null;
+        proposal = propose?.(out.grads, out.packed, out.host) ?? null;
         unsettled = proposal !== null;
         const readback = proposal?.packed ?? out.packed;
         const values = hostMemory ? readback.dataSync<'float32'>() : await readback.data<'float32'>();
-        const numbers = out.layout.decode(values);
+        const numbers = out.layout.decode(proposal?.finish?.(values) ?? values);
         const record = toRecord(step, numbers, recordShape, fixedThreshold);
         const events = observeAll(detectors, detectorStates, { record, weightsFinite: numbers.weightsFinite });
         ({ decision, state: policy } = decide(events, policy, o.detect));

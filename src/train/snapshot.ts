@@ -7,6 +7,7 @@
  */
 import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
 import { optimizerStateOf } from '../runtime/kernels/optimizer-update.js';
+import { flushHostState } from '../runtime/kernels/host-update.js';
 import { internalError } from '../errors.js';
 import type { RunPlan } from './plan.js';
 
@@ -33,6 +34,7 @@ function stateOf(optimizer: Optimizer) {
 
 /** Clones the plan's weights and optimizer state. */
 export function takeSnapshot(plan: Pick<RunPlan, 'model' | 'optimizer'>): TensorSnapshot {
+  flushHostState(plan.optimizer);
   const state = stateOf(plan.optimizer);
   const created = state.slots.every((kind) => kind.length > 0 && kind.every((v) => v !== undefined));
   return {

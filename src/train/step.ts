@@ -16,6 +16,7 @@ import type { NormType } from '../config/schema.js';
 import { stepNorms, type StepNorms } from '../clip/step-norms.js';
 import { PackLayout } from '../runtime/pack-layout.js';
 import { packParts, type PackPart } from '../runtime/kernels/pack.js';
+import type { DeferredStep } from '../runtime/kernels/norm-clip-pack.js';
 import type { RunPlan } from './plan.js';
 import type { Fault } from '../config/inject-schema.js';
 import { applyFaults } from './inject.js';
@@ -32,6 +33,8 @@ export interface StepOptions {
   readonly histograms?: boolean;
   /** Faults to inject at this step (`--inject`; see `inject.ts`), applied before anything is measured. */
   readonly faults?: readonly Fault[];
+  /** The update runs on the host after the readback (`update-proposal.ts`): a fused step may leave its clip to it (`StepTensors.host`). */
+  readonly defer?: boolean;
 }
 
 /** The tensors a step hands back to the loop, which owns and disposes them. */
@@ -41,6 +44,8 @@ export interface StepTensors {
   /** Clipped gradients, in `plan.vars` order. */
   readonly grads: Tensor[];
   readonly layout: PackLayout;
+  /** Set when the fused step was deferred: `packed` holds the loss and `grads` before the clip, and the host update finishes the step. */
+  readonly host?: DeferredStep;
 }
 
 function validationLoss(plan: RunPlan): Tensor | null {
@@ -93,6 +98,7 @@ function stepInTidy<S>(
 ): StepTensors {
   // Set inside the tidy, whose result may only hold tensor containers.
   let layout: PackLayout | undefined;
+  let host: DeferredStep | undefined;
   const out = tf.tidy(() => {
     const { xs, ys } = plan.batch(opts.dataStep ?? opts.step);
     const { value, grads: named } = tf.variableGrads(
@@ -102,10 +108,10 @@ function stepInTidy<S>(
     const taken = { loss: value as Tensor, grads: plan.vars.map((v) => named[v.name]!) };
     const poisoned = opts.faults ? applyFaults(opts.faults, taken, plan.groups, plan.layerNames) : taken;
     const step = clipAndPack(plan, strategy, state, opts, poisoned, () => validationLoss(plan));
-    layout = step.layout;
+    ({ layout, host } = step);
     return { packed: step.packed, grads: step.grads };
   });
-  return { packed: out.packed, grads: out.grads, layout: layout! };
+  return { packed: out.packed, grads: out.grads, layout: layout!, host };
 }
 
 /**
@@ -122,7 +128,7 @@ export type StepShape = Pick<RunPlan, 'vars' | 'varNames' | 'groups'> & Partial<
  */
 export function clipAndPack<S>(shape: StepShape, strategy: ClipStrategy<S>, state: S, opts: StepOptions, t: { loss: Tensor; grads: Tensor[] }, val: () => Tensor | null): StepTensors {
   const plain = !opts.evaluate && !opts.histograms;
-  const fused = plain ? strategy.fusedStep?.({ loss: t.loss, grads: t.grads, weights: shape.vars, groups: shape.groups, normType: opts.normType }) : null;
+  const fused = plain ? strategy.fusedStep?.({ loss: t.loss, grads: t.grads, weights: shape.vars, groups: shape.groups, normType: opts.normType, defer: opts.defer }) : null;
   return fused ?? generalStep(shape, strategy, state, opts, t, val);
 }
 

@@ -21,11 +21,20 @@ import type { ClipStrategy } from '../clip/types.js';
 import type { RunPlan } from './plan.js';
 import { internalError } from '../errors.js';
 import { disposeSnapshot, restoreTensors, takeSnapshot } from './snapshot.js';
+import { createHostUpdate } from '../runtime/kernels/host-update.js';
+import { updateSectionSize, writeUpdateSection } from '../runtime/kernels/update-stats.js';
+import type { DeferredStep } from '../runtime/kernels/norm-clip-pack.js';
 
 /** A step's update, computed and measured but not yet kept. */
 export interface UpdateProposal {
   /** The step's packed readback with the update section appended; the caller disposes it. */
   readonly packed: tf.Tensor1D;
+  /**
+   * The host update's second half: the values read back from `packed` (the step's vector,
+   * then what the update reads) in, the step's vector with the update section out. Absent
+   * where `packed` already holds the section.
+   */
+  readonly finish?: (values: Float32Array) => Float32Array;
   /** Keeps the update (the step is applied). */
   commit(): void;
   /** Drops it: weights and optimizer state are as before the step. */
@@ -37,8 +46,17 @@ export interface UpdateProposal {
   release(): void;
 }
 
-/** Proposes the update of `grads` (clipped, in `plan.vars` order) and appends its norms to `packed`. */
-export type ProposeUpdate = (grads: readonly Tensor[], packed: tf.Tensor1D) => UpdateProposal;
+/** How the loop proposes each step's update. */
+export interface ProposeUpdate {
+  /**
+   * Proposes the update of `grads` (clipped, in `plan.vars` order) and appends its norms to
+   * `packed`; with `deferred` (a fused step left to the host), `grads` are those before the
+   * clip, which `packed` already holds, and the host finishes the step.
+   */
+  (grads: readonly Tensor[], packed: tf.Tensor1D, deferred?: DeferredStep): UpdateProposal;
+  /** Whether the next step's fused step may be deferred to this proposer (`StepOptions.defer`). */
+  readonly defers?: () => boolean;
+}
 
 type ProposalPlan = Pick<RunPlan, 'model' | 'optimizer' | 'vars' | 'groups'>;
 
@@ -92,12 +110,59 @@ function speculative(plan: ProposalPlan): ProposeUpdate {
 }
 
 /**
+ * The tfjs backends whose steps update on the host (`host-update.ts`): tfjs-node, where the
+ * readback is a copy in the same memory, and `cpu-ops`, which stands in for it in tests. Not
+ * webgl, where reading every gradient back from the GPU each step would cost more than it saves.
+ */
+const HOST_UPDATE_BACKENDS: ReadonlySet<string> = new Set(['tensorflow', 'cpu-ops']);
+
+const flat = (t: Tensor): Tensor => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+
+/**
+ * The host path: the gradients ride in the step's readback, the update and its norms are
+ * computed on the host after it (`finish`), and `commit` writes the weights. Nothing is
+ * applied before the policy decides, so discarding is free. Steps it declines (the first
+ * one of an optimizer with slots) take `ops`.
+ */
+function onHost(plan: ProposalPlan, ops: ProposeUpdate): ProposeUpdate | null {
+  const groups = groupsOf(plan);
+  const host = createHostUpdate(plan.optimizer, plan.vars, groups);
+  if (!host) return null;
+  const propose = (grads: readonly Tensor[], packed: tf.Tensor1D, deferred?: DeferredStep): UpdateProposal => {
+    const step = host(grads);
+    if (!step && deferred) throw internalError('host_update_order', 'a step was deferred to a host update that declined it');
+    if (!step) return ops(grads, packed);
+    // Deferred: [loss, gradients] then the reads; else the step's vector, the gradients, the reads.
+    const n = deferred ? deferred.gradsAt : packed.size;
+    const size = deferred ? deferred.size : n;
+    return {
+      packed: tf.tidy(() => tf.concat([packed, ...(deferred ? [] : grads.map(flat)), ...step.reads.map(flat)]) as tf.Tensor1D),
+      finish: (values) => {
+        const out = new Float32Array(size + updateSectionSize(groups.layers));
+        if (!deferred) out.set(values.subarray(0, n));
+        const clip = deferred ? (g: readonly Float32Array[], w: readonly Float32Array[]) => deferred.pack(out, values[0]!, g, w) : undefined;
+        writeUpdateSection(out, size, step.run(values, n, clip));
+        return out;
+      },
+      commit: step.commit,
+      discard: async () => {},
+    };
+  };
+  return Object.assign(propose, { defers: host.ready });
+}
+
+/**
  * How the loop proposes each step's update, or null when the update depends on the
  * readback itself (update clipping, whose per-tensor learning rates come from it): such
- * runs log no update telemetry and apply after the readback as before.
+ * runs log no update telemetry and apply after the readback as before. `host` (default:
+ * the active backend is one of `HOST_UPDATE_BACKENDS`) takes the host path where no fused
+ * kernel runs.
  */
-export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy): ProposeUpdate | null {
+export function createUpdateProposer(plan: ProposalPlan, strategy: ClipStrategy, host = HOST_UPDATE_BACKENDS.has(tf.getBackend())): ProposeUpdate | null {
   if (isUpdateClip(strategy) || plan.vars.length === 0) return null;
+  // The host backends' fused kernel never runs where the host update does.
+  const onHostPath = host ? onHost(plan, speculative(plan)) : null;
+  if (onHostPath) return onHostPath;
   const fused = createProposeUpdate(plan.optimizer, plan.vars, groupsOf(plan));
   const ops = speculative(plan);
   if (!fused) return ops;

@@ -13,8 +13,9 @@
  * `pre · coef` is one float32 multiplication as in those kernels and the pack, and the
  * vector is written through the same `PackLayout` the general path packs by. `normClipPack`
  * returns null (the caller takes the general path) for a non-float32 tensor or a backend
- * without host memory; which strategies and steps may use it is theirs and the loop's to say
- * (`ClipStrategy.fusedStep`).
+ * without host memory, unless the step is `defer`red: then the same arithmetic runs on the
+ * host after the readback (`DeferredStep`, tfjs-node's host update). Which strategies and
+ * steps may use it is theirs and the loop's to say (`ClipStrategy.fusedStep`).
  */
 import { PackLayout } from '../pack-layout.js';
 import { tf, type Tensor } from '../tf.js';
@@ -52,13 +53,21 @@ const kernelConfig = hostKernel<Attrs>(FUSED_STEP_KERNEL, (all, a, io, backendNa
   for (let j = 1; j <= k; j++) grads.push(io.read(all[j]!));
   for (let j = k + 1; j < n; j++) weights.push(io.read(all[j]!));
   const loops = hostLoops(io.memory);
-  const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups, loops) : stepNormsHost(grads, weights, a);
-  const c = fusedClipCoef(r.total, a, MINIMUM[backendName]);
+  const c = packStep(io.view(packed), io.read(all[0]!)[0]!, grads, weights, a, MINIMUM[backendName], loops);
   for (let j = 0; j < k; j++) scaleInto(grads[j]!, c, io.view(outs[j]!), loops);
-  a.layout.write(io.view(packed), { loss: io.read(all[0]!)[0]!, summary: r.summary, scale: c, weightsSum: r.weightsSum, readback: [c, a.maxNorm] });
   outs.push(packed);
   return outs;
 });
+
+type PackAttrs = Pick<Attrs, 'p' | 'groups' | 'grads' | 'layout'> & FusedClipAttrs;
+
+/** The step's norms, its coefficient (returned) and its packed vector (into `out`), from the loss, the gradients before the clip and the weights. */
+function packStep(out: Float32Array, loss: number, grads: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[], a: PackAttrs, min: (x: number, y: number) => number, loops: HostLoops | null): number {
+  const r = a.p === 2 && sameSizes(grads, weights) ? stepNormsL2(grads, weights, a.groups, loops) : stepNormsHost(grads, weights, a);
+  const c = fusedClipCoef(r.total, a, min);
+  a.layout.write(out, { loss, summary: r.summary, scale: c, weightsSum: r.weightsSum, readback: [c, a.maxNorm] });
+  return c;
+}
 
 const f32 = Math.fround;
 
@@ -129,13 +138,44 @@ export interface StepGradients {
   readonly weights: readonly Tensor[];
   /** Gradient indices per logged layer. */
   readonly groups: readonly (readonly number[])[];
+  /**
+   * The update runs on the host after the readback (tfjs-node, `update-proposal.ts`): where
+   * no host kernel runs, the step may leave its norms and clip to it (`FusedStepOutput.host`).
+   */
+  readonly defer?: boolean;
 }
 
-/** What a fused step hands back: the clipped gradients, the packed readback and its layout. */
+/**
+ * A fused step left to the host: the readback holds the loss, then every gradient before the
+ * clip (flattened, in order); after it, `pack` writes the step's vector (`layout.size`) from
+ * those values and the weights, and returns the coefficient to multiply the gradients by.
+ */
+export interface DeferredStep {
+  readonly gradsAt: number;
+  /** Entries of the step's vector (`PackLayout.size`). */
+  readonly size: number;
+  pack(out: Float32Array, loss: number, grads: readonly Float32Array[], weights: readonly Float32Array[]): number;
+}
+
+/** What a fused step hands back: the clipped gradients, the packed readback and its layout (deferred: the gradients before the clip, the readback `host` describes). */
 export interface FusedStepOutput {
   readonly grads: Tensor[];
   readonly packed: tf.Tensor1D;
   readonly layout: PackLayout;
+  readonly host?: DeferredStep;
+}
+
+const flat = (t: Tensor): Tensor => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+
+/**
+ * The deferred form (`StepGradients.defer`): the same numbers as the kernel, computed on the
+ * host after the readback. The coefficient's `minimum` is `Math.min` (tfjs-node's and cpu's
+ * for every value the rules produce: the second operand, 1, is never NaN).
+ */
+function deferred(step: StepGradients, a: PackAttrs): FusedStepOutput {
+  const packed = tf.tidy(() => tf.concat([tf.reshape(step.loss, [1]), ...step.grads.map(flat)]) as tf.Tensor1D);
+  const pack: DeferredStep['pack'] = (out, loss, grads, weights) => packStep(out, loss, grads, weights, a, Math.min, null);
+  return { grads: [...step.grads], packed, layout: a.layout, host: { gradsAt: 1, size: a.layout.size, pack } };
 }
 
 /**
@@ -149,11 +189,11 @@ export function normClipPack(step: StepGradients, p: number, clip: FusedClipAttr
   if (grads.length === 0 || !(p >= 1) || loss.dtype !== 'float32' || loss.size !== 1) return null;
   for (const t of grads) if (t.dtype !== 'float32') return null;
   for (const t of weights) if (t.dtype !== 'float32') return null;
-  if (!ensureHostKernel(FUSED_STEP_KERNEL, kernelConfig)) return null;
+  const layout = (layouts[groups.length] ??= PackLayout.of(groups.length, READBACK_KEYS, false));
+  if (!ensureHostKernel(FUSED_STEP_KERNEL, kernelConfig)) return step.defer ? deferred(step, { p, groups, grads: grads.length, layout, ...clip }) : null;
   const inputs: tf.NamedTensorMap = { t0: loss };
   for (let j = 0; j < grads.length; j++) inputs[`t${j + 1}`] = grads[j]!;
   for (let j = 0; j < weights.length; j++) inputs[`t${grads.length + 1 + j}`] = weights[j]!;
-  const layout = (layouts[groups.length] ??= PackLayout.of(groups.length, READBACK_KEYS, false));
   const attrs: Attrs = { p, groups, grads: grads.length, rule: clip.rule, maxNorm: clip.maxNorm, eps: clip.eps, layout };
   const outs = tf.engine().runKernel(FUSED_STEP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
   return { grads: outs.slice(0, grads.length), packed: outs[grads.length] as tf.Tensor1D, layout };

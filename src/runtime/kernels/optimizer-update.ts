@@ -23,7 +23,7 @@
  */
 import { tf, type Optimizer, type Tensor, type Variable } from '../tf.js';
 import { ensureHostKernel, hostKernel } from './host-io.js';
-import { RULES, type Slots } from './optimizer-rules.js';
+import { RULES, type Rule, type Slots } from './optimizer-rules.js';
 import { updateSectionSize, writeUpdateSection } from './update-stats.js';
 
 /** The kernel's registry name. */
@@ -94,7 +94,7 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.len
  * Whether the kernel can take this step: every slot exists, and each slot and gradient is
  * float32 with its variable's shape.
  */
-function fusable(vars: readonly Variable[], grads: readonly Tensor[], slots: readonly Slots[]): boolean {
+export function fusable(vars: readonly Variable[], grads: readonly Tensor[], slots: readonly Slots[]): boolean {
   if (grads.length !== vars.length || slots.some((s) => s.length !== vars.length)) return false;
   for (let j = 0; j < vars.length; j++) {
     const shape = vars[j]!.shape;
@@ -124,17 +124,26 @@ const NO_LAYERS: readonly number[] = [];
 type FusedUpdate = (grads: readonly Tensor[], telemetry: { groups: UpdateGroups; packed: Tensor } | null) => PendingUpdate | null;
 
 /**
+ * The rule that replays `optimizer`'s update of `vars`, or null where none does: no rule for
+ * its class, no variables, a non-float32 variable. The exact tfjs class, not `instanceof`
+ * (tfjs optimizers answer it by duck typing: an SGD optimizer is an AdamOptimizer) and not a
+ * subclass (it may override applyGradients).
+ */
+export function ruleOf(optimizer: Optimizer, vars: readonly Variable[]): Rule | null {
+  const entry = RULES[optimizer.getClassName()];
+  if (!entry || Object.getPrototypeOf(optimizer) !== entry.of || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return null;
+  return entry.rule;
+}
+
+/**
  * The fused kernel's update of `optimizer` for `vars`, or null where it never runs (no rule
  * for the class, no variables, a non-float32 variable). A call returns null when this step
  * cannot take it (slots not created yet, a shape or dtype mismatch, not a host backend).
  */
 function fusedUpdate(optimizer: Optimizer, vars: readonly Variable[]): FusedUpdate | null {
-  // The exact tfjs class, not `instanceof` (tfjs optimizers answer it by duck typing: an SGD
-  // optimizer is an AdamOptimizer) and not a subclass (it may override applyGradients).
+  const rule = ruleOf(optimizer, vars);
+  if (!rule) return null;
   const name = optimizer.getClassName();
-  const entry = RULES[name];
-  if (!entry || Object.getPrototypeOf(optimizer) !== entry.of || vars.length === 0 || vars.some((v) => v.dtype !== 'float32')) return null;
-  const rule = entry.rule;
   const o = optimizer as never;
   const k = vars.length;
   return (grads, telemetry) => {
