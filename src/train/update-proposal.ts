@@ -146,6 +146,7 @@ function onHost(plan: ProposalPlan, ops: ProposeUpdate): ProposeUpdate | null {
       },
       commit: step.commit,
       discard: async () => {},
+      release: () => {},
     };
   };
   return Object.assign(propose, { defers: host.ready });
