@@ -67,8 +67,12 @@ const updateRatioThresholds = {
   zThreshold: positive()
     .default(10)
     .meta(flag('--update-ratio-z', 'robust z-score of the largest layer update/weight ratio that is an event (detect.updateRatio)')),
-  /** ...and the ratio must also exceed this multiple of the rolling median. */
-  minRatio: positive().default(3),
+  /**
+   * ...and the ratio must also exceed this multiple of the rolling median: an order of
+   * magnitude, not the gradient detector's 3×, because a healthy clipped run's largest layer
+   * ratio reaches 6.7× its rolling median when the bounded update moves from one layer to another.
+   */
+  minRatio: positive().default(10),
   /** Absolute ceiling: a layer whose update is larger than this fraction of its weights is an event (healthy: about 1e-3). */
   maxRatio: positive()
     .default(1)

@@ -11,6 +11,13 @@
  * is an event from the first step on. Records without the fields (older logs, update
  * clipping) and non-finite ratios (the nonfinite detector's business; a layer whose weights
  * were all 0) are skipped and kept out of the window.
+ *
+ * `minRatio` defaults to 10, not the spike detector's 3: r is a maximum over layers, and a
+ * clipped step's bounded update can move from one layer to another, so r shifts several-fold
+ * in healthy runs (exploding-rnn with --clip-norm 1: 0.0087 for 20 steps, then 0.03–0.065;
+ * the flat start has MAD ≈ 0, so z alone says nothing). Every step above the bar is an event,
+ * not only an excursion's first (as for loss spikes): the event is what lets `skip` and
+ * `rollback` keep that step's update out of the weights.
  */
 import type { DetectConfig } from '../config/schema.js';
 import type { RunEvent } from '../record.js';

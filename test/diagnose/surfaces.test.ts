@@ -11,18 +11,40 @@ import { decodeRecord } from '../../src/log/codec.js';
 import type { StepRecord } from '../../src/log/index.js';
 import { gclipAsync as gclip, stripAnsi } from '../helpers/cli.js';
 
-/** Every shipped config that explodes (configs/, fixtures/), plus the test's own exploding setups. */
-const EXPLODING = ['configs/exploding-rnn.yaml', 'configs/adam-high-lr.yaml', 'test/diagnose/deep-tanh-mlp.yaml', 'test/diagnose/lstm-high-lr.yaml'];
+/**
+ * Every shipped config that explodes (configs/, fixtures/), plus the test's own exploding
+ * setups, with the events their runs count (seed of the config, wasm). Every update-ratio
+ * event of these runs is the ceiling (ratio > 1): adam-high-lr's is its step 0, before the loss.
+ */
+const EXPLODING_EVENTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'configs/exploding-rnn.yaml': { updateRatio: 7, spike: 1, lossSpike: 1, divergence: 1 },
+  'configs/adam-high-lr.yaml': { updateRatio: 1, lossSpike: 1, divergence: 1 },
+  'test/diagnose/deep-tanh-mlp.yaml': { updateRatio: 7, spike: 4, lossSpike: 1, divergence: 1 },
+  'test/diagnose/lstm-high-lr.yaml': { updateRatio: 6, spike: 3, lossSpike: 1, divergence: 1 },
+};
+const EXPLODING = Object.keys(EXPLODING_EVENTS);
 
 /** Every shipped config (configs/, its templates, fixtures/) that is not built to explode: each must end ok without an event. */
 const SHIPPED = [...['configs', 'configs/templates'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => `${d}/${f}`)), 'fixtures/plugins/scale-clip.yaml'];
 
 const STABLE: readonly (readonly string[])[] = [
   ...SHIPPED.filter((c) => !EXPLODING.includes(c)).map((c) => ['--config', c]),
+  // The healthy variants the exploding configs name in their headers (no clip rescues adam-high-lr: Adam normalises the step).
   ['--config', 'configs/exploding-rnn.yaml', '--clip-norm', '1'],
+  ['--config', 'configs/adam-high-lr.yaml', '--lr', '0.01'],
   ['--config', 'test/diagnose/stable-small-init.yaml'],
   ['--config', 'test/diagnose/stable-gru.yaml'],
 ];
+
+/**
+ * The events a stable setup may count: none, but for stable-small-init's first Adam step,
+ * which moves every weight by lr = 0.02 against weights at 0.05× their Glorot scale: a
+ * layer ratio of 1.82, above the update-ratio ceiling 1 (adam-high-lr's first step, the
+ * one that wrecks it, reads 1.97; the ratio cannot tell the two apart).
+ */
+const STABLE_EVENTS: Readonly<Record<string, readonly object[]>> = {
+  '--config test/diagnose/stable-small-init.yaml': [{ kind: 'updateRatio', step: 0, layer: 'dense_1', ceiling: true }],
+};
 
 function records(dir: string): StepRecord[] {
   return readFileSync(join(dir, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => decodeRecord(l));
@@ -52,7 +74,8 @@ describe.each(EXPLODING)('exploding setup %s', (config) => {
     const run = join(dir, 'run');
     const train = await gclip(['train', '--config', config, '--out', run]);
     expect(train.code).toBe(1);
-    const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { firstBadStep: number; firstBadLayer: string; onset: { step: number; layer: string } };
+    const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { firstBadStep: number; firstBadLayer: string; onset: { step: number; layer: string }; events: unknown };
+    expect(summary.events).toEqual(EXPLODING_EVENTS[config]);
     const rs = records(run);
     const yardstick = firstTenfoldStep(rs);
     expect(yardstick).not.toBeNull();
@@ -100,15 +123,17 @@ describe('the recorded exploding run fixtures/runs/exploding-rnn', () => {
   }, 300_000);
 });
 
-describe.each(STABLE.map((args) => [args.join(' '), args] as const))('stable setup %s', (_name, args) => {
+describe.each(STABLE.map((args) => [args.join(' '), args] as const))('stable setup %s', (name, args) => {
   it('reports no onset and no event', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gclip-stable-')), 'run');
     const r = await gclip(['train', ...args, '--out', out, '--quiet']);
     expect(r.code).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(summary).toMatchObject({ status: 'ok', onset: null, firstBadStep: null, firstNonfiniteStep: null, policyStep: null, events: {} });
-    // toMatchObject takes `events: {}` as a subset: name the loss-spike warning explicitly (no transient loss jump either).
-    expect(summary.events).not.toHaveProperty('lossSpike');
+    expect(summary).toMatchObject({ status: 'ok', onset: null, firstBadStep: null, firstNonfiniteStep: null, policyStep: null });
+    // Deep equality: toMatchObject would take `events: {}` as a subset and pass any events.
+    const expected = STABLE_EVENTS[name] ?? [];
+    expect(records(out).flatMap((r) => r.events)).toEqual(expected.map((e) => expect.objectContaining(e)));
+    expect(summary.events).toEqual(expected.length === 0 ? {} : { updateRatio: expected.length });
     expect(summary).not.toHaveProperty('lossSpikes');
     const report = stripAnsi((await gclip(['report', out])).stdout);
     expect(report).toMatch(/onset\s+│ none/);
