@@ -3,7 +3,7 @@
  * it back, `steps.jsonl` plus the outcome from `summary.json` when present, through an
  * injected file access.
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { inputError, isGclipError } from '../errors.js';
 import { decodeNumbers } from './codec.js';
 import { parseJson5 } from './json5.js';
@@ -130,14 +130,16 @@ export async function loadRunDir(dir: string, access: FileAccess): Promise<RunDi
 
 /**
  * A log read on its own (`check --log FILE`, `report FILE`) with the outcome recorded
- * beside it: for a gclip log, the `summary.json` in its directory, read as `loadRunDir`
- * reads it, so a run's `steps.jsonl` is judged as its run directory is (an AutoClip or AGC
+ * beside it: for a gclip log named `steps.jsonl` (the name a run directory gives it), the
+ * `summary.json` in its directory, read as `loadRunDir` reads it, so a run's `steps.jsonl` is judged as its run directory is (an AutoClip or AGC
  * run's clip rate is `by-design`). A foreign log, or a summary that is missing (copied
  * out of its run directory, or interrupted), unreadable or malformed, gives outcome null
- * and the log as recorded: the summary is context here, not the subject.
+ * and the log as recorded: the summary is context here, not the subject. A log under any
+ * other name (`logs/a.jsonl`, a copy) is never paired with a summary that may be another
+ * run's.
  */
 export async function withOutcomeBeside(file: string, log: ParsedLog, access: FileAccess): Promise<RunDirLog> {
-  if (log.format !== 'gclip') return withOutcome(file, log, null);
+  if (log.format !== 'gclip' || basename(file) !== RUN_FILES.steps) return withOutcome(file, log, null);
   const outcome = await readRunOutcome(dirname(file), access).catch(() => null);
   return withOutcome(file, log, outcome);
 }

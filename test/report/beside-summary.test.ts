@@ -6,7 +6,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fsAccess } from '../../src/cli/fs-access.js';
 import { BY_DESIGN_CLIP_RATE } from '../../src/log/index.js';
 import { buildReport, loadReportInput, summaryRows } from '../../src/report/view/index.js';
@@ -16,9 +16,13 @@ import { runReport } from './harness.js';
 
 const RUN = 'fixtures/runs/rnn-clipped';
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 /** A copy of the clipped RNN run (284 of 300 steps clipped) whose summary says its strategy sets its clip rate. */
 function byDesignRun(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gclip-beside-'));
+  made.push(dir);
   copyFileSync(join(RUN, 'steps.jsonl'), join(dir, 'steps.jsonl'));
   const summary = JSON.parse(readFileSync(join(RUN, 'summary.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, clipRateByDesign: true }));
@@ -66,5 +70,13 @@ describe('a steps.jsonl with its summary.json beside it', () => {
       expect(await reportRow(steps, 'steps clipped')).toBe('94.7%');
       expect(clipRateCriterion(steps)).toMatchObject({ passed: false, value: 284 / 300 });
     }
+  });
+
+  it('pairs only a log named steps.jsonl with the summary beside it: another name may be another run', async () => {
+    const dir = byDesignRun();
+    const other = join(dir, 'other-run.jsonl');
+    copyFileSync(join(dir, 'steps.jsonl'), other);
+    expect(await reportJson(other)).toMatchObject({ clipping: 'recorded', outcome: null });
+    expect(clipRateCriterion(other)).toMatchObject({ passed: false, value: 284 / 300 });
   });
 });
