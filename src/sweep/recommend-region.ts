@@ -91,7 +91,8 @@ export function pairedAsGood(p: PointResult, best: PointResult, tolerance: numbe
  * others end very low, the log mean favoured the gamble).
  */
 export function pairedScore(p: PointResult): number {
-  return p.runs.reduce((sum, r) => sum + r.finalLoss, 0) / p.runs.length;
+  // A NaN seed (a run that never produced a finite loss) counts as +∞, as `aggregatePoint` counts it.
+  return p.runs.reduce((sum, r) => sum + (Number.isNaN(r.finalLoss) ? Infinity : r.finalLoss), 0) / p.runs.length;
 }
 
 /** The point with the lowest paired score (the first on ties); `points` is non-empty and stable in every seed. */

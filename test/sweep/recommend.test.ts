@@ -49,6 +49,13 @@ describe('recommendation rule', () => {
     expect(r.reason).toMatch(/stable in 3\/3 seeds .*clipping is not needed\. As a tuning option, max_norm 0\.5 reached 0\.15 \(25% lower\), clipping 40% of steps/);
   });
 
+  it('scores a seed whose final loss is NaN as +Infinity, so such a point never wins on score', () => {
+    // With detection off a run can end 'ok' on a NaN loss; the NaN must not beat 0.2 by comparing false.
+    const nan = aggregatePoint({ id: 'norm@0.1', threshold: 0.1, strategy: 'norm' }, [0, 1, 2].map((s) => seed('norm@0.1', s, s === 0 ? NaN : 0.1)));
+    const r = recommend([point(null, [NaN, NaN, NaN]), nan, point(0.5, [0.2, 0.2, 0.2], 0.99)], 0.05);
+    expect(r).toMatchObject({ status: 'clip', pointId: 'norm@0.5' });
+  });
+
   it('never recommends a stable threshold above one that failed', () => {
     const points = [point(null, [NaN, NaN, NaN]), point(0.5, [0.2, 0.2, 0.2]), point(1, [0.2, NaN, 0.2]), point(2, [0.2, 0.2, 0.2])];
     expect(recommend(points, 0.05).maxNorm).toBe(0.5);
