@@ -35,8 +35,10 @@
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
  *
  * With an lr axis, each column gets its own recommendation (`perLr`), and the overall
- * pair is the least intervention among the columns' choices that are as good (paired, per
- * seed) as the lowest final loss of any column's candidates, else that lowest cell. When
+ * pair is always one of them: the least intervention (unclipped, then the lower clip rate,
+ * then the lower paired score) among the columns' answers that are as good (paired, per
+ * seed) as the answer with the lowest paired score. A column whose baseline is stable
+ * answers "unclipped" (step 5), so no threshold is recommended at that lr overall. When
  * a lower lr without clipping is as good as a clipped cell at a higher lr, `lrCut` says
  * so: the clipping there acts as an lr cut.
  */
@@ -66,18 +68,18 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
     const chosen = column.find((p) => p.id === r.pointId);
     return { lr, status: r.status, maxNorm: r.maxNorm, pointId: r.pointId, finalLoss: chosen?.finalLoss ?? null, reason: r.reason };
   });
-  const cells = columns.flatMap((c) => candidates(c.points));
-  if (cells.length === 0) return { ...noneStable(points), perLr, lr: null, lrCut: null };
-  const best = lowest(cells);
+  // The overall answer is one of the columns' answers (a column whose baseline is stable
+  // answers "unclipped", whatever threshold ended lower there): the least intervention among
+  // those as good, seed by seed, as the answer with the lowest paired score.
   const choices = perLr.flatMap((c) => points.filter((p) => p.id === c.pointId));
+  if (choices.length === 0) return { ...noneStable(points), perLr, lr: null, lrCut: null };
+  const best = lowest(choices);
   const within = choices.filter((p) => pairedAsGood(p, best, tolerance));
-  const chosen = within.length ? [...within].sort(lessIntervention)[0]! : best;
+  const chosen = [...within].sort(lessIntervention)[0]!;
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
   const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  // When a stable cell left out as overshooting ended lower, the claim is about those that do not overshoot.
-  const narrowed = columns.some((c) => safeRegion(c.points).some((p) => !cells.includes(p) && pairedScore(p) < pairedScore(best)));
-  const versus = chosen === best ? `the lowest final loss of any stable cell${narrowed ? ' that does not overshoot' : ''}` : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
+  const versus = chosen === best ? 'the lowest final loss of the per-lr recommendations' : `within ${pct(tolerance)} in every seed of the lowest per-lr recommendation (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
   const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
   return {
@@ -95,9 +97,9 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   };
 }
 
-/** Across columns, less intervention first: unclipped, then the lower clip rate, then the lower final loss. */
+/** Across columns, less intervention first: unclipped, then the lower clip rate, then the lower paired score. */
 function lessIntervention(a: PointResult, b: PointResult): number {
-  return Number(a.strategy !== 'none') - Number(b.strategy !== 'none') || a.clipRate - b.clipRate || a.finalLoss - b.finalLoss;
+  return Number(a.strategy !== 'none') - Number(b.strategy !== 'none') || a.clipRate - b.clipRate || pairedScore(a) - pairedScore(b);
 }
 
 /**

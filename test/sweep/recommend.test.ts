@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregatePoint, type SeedResult } from '../../src/sweep/metrics.js';
 import { crossChecks } from '../../src/sweep/cross-checks.js';
@@ -167,6 +168,44 @@ describe('recommendation rule on an lr axis', () => {
       expect.objectContaining({ lr: 0.1, status: 'clip', maxNorm: 1, finalLoss: 0.295 }),
     ]);
     expect(r.reason).toMatch(/unclipped training at lr 0\.01.*Clipping is acting as an lr cut/);
+  });
+
+  it('the overall answer is one of the per-lr answers: a column that needs no clipping is not given a threshold overall', () => {
+    // The exploding RNN at lrs 0.03, 0.1 (2 seeds): at 0.03 the baseline is stable, so clipping is
+    // not needed there although max_norm 5 ended lower (the lowest cell anywhere); at 0.1 every
+    // seed failed unclipped and max_norm 2 is the answer. The overall choice was max_norm 5 at
+    // lr 0.03, which no column recommends.
+    const points = [
+      cellAt(0.03, null, [0.3054, 0.1907]), cellAt(0.03, 5, [0.1778, 0.2242], 0.315),
+      cellAt(0.1, null, [NaN, NaN]), cellAt(0.1, 2, [0.3992, 0.5023], 0.97),
+    ];
+    const r = recommend(points, 0.05);
+    expect(r.perLr.map((c) => [c.lr, c.status, c.maxNorm])).toEqual([[0.03, 'not_needed', null], [0.1, 'clip', 2]]);
+    expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.03, pointId: 'lr@0.03/baseline', lrCut: { clippedLr: 0.1, maxNorm: 2, unclippedLr: 0.03 } });
+    expect(r.bestFinalLoss).toBeCloseTo(0.248);
+  });
+
+  it('the overall (lr, max_norm, status, point) is always one of the per-lr answers', () => {
+    const cell = fc.record({ stable: fc.boolean(), loss: fc.double({ min: 0.05, max: 3, noNaN: true }), clip: fc.double({ min: 0, max: 1, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(cell, { minLength: 36, maxLength: 36 }), (seeds, cells) => {
+        let i = 0;
+        const next = () => cells[i++ % cells.length]!;
+        const points = [0.01, 0.1, 1].flatMap((lr) => [null, 0.1, 1, 10].map((t) => {
+          const id = `lr@${lr}/${t === null ? 'baseline' : `norm@${t}`}`;
+          const runs = Array.from({ length: seeds }, (_, s) => {
+            const c = next();
+            return seed(id, s, c.stable ? c.loss : NaN, { stable: c.stable, clipRate: t === null ? 0 : c.clip });
+          });
+          return aggregatePoint({ id, threshold: t, strategy: t === null ? 'none' : 'norm', lr }, runs);
+        }));
+        const r = recommend(points, 0.05);
+        if (r.status === 'none_stable') return;
+        const answers = r.perLr.map((c) => ({ lr: c.lr, status: c.status, maxNorm: c.maxNorm, pointId: c.pointId }));
+        expect(answers).toContainEqual({ lr: r.lr, status: r.status, maxNorm: r.maxNorm, pointId: r.pointId });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('picks the clipped cell when no unclipped lr is as good, and none_stable when nothing is', () => {
