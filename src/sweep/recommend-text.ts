@@ -10,6 +10,9 @@ import { formatNumber } from '../format.js';
 /** Numbers in the reason: 3 significant digits. */
 export const num = (x: number | null): string => formatNumber(x, { digits: 3 });
 
+/** A point's paired score (mean final loss over its seeds), as the reason quotes it: the number the rule ranks by. */
+export const mean = (p: PointResult): string => num(pairedScore(p));
+
 /** A fraction as a whole percentage. */
 export function pct(x: number): string {
   return `${(x * 100).toFixed(0)}%`;
@@ -34,14 +37,20 @@ export interface LeftOut {
 }
 
 /** Says why a threshold was left out by the overshoot clause (`LeftOut`) instead of `chosen`, or '' when none was. */
-export function overshootNote(out: LeftOut | null, chosen: PointResult, tolerance: number): string {
+export function overshootNote(out: LeftOut | null, chosen: PointResult, best: PointResult, tolerance: number): string {
   if (out === null) return '';
   const { left, faster } = out;
-  // `lower` compares the paired scores (mean final loss), which can disagree with the medians the table shows.
+  // Both compare the paired scores (mean final loss over seeds), which can disagree with the medians the table shows.
   const claim = out.why === 'lower'
-    ? `ended lower on average (mean final loss ${num(pairedScore(left))} against ${num(pairedScore(chosen))})`
-    : `ended within ${pct(tolerance)} of the best in every seed (${num(left.finalLoss)}) and clips fewer steps (${pct(left.clipRate)})`;
-  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(left.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+    ? `ended lower on average (mean final loss over seeds ${mean(left)} against ${mean(chosen)})`
+    : `ended within ${pct(tolerance)} of the best in every seed (mean final loss over seeds ${mean(left)} against ${mean(best)}) and clips fewer steps (${pct(left.clipRate)})`;
+  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run, seed by seed: ${seedBySeed(left, faster)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+}
+
+/** "0.391 against 0.38, 1.16 against 1.02": `a`'s loss AUC against `b`'s with the same seed, the comparison step 3 makes. */
+function seedBySeed(a: PointResult, b: PointResult): string {
+  const bySeed = new Map(b.runs.map((r) => [r.seed, r.lossAuc]));
+  return a.runs.map((r) => `${num(r.lossAuc)} against ${num(bySeed.get(r.seed) ?? null)}`).join(', ');
 }
 
 /**
@@ -55,7 +64,7 @@ export function edgeSuggestion(chosen: PointResult, points: readonly PointResult
   const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
   if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
   // A larger threshold left out as overshooting may have ended lower: then only the choice is at the edge.
-  const where = lowestOfRegion ? 'The lowest final loss is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
+  const where = lowestOfRegion ? 'The lowest mean final loss over seeds is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
   return `${where}, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
@@ -68,19 +77,19 @@ export function clipReason(chosen: PointResult, best: PointResult, within: reado
   const baseline = points.find((p) => p.strategy === 'none');
   const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
   const largest = `the largest threshold stable in all ${chosen.seeds} seeds${narrowed ? ' that does not overshoot,' : ''}`;
-  const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
+  const versus = `within ${pct(tolerance)} of the best (mean final loss over seeds ${mean(best)}${pointLabel(best)}) in every seed`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
   const why = saturated
-    ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
+    ? `max_norm ${num(chosen.threshold)} has the lowest mean final loss over seeds (${mean(chosen)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
     : chosen === best
-      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no${narrowed ? ' such' : ''} threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
-      : `max_norm ${num(chosen.threshold)} is ${largest} with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+      ? `max_norm ${num(chosen.threshold)} has the lowest mean final loss over seeds (${mean(chosen)}) of ${among}, and no${narrowed ? ' such' : ''} threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
+      : `max_norm ${num(chosen.threshold)} is ${largest} with a mean final loss over seeds of ${mean(chosen)}, ${versus}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
   if (!baseline) return first;
   const failed = baseline.seeds - baseline.stableSeeds;
   const second = failed > 0
     ? ` Unclipped, ${failed}/${baseline.seeds} seeds failed${baseline.firstBadStep !== null ? ` (first bad step ${baseline.firstBadStep})` : ''}.`
-    : ` Unclipped training was stable too (${baseline.seeds}/${baseline.seeds} seeds), so clipping is not needed for stability; it is recommended because the unclipped final loss ${num(baseline.finalLoss)} is ${pct(baseline.finalLoss / chosen.finalLoss - 1)} worse, beyond the band.`;
+    : ` Unclipped training was stable too (${baseline.seeds}/${baseline.seeds} seeds), so clipping is not needed for stability; it is recommended because the unclipped mean final loss over seeds ${mean(baseline)} is ${pct(pairedScore(baseline) / pairedScore(chosen) - 1)} worse, beyond the band.`;
   return first + second;
 }
 

@@ -45,7 +45,7 @@
 import type { PointResult } from './metrics.js';
 import type { ColumnRecommendation, Recommendation } from './recommendation.js';
 import { candidates, isStable, lowest, overshotBy, pairedAsGood, pairedScore, safeRegion, SATURATED_CLIP_RATE } from './recommend-region.js';
-import { clipReason, edgeSuggestion, noneStable, num, overshootNote, pct, pointLabel, type LeftOut } from './recommend-text.js';
+import { clipReason, edgeSuggestion, mean, noneStable, num, overshootNote, pct, pointLabel, type LeftOut } from './recommend-text.js';
 
 export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 export { isStable, pairedAsGood, pairedScore, safeRegion, overshotBy, candidates, SATURATED_CLIP_RATE } from './recommend-region.js';
@@ -79,9 +79,9 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
   const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  const versus = chosen === best ? 'the lowest final loss of the per-lr recommendations' : `within ${pct(tolerance)} in every seed of the lowest per-lr recommendation (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
+  const versus = chosen === best ? 'the lowest of the per-lr recommendations' : `within ${pct(tolerance)} in every seed of the lowest per-lr recommendation (${mean(best)} at lr ${num(best.lr)}${pointLabel(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
-  const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
+  const reason = `Overall: ${what}, mean final loss over seeds ${mean(chosen)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
   return {
     status: chosen.strategy === 'none' ? 'not_needed' : 'clip',
     maxNorm: chosen.strategy === 'none' ? null : chosen.threshold,
@@ -135,18 +135,19 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
   };
   // Step 7 compares with the chosen point only (best may be lower by up to the tolerance): say so, not "every threshold".
   const versus = chosen.strategy === 'none' ? 'unclipped training' : `max_norm ${num(chosen.threshold)}`;
-  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than ${versus} (${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
+  // Step 7 ranks by the median final loss (the table's), so the note says so.
+  const note = adaptive ? ` ${adaptive.strategy} reached a median final loss of ${num(adaptive.finalLoss)}, better than ${versus} (median ${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
   const baseline = points.find((p) => p.strategy === 'none');
   if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
-    const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (final loss ${num(baseline.finalLoss)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${num(chosen.finalLoss)} (${pct(1 - chosen.finalLoss / baseline.finalLoss)} lower), clipping ${pct(chosen.clipRate)} of steps.`;
+    const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (mean final loss over seeds ${mean(baseline)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${mean(chosen)} (${pct(1 - pairedScore(chosen) / pairedScore(baseline))} lower), clipping ${pct(chosen.clipRate)} of steps.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base, pointId: baseline.id };
   }
   if (chosen.strategy === 'none') {
-    const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${pct(tolerance)} in every seed of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
+    const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with a mean final loss over seeds of ${mean(chosen)}, within ${pct(tolerance)} in every seed of the best (${mean(best)}${pointLabel(best)}); clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
   const edge = edgeSuggestion(chosen, points, lowest(region) === chosen);
-  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, tolerance) + note;
+  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, best, tolerance) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }
 

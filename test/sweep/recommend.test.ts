@@ -47,7 +47,7 @@ describe('recommendation rule', () => {
     // best 0.15 at 0.5 (band 0.0075); the baseline's 0.2 is stable but 25% higher (0.15 = 0.2 × 0.75).
     const r = recommend([point(null, [0.2, 0.2, 0.2]), point(0.5, [0.15, 0.15, 0.15], 0.4), point(5, [0.2, 0.2, 0.2])], 0.05);
     expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, pointId: 'baseline' });
-    expect(r.reason).toMatch(/stable in 3\/3 seeds .*clipping is not needed\. As a tuning option, max_norm 0\.5 reached 0\.15 \(25% lower\), clipping 40% of steps/);
+    expect(r.reason).toMatch(/stable in 3\/3 seeds \(mean final loss over seeds 0\.2\); clipping is not needed\. As a tuning option, max_norm 0\.5 reached 0\.15 \(25% lower\), clipping 40% of steps/);
   });
 
   it('scores a seed whose final loss is NaN as +Infinity, so such a point never wins on score', () => {
@@ -71,7 +71,7 @@ describe('recommendation rule', () => {
     const paired = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3], 0.5), point(2, [0.104, 0.206, 0.31], 0.2)];
     const r = recommend(paired, 0.05);
     expect(r).toMatchObject({ maxNorm: 2, pointId: 'norm@2', bestFinalLoss: 0.2 });
-    expect(r.reason).toMatch(/largest threshold stable in all 3 seeds.*within 5% of the best \(0\.2 at max_norm 0\.5\) in every seed/);
+    expect(r.reason).toMatch(/largest threshold stable in all 3 seeds.*within 5% of the best \(mean final loss over seeds 0\.2 at max_norm 0\.5\) in every seed/);
   });
 
   it('at a clip rate of ~100% a larger threshold is a larger step, not less intervention: the best wins', () => {
@@ -79,7 +79,7 @@ describe('recommendation rule', () => {
     const points = [point(null, [NaN, NaN, NaN]), point(0.2, [0.203, 0.203, 0.203], 1), point(0.3, [0.2, 0.2, 0.2], 1), point(0.5, [0.205, 0.205, 0.205], 0.97), point(1, [0.3, 0.3, 0.3], 0.9)];
     const r = recommend(points, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 0.3 });
-    expect(r.reason).toMatch(/lowest final loss \(0\.2\).*clips 95% or more of steps.*larger step \(lr × max_norm\)/);
+    expect(r.reason).toMatch(/lowest mean final loss over seeds \(0\.2\).*clips 95% or more of steps.*larger step \(lr × max_norm\)/);
     // One threshold as good that leaves steps alone (clip rate 60%) is less intervention: it wins.
     const mixed = [...points.slice(0, 4), point(1, [0.204, 0.204, 0.204], 0.6)];
     expect(recommend(mixed, 0.05).maxNorm).toBe(1);
@@ -91,7 +91,24 @@ describe('recommendation rule', () => {
     const points = [point(null, [NaN, NaN, NaN]), point(0.3, [0.12, 0.12, 0.12], 1), point(0.5, [0.1, 0.1, 1.0], 1)];
     const r = recommend(points, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 0.3, bestFinalLoss: 0.12 });
-    expect(r.reason).toMatch(/max_norm 0\.3 has the lowest final loss \(0\.12, paired over seeds\)/);
+    expect(r.reason).toMatch(/max_norm 0\.3 has the lowest mean final loss over seeds \(0\.12\)/);
+  });
+
+  it('quotes the mean final loss over seeds it ranked by, not the median the table shows', () => {
+    // The exploding RNN, 3 seeds: max_norm 0.5 ends 0.1901, 0.1818, 0.1888 (median 0.189, mean 0.187).
+    const rnn = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1901, 0.1818, 0.1888], 0.93), point(1, [0.2392, 0.2092, 0.2385], 0.97)];
+    const r = recommend(rnn, 0.05);
+    expect(r).toMatchObject({ status: 'clip', maxNorm: 0.5 });
+    expect(r.reason).toContain('lowest mean final loss over seeds (0.187)');
+    expect(r.reason).not.toContain('0.189');
+    // Chosen other than best: both numbers are means (best 0.5: median 0.1, mean 0.2; 2: median 0.104, mean 0.206).
+    const below = recommend([point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.1, 0.4], 0.99), point(2, [0.104, 0.104, 0.41], 0.2)], 0.05);
+    expect(below).toMatchObject({ maxNorm: 2 });
+    expect(below.reason).toMatch(/mean final loss over seeds of 0\.206, within 5% of the best \(mean final loss over seeds 0\.2 at max_norm 0\.5\)/);
+    // The tuning option: the percentage compares means (0.2 against 0.3), not medians (0.1 against 0.3).
+    const tuning = recommend([point(null, [0.3, 0.3, 0.3]), point(0.5, [0.1, 0.1, 0.4], 0.4)], 0.05);
+    expect(tuning).toMatchObject({ status: 'not_needed', pointId: 'baseline' });
+    expect(tuning.reason).toContain('(mean final loss over seeds 0.3); clipping is not needed. As a tuning option, max_norm 0.5 reached 0.2 (33% lower)');
   });
 
   it('weighs seeds on the loss scale: a gamble with one very low seed does not beat steady seeds', () => {
@@ -128,7 +145,7 @@ describe('recommendation rule', () => {
     const r = recommend([point(null, [NaN, NaN, NaN]), point(1, [0.2, 0.2, 0.2]), auto], 0.05);
     expect(r.maxNorm).toBe(1);
     expect(r.adaptive).toEqual({ strategy: 'autoclip', finalLoss: 0.1 });
-    expect(r.reason).toMatch(/autoclip reached 0\.1/);
+    expect(r.reason).toMatch(/autoclip reached a median final loss of 0\.1/);
   });
 
   it('names the point an adaptive row beat, not every fixed threshold: best may be lower than the choice', () => {
@@ -137,7 +154,7 @@ describe('recommendation rule', () => {
     const auto = aggregatePoint({ id: 'autoclip', threshold: null, strategy: 'autoclip' }, [0, 1, 2].map((i) => seed('autoclip', i, 0.198)));
     const r = recommend([point(null, [NaN, NaN, NaN]), point(1, [0.2, 0.2, 0.2], 0.5), point(2, [0.209, 0.209, 0.209], 0.2), auto], 0.05);
     expect(r).toMatchObject({ maxNorm: 2, adaptive: { strategy: 'autoclip', finalLoss: 0.198 } });
-    expect(r.reason).toContain('autoclip reached 0.198, better than max_norm 2 (0.209) by more than the band (0.01).');
+    expect(r.reason).toContain('autoclip reached a median final loss of 0.198, better than max_norm 2 (median 0.209) by more than the band (0.01).');
   });
 
   it('cross-checks take medians over the baseline seeds of the norm statistics', () => {
