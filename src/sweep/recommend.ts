@@ -45,7 +45,7 @@
 import type { PointResult } from './metrics.js';
 import type { ColumnRecommendation, Recommendation } from './recommendation.js';
 import { candidates, isStable, lowest, overshotBy, pairedAsGood, pairedScore, safeRegion, SATURATED_CLIP_RATE } from './recommend-region.js';
-import { clipReason, edgeSuggestion, mean, noneStable, num, overshootNote, pct, pointLabel, type LeftOut } from './recommend-text.js';
+import { allSeeds, clipReason, edgeSuggestion, everySeed, mean, noneStable, num, overshootNote, pct, pointLabel, seedCount, type LeftOut } from './recommend-text.js';
 
 export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 export { isStable, pairedAsGood, pairedScore, safeRegion, overshotBy, candidates, SATURATED_CLIP_RATE } from './recommend-region.js';
@@ -78,10 +78,12 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   const chosen = [...within].sort(lessIntervention)[0]!;
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
-  const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  const versus = chosen === best ? 'the lowest of the per-lr recommendations' : `within ${pct(tolerance)} in every seed of the lowest per-lr recommendation (${mean(best)} at lr ${num(best.lr)}${pointLabel(best)})`;
+  const cell = (p: PointResult): string => (p.strategy === 'none' ? `unclipped training at lr ${num(p.lr)}` : `max_norm ${num(p.threshold)} at lr ${num(p.lr)}`);
+  const what = cell(chosen);
+  const versus = chosen === best ? 'the lowest of the per-lr recommendations' : `within ${pct(tolerance)} ${everySeed(chosen.seeds)} of the lowest per-lr recommendation, ${cell(best)} (${mean(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
-  const reason = `Overall: ${what}, mean final loss over seeds ${mean(chosen)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
+  const clips = chosen.strategy === 'none' ? '.' : `; it clips ${pct(chosen.clipRate)} of steps.`;
+  const reason = `Overall: ${what}, mean final loss over seeds ${mean(chosen)}, stable in ${allSeeds(chosen.seeds)}, ${versus}${clips}${cut}`;
   return {
     status: chosen.strategy === 'none' ? 'not_needed' : 'clip',
     maxNorm: chosen.strategy === 'none' ? null : chosen.threshold,
@@ -139,11 +141,14 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
   const note = adaptive ? ` ${adaptive.strategy} reached a median final loss of ${num(adaptive.finalLoss)}, better than ${versus} (median ${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
   const baseline = points.find((p) => p.strategy === 'none');
   if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
-    const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (mean final loss over seeds ${mean(baseline)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${mean(chosen)} (${pct(1 - pairedScore(chosen) / pairedScore(baseline))} lower), clipping ${pct(chosen.clipRate)} of steps.`;
+    // The threshold steps 4-5 chose is a tuning option only when it ended lower (the baseline may be outside the safe region).
+    const option = pairedScore(chosen) < pairedScore(baseline) ? ` As a tuning option, max_norm ${num(chosen.threshold)} reached ${mean(chosen)} (${pct(1 - pairedScore(chosen) / pairedScore(baseline))} lower), clipping ${pct(chosen.clipRate)} of steps.` : '';
+    const reason = `Unclipped training was stable in ${seedCount(baseline.stableSeeds, baseline.seeds)} (mean final loss over seeds ${mean(baseline)}); clipping is not needed.${option}`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base, pointId: baseline.id };
   }
   if (chosen.strategy === 'none') {
-    const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with a mean final loss over seeds of ${mean(chosen)}, within ${pct(tolerance)} in every seed of the best (${mean(best)}${pointLabel(best)}); clipping is not needed.`;
+    const versusBest = chosen === best ? `the lowest of the points stable in ${allSeeds(chosen.seeds)}${eligible.length < region.length ? ' that do not overshoot' : ''}` : `within ${pct(tolerance)} ${everySeed(chosen.seeds)} of the best (${mean(best)}${pointLabel(best)})`;
+    const reason = `Unclipped training was stable in ${seedCount(chosen.stableSeeds, chosen.seeds)} with a mean final loss over seeds of ${mean(chosen)}, ${versusBest}; clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
   const edge = edgeSuggestion(chosen, points, lowest(region) === chosen);

@@ -40,7 +40,7 @@ describe('recommendation rule', () => {
     const r = recommend(points, 0.05);
     expect(r).toMatchObject({ status: 'clip', maxNorm: 1, pointId: 'norm@1', bestFinalLoss: 0.2 });
     expect(r.band).toBeCloseTo(0.01);
-    expect(r.reason).toMatch(/max_norm 1 is the largest threshold stable in all 3 seeds.*0\.205.*clips 60% of steps.*Unclipped, 3\/3 seeds failed \(first bad step 12\)/);
+    expect(r.reason).toMatch(/max_norm 1 is the largest of the thresholds stable in all 3 seeds that clips under 95% of steps and ends within 5% of the best in every seed: mean final loss over seeds 0\.205, against 0\.2 at max_norm 0\.5; it clips 60% of steps\. Unclipped, 3\/3 seeds failed \(first bad step 12\)/);
   });
 
   it('does not invent a problem: a stable baseline gives not_needed, a lower-loss threshold is named as a tuning option', () => {
@@ -71,7 +71,7 @@ describe('recommendation rule', () => {
     const paired = [point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.2, 0.3], 0.5), point(2, [0.104, 0.206, 0.31], 0.2)];
     const r = recommend(paired, 0.05);
     expect(r).toMatchObject({ maxNorm: 2, pointId: 'norm@2', bestFinalLoss: 0.2 });
-    expect(r.reason).toMatch(/largest threshold stable in all 3 seeds.*within 5% of the best \(mean final loss over seeds 0\.2 at max_norm 0\.5\) in every seed/);
+    expect(r.reason).toMatch(/largest of the thresholds stable in all 3 seeds that clips under 95% of steps and ends within 5% of the best in every seed: mean final loss over seeds 0\.207, against 0\.2 at max_norm 0\.5/);
   });
 
   it('at a clip rate of ~100% a larger threshold is a larger step, not less intervention: the best wins', () => {
@@ -104,7 +104,7 @@ describe('recommendation rule', () => {
     // Chosen other than best: both numbers are means (best 0.5: median 0.1, mean 0.2; 2: median 0.104, mean 0.206).
     const below = recommend([point(null, [NaN, NaN, NaN]), point(0.5, [0.1, 0.1, 0.4], 0.99), point(2, [0.104, 0.104, 0.41], 0.2)], 0.05);
     expect(below).toMatchObject({ maxNorm: 2 });
-    expect(below.reason).toMatch(/mean final loss over seeds of 0\.206, within 5% of the best \(mean final loss over seeds 0\.2 at max_norm 0\.5\)/);
+    expect(below.reason).toContain('mean final loss over seeds 0.206, against 0.2 at max_norm 0.5');
     // The tuning option: the percentage compares means (0.2 against 0.3), not medians (0.1 against 0.3).
     const tuning = recommend([point(null, [0.3, 0.3, 0.3]), point(0.5, [0.1, 0.1, 0.4], 0.4)], 0.05);
     expect(tuning).toMatchObject({ status: 'not_needed', pointId: 'baseline' });
@@ -128,6 +128,31 @@ describe('recommendation rule', () => {
     // Not at the edge, or not saturated: no such note.
     expect(recommend([point(null, [NaN, NaN, NaN]), point(0.1, [0.3, 0.3, 0.3], 1), point(0.2, [0.2, 0.2, 0.2], 1)], 0.05).suggestions).toEqual([]);
     expect(recommend([point(null, [NaN, NaN, NaN]), point(0.1, [0.2, 0.2, 0.2], 0.5), point(0.2, [0.3, 0.3, 0.3], 0.4)], 0.05).suggestions).toEqual([]);
+  });
+
+  it('says only what is true of the numbers: one seed, the largest that leaves steps alone, no tuning option that ended higher', () => {
+    // One seed: no "all 1 seeds".
+    const one = recommend([point(null, [NaN]), point(0.5, [0.2], 0.9), point(1, [0.3], 0.5)], 0.05);
+    expect(one.reason).toBe('max_norm 0.5 has the lowest mean final loss over seeds (0.2) of the thresholds stable in the one seed, and no other of them is within 5% of it in the one seed; it clips 90% of steps. Unclipped, 1/1 seed failed (first bad step 12).');
+    // 2 is stable and clips fewer steps than 1 but is 50% worse: 1 is not "the largest threshold stable in all 3 seeds".
+    const two = recommend([point(null, [NaN, NaN, NaN]), point(0.5, [0.2, 0.2, 0.2], 0.99), point(1, [0.205, 0.205, 0.205], 0.6), point(2, [0.3, 0.3, 0.3], 0.3)], 0.05);
+    expect(two).toMatchObject({ maxNorm: 1 });
+    expect(two.reason).not.toContain('largest threshold stable');
+    expect(two.reason).toContain('the largest of the thresholds stable in all 3 seeds that clips under 95% of steps and ends within 5% of the best in every seed');
+    // Best clips 60% and a smaller threshold clipping 50% is as good: not "no threshold with fewer clipped steps is within 5%".
+    const fewer = recommend([point(null, [NaN, NaN]), point(0.5, [0.201, 0.201], 0.5), point(1, [0.2, 0.2], 0.6)], 0.05);
+    expect(fewer).toMatchObject({ maxNorm: 1 });
+    expect(fewer.reason).toContain('of the thresholds stable in both seeds, and no larger one that clips under 95% of steps is within 5% of it in every seed;');
+    // A stable baseline outside the safe region (2 failed above 0.5) that ends lower than the threshold steps 4-5 chose: no "tuning option … (-50% lower)".
+    const higher = recommend([point(null, [0.2, 0.2, 0.2]), point(0.5, [0.3, 0.3, 0.3], 0.4), point(2, [NaN, 0.3, 0.3])], 0.05);
+    expect(higher).toMatchObject({ status: 'not_needed', pointId: 'baseline' });
+    expect(higher.reason).toBe('Unclipped training was stable in 3/3 seeds (mean final loss over seeds 0.2); clipping is not needed.');
+    // An edge choice that clips 97% of steps does not clip "every step".
+    const edge = recommend([point(null, [NaN, NaN, NaN]), point(0.1, [0.2, 0.2, 0.2], 0.97), point(0.2, [0.3, 0.3, 0.3], 0.99)], 0.05);
+    expect(edge.suggestions).toEqual([expect.stringContaining('at the smallest threshold tried, which clips nearly every step (97%):')]);
+    // 99.7% of steps is not "100%".
+    const most = recommend([point(null, [NaN]), point(0.2, [0.18], 0.9967), point(0.5, [0.19], 0.83)], 0.05);
+    expect(most.reason).toContain('it clips >99% of steps.');
   });
 
   it('returns null and exit 1 when no threshold is stable, with suggestions', () => {
@@ -180,6 +205,8 @@ describe('recommendation rule on an lr axis', () => {
     ];
     const r = recommend(points, 0.05);
     expect(r).toMatchObject({ status: 'not_needed', maxNorm: null, lr: 0.01, pointId: 'lr@0.01/baseline', lrCut: { clippedLr: 0.1, maxNorm: 1, unclippedLr: 0.01 } });
+    // Unclipped: no "it clips 0% of steps".
+    expect(r.reason).toBe('Overall: unclipped training at lr 0.01, mean final loss over seeds 0.3, stable in all 3 seeds, within 5% in every seed of the lowest per-lr recommendation, max_norm 1 at lr 0.1 (0.293). Clipping is acting as an lr cut: unclipped training at lr 0.01 does at least as well as max_norm 1 at lr 0.1.');
     expect(r.perLr).toEqual([
       expect.objectContaining({ lr: 0.01, status: 'not_needed', maxNorm: null }),
       expect.objectContaining({ lr: 0.1, status: 'clip', maxNorm: 1, finalLoss: 0.295 }),
