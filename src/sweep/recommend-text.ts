@@ -10,9 +10,22 @@ import { formatNumber } from '../format.js';
 /** Numbers in the reason: 3 significant digits. */
 export const num = (x: number | null): string => formatNumber(x, { digits: 3 });
 
-/** A fraction as a whole percentage. */
+/** A point's paired score (mean final loss over its seeds), as the reason quotes it: the number the rule ranks by. */
+export const mean = (p: PointResult): string => num(pairedScore(p));
+
+/** "the one seed", "both seeds", "all 3 seeds": after "stable in". */
+export const allSeeds = (n: number): string => (n === 1 ? 'the one seed' : n === 2 ? 'both seeds' : `all ${n} seeds`);
+
+/** "in every seed", or "in the one seed" when there is one. */
+export const everySeed = (n: number): string => (n === 1 ? 'in the one seed' : 'in every seed');
+
+/** "2/3 seeds", "1/1 seed". */
+export const seedCount = (k: number, n: number): string => `${k}/${n} seed${n === 1 ? '' : 's'}`;
+
+/** A fraction as a whole percentage; a rate just short of all (or just above none) is not rounded to "100%" ("0%"). */
 export function pct(x: number): string {
-  return `${(x * 100).toFixed(0)}%`;
+  const whole = (x * 100).toFixed(0);
+  return whole === '100' && x < 1 ? '>99%' : whole === '0' && x > 0 ? '<1%' : `${whole}%`;
 }
 
 /** " at max_norm 0.5", ", unclipped" or " with zclip": what a point is, after a number. */
@@ -34,14 +47,20 @@ export interface LeftOut {
 }
 
 /** Says why a threshold was left out by the overshoot clause (`LeftOut`) instead of `chosen`, or '' when none was. */
-export function overshootNote(out: LeftOut | null, chosen: PointResult, tolerance: number): string {
+export function overshootNote(out: LeftOut | null, chosen: PointResult, best: PointResult, tolerance: number): string {
   if (out === null) return '';
   const { left, faster } = out;
-  // `lower` compares the paired scores (mean final loss), which can disagree with the medians the table shows.
+  // Both compare the paired scores (mean final loss over seeds), which can disagree with the medians the table shows.
   const claim = out.why === 'lower'
-    ? `ended lower on average (mean final loss ${num(pairedScore(left))} against ${num(pairedScore(chosen))})`
-    : `ended within ${pct(tolerance)} of the best in every seed (${num(left.finalLoss)}) and clips fewer steps (${pct(left.clipRate)})`;
-  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: in every seed its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run ${num(left.lossAuc)} against ${num(faster.lossAuc)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+    ? `ended lower on average (mean final loss over seeds ${mean(left)} against ${mean(chosen)})`
+    : `ended within ${pct(tolerance)} of the best ${everySeed(left.seeds)} (mean final loss over seeds ${mean(left)} against ${mean(best)}) and clips ${left.clipRate < chosen.clipRate ? `fewer steps (${pct(left.clipRate)} against ${pct(chosen.clipRate)})` : `under ${pct(SATURATED_CLIP_RATE)} of steps (${pct(left.clipRate)})`}`;
+  return ` max_norm ${num(left.threshold)} ${claim} but is not recommended: ${everySeed(left.seeds)} its loss fell more slowly than at max_norm ${num(faster.threshold)} (mean loss over the run, seed by seed: ${seedBySeed(left, faster)}), the mark of steps too large, whose low final loss rests on a late recovery that a fresh seed may not make.`;
+}
+
+/** "0.391 against 0.38, 1.16 against 1.02": `a`'s loss AUC against `b`'s with the same seed, the comparison step 3 makes. */
+function seedBySeed(a: PointResult, b: PointResult): string {
+  const bySeed = new Map(b.runs.map((r) => [r.seed, r.lossAuc]));
+  return a.runs.map((r) => `${num(r.lossAuc)} against ${num(bySeed.get(r.seed) ?? null)}`).join(', ');
 }
 
 /**
@@ -55,8 +74,8 @@ export function edgeSuggestion(chosen: PointResult, points: readonly PointResult
   const smallest = Math.min(...points.filter((p) => p.strategy === 'norm' && p.threshold !== null).map((p) => p.threshold!));
   if (chosen.threshold !== smallest || chosen.clipRate < SATURATED_CLIP_RATE) return null;
   // A larger threshold left out as overshooting may have ended lower: then only the choice is at the edge.
-  const where = lowestOfRegion ? 'The lowest final loss is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
-  return `${where}, which clips every step: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
+  const where = lowestOfRegion ? 'The lowest mean final loss over seeds is at the smallest threshold tried' : 'The choice is the smallest threshold tried';
+  return `${where}, which clips ${chosen.clipRate >= 1 ? 'every step' : `nearly every step (${pct(chosen.clipRate)})`}: a smaller step may do better still; try a lower lr, or thresholds below ${num(smallest)} (--range ${num(smallest / 10)}:${num(smallest)}).`;
 }
 
 /**
@@ -66,22 +85,20 @@ export function edgeSuggestion(chosen: PointResult, points: readonly PointResult
  */
 export function clipReason(chosen: PointResult, best: PointResult, within: readonly PointResult[], tolerance: number, points: readonly PointResult[], narrowed = false): string {
   const baseline = points.find((p) => p.strategy === 'none');
-  const among = `the thresholds stable in all ${chosen.seeds} seeds${narrowed ? ' that do not overshoot' : ''}`;
-  const largest = `the largest threshold stable in all ${chosen.seeds} seeds${narrowed ? ' that does not overshoot,' : ''}`;
-  const versus = `within ${pct(tolerance)} of the best (${num(best.finalLoss)}${pointLabel(best)}) in every seed`;
+  const among = `the thresholds stable in ${allSeeds(chosen.seeds)}${narrowed ? ' that do not overshoot' : ''}`;
+  const asGood = `within ${pct(tolerance)} of it ${everySeed(chosen.seeds)}`;
   const saturated = chosen === best && within.length > 1 && within.every((p) => p.clipRate >= SATURATED_CLIP_RATE);
+  // Step 5 takes the largest threshold as good as best that clips under SATURATED_CLIP_RATE: say that, not "fewer clipped steps".
   const why = saturated
-    ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}) of ${among}; every threshold as good clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
+    ? `max_norm ${num(chosen.threshold)} has the lowest mean final loss over seeds (${mean(chosen)}) of ${among}; every threshold ${asGood} clips ${pct(SATURATED_CLIP_RATE)} or more of steps, where a larger threshold is only a larger step (lr × max_norm), not less intervention.`
     : chosen === best
-      ? `max_norm ${num(chosen.threshold)} has the lowest final loss (${num(chosen.finalLoss)}, paired over seeds) of ${among}, and no${narrowed ? ' such' : ''} threshold with fewer clipped steps is within ${pct(tolerance)} of it in every seed`
-      : `max_norm ${num(chosen.threshold)} is ${largest} with a final loss of ${num(chosen.finalLoss)}, ${versus}`;
+      ? `max_norm ${num(chosen.threshold)} has the lowest mean final loss over seeds (${mean(chosen)}) of ${among}, and ${within.length === 1 ? 'no other of them is' : `no larger one that clips under ${pct(SATURATED_CLIP_RATE)} of steps is`} ${asGood}`
+      : `max_norm ${num(chosen.threshold)} is the largest of ${among} that clips under ${pct(SATURATED_CLIP_RATE)} of steps and ends within ${pct(tolerance)} of the best ${everySeed(chosen.seeds)}: mean final loss over seeds ${mean(chosen)}, against ${mean(best)}${pointLabel(best)}`;
   const first = saturated ? `${why} It clips ${pct(chosen.clipRate)} of steps.` : `${why}; it clips ${pct(chosen.clipRate)} of steps.`;
-  if (!baseline) return first;
+  // recommendColumn calls this only when the baseline failed in some seed (a stable one gives not_needed).
+  if (!baseline || isStable(baseline)) return first;
   const failed = baseline.seeds - baseline.stableSeeds;
-  const second = failed > 0
-    ? ` Unclipped, ${failed}/${baseline.seeds} seeds failed${baseline.firstBadStep !== null ? ` (first bad step ${baseline.firstBadStep})` : ''}.`
-    : ` Unclipped training was stable too (${baseline.seeds}/${baseline.seeds} seeds), so clipping is not needed for stability; it is recommended because the unclipped final loss ${num(baseline.finalLoss)} is ${pct(baseline.finalLoss / chosen.finalLoss - 1)} worse, beyond the band.`;
-  return first + second;
+  return `${first} Unclipped, ${seedCount(failed, baseline.seeds)} failed${baseline.firstBadStep !== null ? ` (first bad step ${baseline.firstBadStep})` : ''}.`;
 }
 
 /** The `none_stable` outcome: nothing was stable in every seed; what to try instead. */

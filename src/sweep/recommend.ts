@@ -35,15 +35,17 @@
  *    reported in `adaptive` and in the reason; maxNorm stays the fixed recommendation.
  *
  * With an lr axis, each column gets its own recommendation (`perLr`), and the overall
- * pair is the least intervention among the columns' choices that are as good (paired, per
- * seed) as the lowest final loss of any column's candidates, else that lowest cell. When
+ * pair is always one of them: the least intervention (unclipped, then the lower clip rate,
+ * then the lower paired score) among the columns' answers that are as good (paired, per
+ * seed) as the answer with the lowest paired score. A column whose baseline is stable
+ * answers "unclipped" (step 5), so no threshold is recommended at that lr overall. When
  * a lower lr without clipping is as good as a clipped cell at a higher lr, `lrCut` says
  * so: the clipping there acts as an lr cut.
  */
 import type { PointResult } from './metrics.js';
 import type { ColumnRecommendation, Recommendation } from './recommendation.js';
 import { candidates, isStable, lowest, overshotBy, pairedAsGood, pairedScore, safeRegion, SATURATED_CLIP_RATE } from './recommend-region.js';
-import { clipReason, edgeSuggestion, noneStable, num, overshootNote, pct, pointLabel, type LeftOut } from './recommend-text.js';
+import { allSeeds, clipReason, edgeSuggestion, everySeed, mean, noneStable, num, overshootNote, pct, pointLabel, seedCount, type LeftOut } from './recommend-text.js';
 
 export type { ColumnRecommendation, Recommendation } from './recommendation.js';
 export { isStable, pairedAsGood, pairedScore, safeRegion, overshotBy, candidates, SATURATED_CLIP_RATE } from './recommend-region.js';
@@ -66,20 +68,22 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
     const chosen = column.find((p) => p.id === r.pointId);
     return { lr, status: r.status, maxNorm: r.maxNorm, pointId: r.pointId, finalLoss: chosen?.finalLoss ?? null, reason: r.reason };
   });
-  const cells = columns.flatMap((c) => candidates(c.points));
-  if (cells.length === 0) return { ...noneStable(points), perLr, lr: null, lrCut: null };
-  const best = lowest(cells);
+  // The overall answer is one of the columns' answers (a column whose baseline is stable
+  // answers "unclipped", whatever threshold ended lower there): the least intervention among
+  // those as good, seed by seed, as the answer with the lowest paired score.
   const choices = perLr.flatMap((c) => points.filter((p) => p.id === c.pointId));
+  if (choices.length === 0) return { ...noneStable(points), perLr, lr: null, lrCut: null };
+  const best = lowest(choices);
   const within = choices.filter((p) => pairedAsGood(p, best, tolerance));
-  const chosen = within.length ? [...within].sort(lessIntervention)[0]! : best;
+  const chosen = [...within].sort(lessIntervention)[0]!;
   const lrCut = findLrCut(chosen, points, perLr, tolerance);
   const band = tolerance * Math.abs(best.finalLoss);
-  const what = chosen.strategy === 'none' ? `unclipped training at lr ${num(chosen.lr)}` : `max_norm ${num(chosen.threshold)} at lr ${num(chosen.lr)}`;
-  // When a stable cell left out as overshooting ended lower, the claim is about those that do not overshoot.
-  const narrowed = columns.some((c) => safeRegion(c.points).some((p) => !cells.includes(p) && pairedScore(p) < pairedScore(best)));
-  const versus = chosen === best ? `the lowest final loss of any stable cell${narrowed ? ' that does not overshoot' : ''}` : `within ${pct(tolerance)} in every seed of the lowest (${num(best.finalLoss)} at lr ${num(best.lr)}${pointLabel(best)})`;
+  const cell = (p: PointResult): string => (p.strategy === 'none' ? `unclipped training at lr ${num(p.lr)}` : `max_norm ${num(p.threshold)} at lr ${num(p.lr)}`);
+  const what = cell(chosen);
+  const versus = chosen === best ? 'the lowest of the per-lr recommendations' : `within ${pct(tolerance)} ${everySeed(chosen.seeds)} of the lowest per-lr recommendation, ${cell(best)} (${mean(best)})`;
   const cut = lrCut ? ` Clipping is acting as an lr cut: unclipped training at lr ${num(lrCut.unclippedLr)} does at least as well as max_norm ${num(lrCut.maxNorm)} at lr ${num(lrCut.clippedLr)}.` : '';
-  const reason = `Overall: ${what}, final loss ${num(chosen.finalLoss)}, stable in all ${chosen.seeds} seeds, ${versus}; it clips ${pct(chosen.clipRate)} of steps.${cut}`;
+  const clips = chosen.strategy === 'none' ? '.' : `; it clips ${pct(chosen.clipRate)} of steps.`;
+  const reason = `Overall: ${what}, mean final loss over seeds ${mean(chosen)}, stable in ${allSeeds(chosen.seeds)}, ${versus}${clips}${cut}`;
   return {
     status: chosen.strategy === 'none' ? 'not_needed' : 'clip',
     maxNorm: chosen.strategy === 'none' ? null : chosen.threshold,
@@ -95,9 +99,9 @@ export function recommend(points: readonly PointResult[], tolerance: number): Re
   };
 }
 
-/** Across columns, less intervention first: unclipped, then the lower clip rate, then the lower final loss. */
+/** Across columns, less intervention first: unclipped, then the lower clip rate, then the lower paired score. */
 function lessIntervention(a: PointResult, b: PointResult): number {
-  return Number(a.strategy !== 'none') - Number(b.strategy !== 'none') || a.clipRate - b.clipRate || a.finalLoss - b.finalLoss;
+  return Number(a.strategy !== 'none') - Number(b.strategy !== 'none') || a.clipRate - b.clipRate || pairedScore(a) - pairedScore(b);
 }
 
 /**
@@ -133,18 +137,22 @@ function recommendColumn(points: readonly PointResult[], tolerance: number): Omi
   };
   // Step 7 compares with the chosen point only (best may be lower by up to the tolerance): say so, not "every threshold".
   const versus = chosen.strategy === 'none' ? 'unclipped training' : `max_norm ${num(chosen.threshold)}`;
-  const note = adaptive ? ` ${adaptive.strategy} reached ${num(adaptive.finalLoss)}, better than ${versus} (${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
+  // Step 7 ranks by the median final loss (the table's), so the note says so.
+  const note = adaptive ? ` ${adaptive.strategy} reached a median final loss of ${num(adaptive.finalLoss)}, better than ${versus} (median ${num(chosen.finalLoss)}) by more than the band (${num(band)}).` : '';
   const baseline = points.find((p) => p.strategy === 'none');
   if (chosen.strategy !== 'none' && baseline && isStable(baseline)) {
-    const reason = `Unclipped training was stable in ${baseline.stableSeeds}/${baseline.seeds} seeds (final loss ${num(baseline.finalLoss)}); clipping is not needed. As a tuning option, max_norm ${num(chosen.threshold)} reached ${num(chosen.finalLoss)} (${pct(1 - chosen.finalLoss / baseline.finalLoss)} lower), clipping ${pct(chosen.clipRate)} of steps.`;
+    // The threshold steps 4-5 chose is a tuning option only when it ended lower (the baseline may be outside the safe region).
+    const option = pairedScore(chosen) < pairedScore(baseline) ? ` As a tuning option, max_norm ${num(chosen.threshold)} reached ${mean(chosen)} (${pct(1 - pairedScore(chosen) / pairedScore(baseline))} lower), clipping ${pct(chosen.clipRate)} of steps.` : '';
+    const reason = `Unclipped training was stable in ${seedCount(baseline.stableSeeds, baseline.seeds)} (mean final loss over seeds ${mean(baseline)}); clipping is not needed.${option}`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base, pointId: baseline.id };
   }
   if (chosen.strategy === 'none') {
-    const reason = `Unclipped training was stable in ${chosen.stableSeeds}/${chosen.seeds} seeds with final loss ${num(chosen.finalLoss)}, within ${pct(tolerance)} in every seed of the best (${num(best.finalLoss)}${pointLabel(best)}); clipping is not needed.`;
+    const versusBest = chosen === best ? `the lowest of the points stable in ${allSeeds(chosen.seeds)}${eligible.length < region.length ? ' that do not overshoot' : ''}` : `within ${pct(tolerance)} ${everySeed(chosen.seeds)} of the best (${mean(best)}${pointLabel(best)})`;
+    const reason = `Unclipped training was stable in ${seedCount(chosen.stableSeeds, chosen.seeds)} with a mean final loss over seeds of ${mean(chosen)}, ${versusBest}; clipping is not needed.`;
     return { status: 'not_needed', maxNorm: null, reason: reason + note, ...base };
   }
   const edge = edgeSuggestion(chosen, points, lowest(region) === chosen);
-  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, tolerance) + note;
+  const why = clipReason(chosen, best, within, tolerance, points, eligible.length < region.length) + overshootNote(leftOut(region, eligible, chosen, tolerance), chosen, best, tolerance) + note;
   return { status: 'clip', maxNorm: chosen.threshold, reason: why + (edge ? ` ${edge}` : ''), ...base, suggestions: edge ? [edge] : [] };
 }
 
