@@ -16,4 +16,5 @@ export { workStore, type StoreWorkOptions } from './sweep.js';
 export { storeStatus, type StoreStatus, type CellStatus } from './status.js';
 export { isPrunable } from './prune.js';
 export { pairedAsGood, SATURATED_CLIP_RATE, type ColumnRecommendation } from './recommend.js';
+export { pairedScore as meanFinalLoss } from './recommend-region.js';
 export { isRollbackRow, ROLLBACK_STRATEGY, withRollbackEvidence } from './rollback-row.js';

@@ -7,7 +7,7 @@ import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { stringifyWithNonFinite } from '../../log/codec.js';
-import type { PointResult, SweepOutcome, SweepProgress, SweepReport } from '../../sweep/index.js';
+import { meanFinalLoss, type PointResult, type SweepOutcome, type SweepProgress, type SweepReport } from '../../sweep/index.js';
 import { isRollbackRow } from '../../sweep/rollback-row.js';
 import type { CliIO } from '../io.js';
 import { ciSafeJson, neutralize, neutralizeDeep } from '../../guard/neutralize.js';
@@ -28,15 +28,18 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** The point table; the recommended row is bold green and marked with ◀. */
+/**
+ * The point table; the recommended row is bold green and marked with ◀. Final loss shows the
+ * median over seeds (`finalLoss`) and the mean, the number the rule ranks by and the reasons quote.
+ */
 export function renderTable(report: SweepReport, c: ChalkInstance): string {
-  const head = ['point', 'stable', 'final loss', 'best loss', 'loss AUC', 'clipped', 'spikes', 'skipped', '1st bad step', 'time'];
+  const head = ['point', 'stable', 'final loss median', 'mean', 'best loss', 'loss AUC', 'clipped', 'spikes', 'skipped', '1st bad step', 'time'];
   const table = new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
   for (const p of report.points) {
     const chosen = p.id === report.recommendation.pointId;
     const notes = [p.crashedSeeds ? `${p.crashedSeeds} crashed` : '', p.prunedSeeds ? `${p.prunedSeeds} pruned` : ''].filter(Boolean).join(', ');
     const stable = `${p.stableSeeds}/${p.seeds}${notes ? ` (${notes})` : ''}`;
-    const row = [`${label(p)}${chosen ? ' ◀' : ''}`, stable, num(p.finalLoss), num(p.bestLoss), num(p.lossAuc), pct(p.clipRate), String(p.spikes), p.rollbacks ? `${p.skipped} (${p.rollbacks} rollbacks)` : String(p.skipped), p.firstBadStep === null ? '—' : String(p.firstBadStep), seconds(p.wallMs)];
+    const row = [`${label(p)}${chosen ? ' ◀' : ''}`, stable, num(p.finalLoss), num(meanFinalLoss(p)), num(p.bestLoss), num(p.lossAuc), pct(p.clipRate), String(p.spikes), p.rollbacks ? `${p.skipped} (${p.rollbacks} rollbacks)` : String(p.skipped), p.firstBadStep === null ? '—' : String(p.firstBadStep), seconds(p.wallMs)];
     const paint = chosen ? (s: string) => c.bold.green(s) : p.stableSeeds < p.seeds ? (s: string) => c.red(s) : (s: string) => s;
     table.push(row.map(paint));
   }

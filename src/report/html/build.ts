@@ -95,7 +95,7 @@ function sweepBody(r: SweepReportView): string {
     section('Recommendation', recText, 'recommendation'),
     heatmapHtml(r.sweep.heatmap ?? null, escapeHtml),
     section('Final loss vs clip threshold', `<div class="chart" id="chart-sweep"></div>${baselineNote(r)}`, 'sweep'),
-    section('Points', htmlTable(['threshold', 'strategy', 'stable seeds', 'final loss', 'clip rate', ''], rows, 'summary'), 'points'),
+    section('Points', htmlTable(['threshold', 'strategy', 'stable seeds', 'median final loss', 'clip rate', ''], rows, 'summary'), 'points'),
   ].join('\n');
 }
 
