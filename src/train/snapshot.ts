@@ -7,7 +7,7 @@
  */
 import { tf, type Optimizer, type Tensor, type Variable } from '../runtime/tf.js';
 import { optimizerStateOf } from '../runtime/kernels/optimizer-update.js';
-import { flushHostState } from '../runtime/kernels/host-update.js';
+import { flushHostState, forgetHostState } from '../runtime/kernels/host-update.js';
 import { internalError } from '../errors.js';
 import type { RunPlan } from './plan.js';
 
@@ -53,6 +53,8 @@ export function takeSnapshot(plan: Pick<RunPlan, 'model' | 'optimizer'>): Tensor
 export async function restoreTensors(plan: Pick<RunPlan, 'model' | 'optimizer' | 'vars'>, snap: TensorSnapshot): Promise<void> {
   const weights = plan.model.weights;
   if (weights.length !== snap.weights.length) throw internalError('snapshot_mismatch', `snapshot has ${snap.weights.length} weights, the model ${weights.length}`);
+  // The snapshot's clones may share the variables' `dataId`s: a host update must re-read, not compare.
+  forgetHostState(plan.optimizer);
   weights.forEach((w, i) => (w.read() as Variable).assign(snap.weights[i]!));
   const state = stateOf(plan.optimizer);
   const has = state.slots.every((kind) => kind.length === plan.vars.length && kind.every((v) => v !== undefined));

@@ -9,10 +9,11 @@
  * Per step: ‖Δw‖ over every trainable variable, ‖Δw_l‖ per layer and ‖Δw_l‖/‖w_l‖ (2-norms;
  * w the weights before the update), where Δw is what the optimizer writes: after clipping,
  * learning rate and moments. On wasm/cpu the fused update kernel accumulates the sums as it
- * writes the new weights (no extra dispatch). Where it declines (tfjs-node, webgl, the first
- * step of an optimizer with slots, which tfjs creates), the step is applied through tfjs
- * and measured with ops against clones of the weights (no copy: tfjs tensors are immutable);
- * discarding it restores the weights and optimizer state from a snapshot.
+ * writes the new weights (no extra dispatch). On tfjs-node (and `cpu-ops`) the host update
+ * computes it after the readback (`onHost`). Elsewhere (webgl, the first step of an optimizer
+ * with slots, which tfjs creates), the step is applied through tfjs and measured with ops
+ * against clones of the weights (no copy: tfjs tensors are immutable); discarding it
+ * restores the weights and optimizer state from a snapshot.
  */
 import { tf, type Tensor, type Variable } from '../runtime/tf.js';
 import { createApplyGradients, createProposeUpdate, type UpdateGroups } from '../runtime/kernels/optimizer-update.js';

@@ -13,8 +13,9 @@
  * snapshots: checkpoints, the rollback ring, the op path's update), so those see what tfjs
  * would hold; uploading every slot at every step cost as much as the update at 1M parameters.
  * The host copies are checked against them by identity (`dataId`; `assign` replaces it) at
- * every step: one assigned by anyone else since (a rollback's restore, a resumed run, the
- * first step here) is read back in that step's readback (`reads`). Numerics: the rules
+ * every step: one assigned by anyone else since (a new −lr tensor, the first step here) is
+ * read back in that step's readback (`reads`). A restore says so (`forgetHostState`): its
+ * snapshot's clones share the `dataId`s the host copies were flushed to. Numerics: the rules
  * replay tfjs's ops in float32, so weights and slots are what `applyGradients` gives, and the
  * telemetry sums are the host kernels' float64 ones (`update-stats.ts`).
  */
@@ -196,21 +197,28 @@ export function createHostUpdate(optimizer: Optimizer, vars: readonly Variable[]
   let pending: Tensor[][] | null = null;
   // A host update this optimizer had before (an earlier loop on the same plan) hands its state over first.
   flushHostState(optimizer);
-  FLUSH.set(optimizer, () => {
-    pending?.forEach((row, j) =>
-      row.forEach((t, q) => {
-        const h = store!.held[j]![q]!;
-        // A slot assigned since (a restore) holds newer values than the host copy: keep them.
-        if (q > 0 && h.known === dataIdOf(t)) h.known = upload(t as Variable, h.cur);
-      }),
-    );
-    pending = null;
+  HOSTED.set(optimizer, {
+    flush: () => {
+      pending?.forEach((row, j) =>
+        row.forEach((t, q) => {
+          const h = store!.held[j]![q]!;
+          // A slot assigned since (a restore) holds newer values than the host copy: keep them.
+          if (q > 0 && h.known === dataIdOf(t)) h.known = upload(t as Variable, h.cur);
+        }),
+      );
+      pending = null;
+    },
+    forget: () => {
+      pending = null;
+      store?.held.forEach((row) => row.forEach((h) => (h.known = null)));
+      scalarHeld.known = [];
+    },
   });
   return Object.assign(update, { ready: () => fusable(vars, vars, rule.slots(o)) });
 }
 
-/** Per optimizer with a host update: uploads the slot values its commits left on the host. */
-const FLUSH = new WeakMap<Optimizer, () => void>();
+/** Per optimizer with a host update: uploads the slot values its commits left on the host, or drops them. */
+const HOSTED = new WeakMap<Optimizer, { flush(): void; forget(): void }>();
 
 /**
  * Writes the optimizer state a host update keeps on the host into `optimizer`'s own slot
@@ -219,5 +227,16 @@ const FLUSH = new WeakMap<Optimizer, () => void>();
  * ring and the op path's update take). A no-op for an optimizer without one.
  */
 export function flushHostState(optimizer: Optimizer): void {
-  FLUSH.get(optimizer)?.();
+  HOSTED.get(optimizer)?.flush();
+}
+
+/**
+ * Tells `optimizer`'s host update that its state is being assigned from elsewhere (a
+ * snapshot's restore): the slot values its commits left on the host are dropped, and its
+ * next step reads every state tensor back. The `dataId` check cannot see this: a snapshot
+ * clones the variables (taken after a flush, so the clones share their `dataId`), and
+ * restoring it assigns that same `dataId` back while the host copies moved on.
+ */
+export function forgetHostState(optimizer: Optimizer): void {
+  HOSTED.get(optimizer)?.forget();
 }
