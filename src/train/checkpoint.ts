@@ -11,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { open, mkdir, readFile, rename, rm, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
-import { inputError } from '../errors.js';
-import { decodeLine, stringifyWithNonFinite } from '../log/codec.js';
+import { stringifyWithNonFinite } from '../log/codec.js';
 import { saveModel, MODEL_FILES } from '../models/save.js';
-import { tf, type Tensor } from '../runtime/tf.js';
+import type { Tensor } from '../runtime/tf.js';
 import type { LoopState } from './loop.js';
 import type { RunPlan } from './plan.js';
 import { disposeSnapshot, takeSnapshot, type TensorSnapshot } from './snapshot.js';
+import { badCheckpoint, parseJson, specsOf, tensorBytes, tensorsOf, writeSynced, type TensorSpec } from './checkpoint-io.js';
+import { readRing, writeRing, type RingCarry, type SavedRing } from './checkpoint-ring.js';
 
 /** Names inside a run directory's `checkpoints/` folder. */
 export const CHECKPOINT_FILES = { folder: 'checkpoints', manifest: 'manifest.json', state: 'state.json', optimizer: 'optimizer.bin' } as const;
@@ -28,11 +29,6 @@ export const CHECKPOINT_FORMAT = 'gclip-checkpoint/1';
 export interface ManifestEntry {
   readonly step: number;
   readonly dir: string;
-}
-
-/** A tensor's place in `optimizer.bin`. */
-interface TensorSpec {
-  readonly shape: readonly number[];
 }
 
 /** `state.json`: the run state beside the tensors, and what a resume must check. */
@@ -48,6 +44,8 @@ export interface CheckpointState {
   readonly seed: number;
   /** Bytes and lines of `steps.jsonl` that belong to the run up to `loop.step`. */
   readonly log: { readonly bytes: number; readonly lines: number };
+  /** The rollback ring at this step (runs with rollback actions; absent in older checkpoints). */
+  readonly ring?: SavedRing;
 }
 
 /**
@@ -58,17 +56,6 @@ export interface CheckpointState {
 export function configHash(config: RunConfig): string {
   const { log: _log, checkpoint: _checkpoint, backend: _backend, ...numbers } = config;
   return createHash('sha256').update(stringifyWithNonFinite(numbers)).digest('hex');
-}
-
-/** Writes `data` to `path` and fsyncs it. */
-async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const h = await open(path, 'w');
-  try {
-    await h.writeFile(data);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
 }
 
 /** fsyncs a directory, so a rename inside it survives a power loss. */
@@ -98,18 +85,6 @@ export async function readManifest(runDir: string): Promise<ManifestEntry[]> {
   return complete as ManifestEntry[];
 }
 
-function badCheckpoint(file: string, message: string) {
-  return inputError('checkpoint_bad', { path: '', message: `${file}: ${message}`, hint: 'Resume from an intact run directory, or start the run again.', source: file });
-}
-
-function parseJson(text: string, file: string): unknown {
-  try {
-    return decodeLine(text);
-  } catch (e) {
-    throw badCheckpoint(file, `not valid JSON (${(e as Error).message})`);
-  }
-}
-
 /** What a checkpoint writer needs from the run. */
 export interface CheckpointTarget {
   readonly runDir: string;
@@ -120,25 +95,13 @@ export interface CheckpointTarget {
   readonly stepsFile: string;
 }
 
-/** Float32 little-endian bytes of `tensors`, read back once each. */
-async function tensorBytes(tensors: readonly Tensor[]): Promise<Uint8Array> {
-  const parts = await Promise.all(tensors.map((t) => t.data<'float32'>()));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return new Uint8Array(out.buffer);
-}
-
 /**
  * The checkpoint writer of a run: `write(state)` saves the plan's tensors and `state`
  * as `step-<state.step>`, lists it in the manifest, then deletes all but the newest `keep`.
  */
-export function createCheckpointWriter(t: CheckpointTarget, keep: number): (state: LoopState) => Promise<void> {
+export function createCheckpointWriter(t: CheckpointTarget, keep: number): (state: LoopState, ring?: RingCarry) => Promise<void> {
   const folder = join(t.runDir, CHECKPOINT_FILES.folder);
-  return async (state) => {
+  return async (state, ring) => {
     await mkdir(folder, { recursive: true });
     const name = `step-${String(state.step).padStart(8, '0')}`;
     const tmp = join(folder, `.${name}.tmp-${process.pid}`);
@@ -157,15 +120,17 @@ export function createCheckpointWriter(t: CheckpointTarget, keep: number): (stat
     const snap: TensorSnapshot = takeSnapshot(t.plan);
     try {
       await writeSynced(join(tmp, CHECKPOINT_FILES.optimizer), await tensorBytes([...snap.slots.flat(), ...snap.scalars]));
+      const savedRing = ring ? { ring: await writeRing(tmp, ring) } : {};
       const doc: CheckpointState = {
         format: CHECKPOINT_FORMAT,
         loop: state,
         iterations: snap.iterations,
-        optimizer: { className: t.plan.optimizer.getClassName(), slots: snap.slots.map((kind) => kind.map((x) => ({ shape: x.shape }))), scalars: snap.scalars.map((x) => ({ shape: x.shape })) },
+        optimizer: { className: t.plan.optimizer.getClassName(), slots: snap.slots.map(specsOf), scalars: specsOf(snap.scalars) },
         configHash: configHash(t.config),
         backend: t.backend,
         seed: t.config.seed,
         log,
+        ...savedRing,
       };
       await writeSynced(join(tmp, CHECKPOINT_FILES.state), stringifyWithNonFinite(doc, 2) + '\n');
     } finally {
@@ -193,18 +158,14 @@ export interface LoadedCheckpoint {
   readonly dir: string;
   readonly state: CheckpointState;
   readonly tensors: TensorSnapshot;
+  /** The rollback ring the checkpoint holds (the caller owns its tensors), or undefined for one without. */
+  readonly ring?: RingCarry;
 }
 
-/** Reads float32 values of `specs` from `bytes` in order into tensors. */
-function tensorsOf(bytes: Uint8Array, specs: readonly TensorSpec[], at: { offset: number }, file: string): Tensor[] {
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return specs.map((s) => {
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    if (at.offset + n > floats.length) throw badCheckpoint(file, `holds ${floats.length} values, fewer than its specs name`);
-    const t = tf.tensor(floats.subarray(at.offset, at.offset + n), [...s.shape], 'float32');
-    at.offset += n;
-    return t;
-  });
+/** Releases a loaded checkpoint's tensors (its state's and its ring's). */
+export function disposeCheckpoint(c: LoadedCheckpoint): void {
+  disposeSnapshot(c.tensors);
+  for (const e of c.ring?.entries ?? []) disposeSnapshot(e.tensors);
 }
 
 /** Model weights from a checkpoint's model.json + weights.bin, in `model.weights` order. */
@@ -235,7 +196,13 @@ export async function loadLatestCheckpoint(runDir: string, atOrBefore = Infinity
   const at = { offset: 0 };
   const slots = state.optimizer.slots.map((kind) => tensorsOf(bytes, kind, at, optFile));
   const scalars = tensorsOf(bytes, state.optimizer.scalars, at, optFile);
-  return { dir, state, tensors: { weights, slots, scalars, iterations: state.iterations } };
+  const tensors = { weights, slots, scalars, iterations: state.iterations };
+  try {
+    return { dir, state, tensors, ring: await readRing(dir, state.ring) };
+  } catch (e) {
+    disposeSnapshot(tensors);
+    throw e;
+  }
 }
 
 /** Size of a file in bytes, or -1 when it does not exist. */

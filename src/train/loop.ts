@@ -20,7 +20,10 @@ import { computeStep } from './step.js';
 import { injectedEvents, type FaultPlan } from './inject.js';
 import { batchesOf } from './blame.js';
 import { observeAll, toRecord } from './step-record.js';
-import { disposeSnapshot, restoreTensors, setLearningRate, takeSnapshot, type TensorSnapshot } from './snapshot.js';
+import { disposeSnapshot, restoreTensors, setLearningRate, takeSnapshot } from './snapshot.js';
+import type { LoopState, RingCarry, RingEntry } from './loop-state.js';
+
+export type { LoopState } from './loop-state.js';
 import { createSummaryAccumulator } from './summary.js';
 
 export interface LoopOptions {
@@ -39,41 +42,16 @@ export interface LoopOptions {
   readonly signal?: AbortSignal;
   /** Read gradient values back for histogram sinks every N steps (0 = never), in the same readback. */
   readonly histogramEvery?: number;
-  /** Continue a run from a checkpoint: its state (tensors already restored) and the records before it. */
-  readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[] };
+  /** Continue a run from a checkpoint: its state (tensors already restored), the records before it and its rollback ring (the loop takes its tensors). */
+  readonly start?: { readonly state: LoopState; readonly history: readonly StepRecord[]; readonly ring?: RingCarry };
   /** Log each step's update norms and ratios (default true); false applies after the readback, as before issue #20 (bench/update-telemetry.mjs). */
   readonly updateTelemetry?: boolean;
   /** Writes a checkpoint every `every` steps (0: never between steps) and when the loop ends. */
-  readonly checkpoint?: { readonly every: number; write(state: LoopState): Promise<void> };
+  readonly checkpoint?: { readonly every: number; write(state: LoopState, ring?: RingCarry): Promise<void> };
   /** Faults to inject, by step (`--inject`, see `inject.ts`). */
   readonly faults?: FaultPlan;
   /** Stop after this step (`gclip replay`); default: run the plan to its end. */
   readonly lastStep?: number;
-}
-
-/**
- * The host half of a training state at a step boundary, JSON-safe (non-finite numbers
- * through `log/codec`): with the tensors of a `TensorSnapshot`, everything the next step
- * depends on.
- */
-export interface LoopState {
-  /** The next step to run. */
-  readonly step: number;
-  /** The next batch (data position); equals `step` until a rollback skips batches. */
-  readonly dataStep: number;
-  /** Learning rate in force (scaled by each rollback). */
-  readonly lr: number;
-  readonly strategyState: unknown;
-  readonly detectorStates: readonly unknown[];
-  readonly policy: PolicyState;
-  /** Whether an unstable event was left unanswered by a rollback (the run is then unstable). */
-  readonly unanswered: boolean;
-}
-
-/** One entry of the rollback ring: a good state kept in memory. */
-interface RingEntry {
-  readonly state: LoopState;
-  readonly tensors: TensorSnapshot;
 }
 
 function namedHistograms(plan: RunPlan, n: StepNumbers): Record<string, Float32Array> {
@@ -131,7 +109,8 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const applyGradients = createStepUpdate(o.plan.optimizer, o.plan.vars, o.strategy);
   const propose = o.updateTelemetry === false ? null : createUpdateProposer(o.plan, o.strategy);
   const recordShape = { layerNames: o.plan.layerNames, lr };
-  let decision: Decision = { action: 'apply', reason: null };
+  // The step before a resume decides whether its step snapshots into the ring, as it did uninterrupted.
+  let decision: Decision = { action: o.start?.ring?.lastApplied === false ? 'skip' : 'apply', reason: null };
   let interrupted = false;
   // wasm and cpu keep tensors in host memory, where the one readback is a plain copy:
   // read it synchronously there. Awaiting data() (tfjs's promise chain, then the loop's
@@ -139,8 +118,10 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   // (tfjs-node) the loop awaits data().
   const hostMemory = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
   const fixedThreshold = o.strategy.fixedThreshold ?? null;
-  const ring: RingEntry[] = [];
   const keepRing = rollsBack(o.detect);
+  const ring: RingEntry[] = [...(o.start?.ring?.entries ?? [])];
+  if (!keepRing) for (const entry of ring.splice(0)) disposeSnapshot(entry.tensors);
+  const carry = (): RingCarry | undefined => (keepRing ? { entries: ring, lastApplied: decision.action === 'apply' } : undefined);
   const { every: ringEvery, keep: ringKeep, lrScale } = o.detect.rollback;
   const stateAt = (step: number): LoopState => ({ step, dataStep, lr, strategyState, detectorStates: [...detectorStates], policy, unanswered });
   const checkpointEvery = o.checkpoint?.every ?? 0;
@@ -161,7 +142,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
         decision = { action: 'halt', reason: `interrupted by ${String(o.signal.reason ?? 'a signal')} before step ${step} of ${o.plan.totalSteps}` };
         break;
       }
-      if (checkpointEvery > 0 && step > (from?.step ?? 0) && step % checkpointEvery === 0) await o.checkpoint!.write(stateAt(step));
+      if (checkpointEvery > 0 && step > (from?.step ?? 0) && step % checkpointEvery === 0) await o.checkpoint!.write(stateAt(step), carry());
       if (keepRing && (ring.length === 0 || (step % ringEvery === 0 && decision.action === 'apply'))) {
         ring.push({ state: stateAt(step), tensors: takeSnapshot(o.plan) });
         if (ring.length > ringKeep) disposeSnapshot(ring.shift()!.tensors);
@@ -233,7 +214,7 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
         for (let k = 0; k < grads.length; k++) if (!grads[k]!.isDisposed) grads[k]!.dispose();
       }
     }
-    if (o.checkpoint) await o.checkpoint.write(stateAt(step));
+    if (o.checkpoint) await o.checkpoint.write(stateAt(step), carry());
   } finally {
     for (const entry of ring) disposeSnapshot(entry.tensors);
   }

@@ -115,7 +115,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       now,
       signal: options.signal,
       histogramEvery: options.histogramEvery ?? 0,
-      start: resume ? { state: resume.checkpoint.state.loop, history: resume.history } : undefined,
+      start: resume ? { state: resume.checkpoint.state.loop, history: resume.history, ring: resume.checkpoint.ring } : undefined,
       checkpoint,
       faults,
       lastStep: options.lastStep,

@@ -13,8 +13,7 @@ import type { RunSummary, StepRecord } from '../record.js';
 import { decodeLine } from '../log/codec.js';
 import { dropTornTail, parseGclipJsonl } from '../log/jsonl.js';
 import { RUN_FILES } from '../log/types.js';
-import { configHash, fileSize, loadLatestCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { disposeSnapshot } from './snapshot.js';
+import { configHash, disposeCheckpoint, fileSize, loadLatestCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { createJsonlSink } from '../report/sinks/jsonl.js';
 import type { Sink } from '../report/sinks/types.js';
 import { createTensorBoardSink } from '../report/sinks/tensorboard.js';
@@ -107,13 +106,13 @@ async function prepareResume(config: RunConfig, runDir: string, backend: string,
   const s = checkpoint.state;
   const changed = s.configHash !== configHash(config) ? 'the config differs from the one the checkpoint was trained with' : s.backend !== backend ? `the backend is ${backend}, the checkpoint's ${s.backend}` : null;
   if (changed !== null && !force) {
-    disposeSnapshot(checkpoint.tensors);
+    disposeCheckpoint(checkpoint);
     throw resumeError('checkpoint_mismatch', `cannot resume ${runDir}: ${changed}`, 'Resume with the run\'s own config (the default: its config.json) and backend, or pass --force to continue anyway (the log is then no longer one run\'s).');
   }
   const steps = join(runDir, RUN_FILES.steps);
   const size = await fileSize(steps);
   if (size < s.log.bytes) {
-    disposeSnapshot(checkpoint.tensors);
+    disposeCheckpoint(checkpoint);
     throw resumeError('checkpoint_bad', `${steps} has ${Math.max(size, 0)} bytes, fewer than the ${s.log.bytes} the checkpoint of step ${s.loop.step} recorded`, 'The run directory was changed after the checkpoint; start the run again.');
   }
   const whole = await readFile(steps);
