@@ -92,6 +92,8 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
     close: async () => {},
   };
   const meta = { runDir: runDir ?? '', config, provenance: options.provenance, backend, startedAt: options.startedAt ?? new Date(0).toISOString() };
+  let handed = false; // runLoop owns the resumed ring's tensors from its call on
+  const handOver = <T>(looping: T): T => ((handed = true), looping);
   try {
     const faults = planFaults(config.inject, plan);
     const resume = options.resume;
@@ -103,7 +105,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       ? { every: options.checkpoint.every, write: createCheckpointWriter({ runDir, plan, config, backend, stepsFile: options.checkpoint.stepsFile }, options.checkpoint.keep) }
       : undefined;
     for (const sink of sinks) await wrapSinkError(sink, 'open', () => sink.open(meta));
-    const looped = await untrainable(plan, backend, () => runLoop({
+    const looped = await untrainable(plan, backend, () => handOver(runLoop({
       plan,
       strategy,
       normType: config.clip.normType,
@@ -119,7 +121,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
       checkpoint,
       faults,
       lastStep: options.lastStep,
-    }));
+    })));
     const settings = runSettings(config, options.provenance, { lossUsed: plan.lossName, lossFromModel: plan.lossFromModel });
     const byDesign = strategy.clipRateByDesign === true ? { clipRateByDesign: true as const } : {};
     const hinted = { ...looped, hints: hintsFor(plan, firstNorms, config.data, config.clip), settings, ...byDesign };
@@ -128,6 +130,7 @@ export async function train(config: RunConfig, options: TrainOptions = {}): Prom
     for (const sink of sinks) await wrapSinkError(sink, 'close', () => sink.close(summary));
     return summary;
   } finally {
+    if (!handed) for (const entry of options.resume?.checkpoint.ring?.entries ?? []) disposeSnapshot(entry.tensors);
     plan.dispose();
   }
 }
