@@ -119,10 +119,11 @@ export async function runLoop(o: LoopOptions): Promise<RunSummary> {
   const hostMemory = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
   const fixedThreshold = o.strategy.fixedThreshold ?? null;
   const keepRing = rollsBack(o.detect);
-  const ring: RingEntry[] = [...(o.start?.ring?.entries ?? [])];
-  if (!keepRing) for (const entry of ring.splice(0)) disposeSnapshot(entry.tensors);
-  const carry = (): RingCarry | undefined => (keepRing ? { entries: ring, lastApplied: decision.action === 'apply' } : undefined);
   const { every: ringEvery, keep: ringKeep, lrScale } = o.detect.rollback;
+  // A resumed ring (the checkpoint's); a --force resume with fewer or no rollback snapshots keeps the newest.
+  const ring: RingEntry[] = [...(o.start?.ring?.entries ?? [])];
+  for (const dropped of ring.splice(0, Math.max(0, ring.length - (keepRing ? ringKeep : 0)))) disposeSnapshot(dropped.tensors);
+  const carry = (): RingCarry | undefined => (keepRing ? { entries: ring, lastApplied: decision.action === 'apply' } : undefined);
   const stateAt = (step: number): LoopState => ({ step, dataStep, lr, strategyState, detectorStates: [...detectorStates], policy, unanswered });
   const checkpointEvery = o.checkpoint?.every ?? 0;
   const started = o.now();
